@@ -1,0 +1,70 @@
+import type { CheckId, Evidence, Finding, FindingStatus, Severity } from '../model/finding.ts';
+import type { BrokerSnapshot, EngineType } from '../model/types.ts';
+import type { Settings } from '../policy/settings.ts';
+
+export interface CheckMeta {
+  /** Equal to the file name. */
+  readonly id: CheckId;
+  /** Short title, used as the Config rule description. */
+  readonly title: string;
+  readonly severity: Severity;
+  readonly engines: readonly EngineType[];
+  /** What can go wrong if this does not hold. */
+  readonly risk: string;
+  readonly remediation: { readonly text: string; readonly url: string };
+  /** Whether mq-guardian can fix it in place (only the ingress checks). */
+  readonly autoRemediable: boolean;
+  /** The best practice this check implements (AWS documentation URL). */
+  readonly source: string;
+  /** Off unless enabled in settings (`enabledOptInChecks`). */
+  readonly optIn?: boolean;
+}
+
+export interface CheckContext {
+  readonly settings: Settings;
+  /** Evaluation time; checks never read the clock themselves. */
+  readonly now: Date;
+}
+
+export interface Check {
+  readonly meta: CheckMeta;
+  /** Pure: no I/O, no clock, no logging. May throw only on a programming error. */
+  evaluate(snapshot: BrokerSnapshot, context: CheckContext): Finding;
+}
+
+/** Builds a finding for `meta` about the snapshot's broker. */
+export const makeFinding = (
+  meta: CheckMeta,
+  snapshot: BrokerSnapshot,
+  status: FindingStatus,
+  message: string,
+  evidence?: Evidence,
+): Finding => ({
+  checkId: meta.id,
+  severity: meta.severity,
+  resource: {
+    type: 'AWS::AmazonMQ::Broker',
+    id: snapshot.broker.id,
+    arn: snapshot.broker.arn,
+    name: snapshot.broker.name,
+    engineType: snapshot.broker.engineType,
+  },
+  status,
+  message,
+  ...(evidence ? { evidence } : {}),
+});
+
+/** "Broker orders-prod (b-1234…)": how every message names a broker. */
+export const brokerLabel = (snapshot: BrokerSnapshot): string =>
+  `Broker ${snapshot.broker.name} (${snapshot.broker.id})`;
+
+/** NOT_APPLICABLE for an engine the check does not cover, with the reason. */
+export const engineNotApplicable = (meta: CheckMeta, snapshot: BrokerSnapshot): Finding | undefined =>
+  meta.engines.includes(snapshot.broker.engineType)
+    ? undefined
+    : makeFinding(
+        meta,
+        snapshot,
+        'NOT_APPLICABLE',
+        `${brokerLabel(snapshot)} runs ${snapshot.broker.engineType === 'ACTIVEMQ' ? 'ActiveMQ' : 'RabbitMQ'}; this check applies to ${meta.engines.map((e) => (e === 'ACTIVEMQ' ? 'ActiveMQ' : 'RabbitMQ')).join(' and ')} only.`,
+      );

@@ -1,0 +1,76 @@
+/**
+ * One base error and a few named subclasses. Every error carries a stable `code` so that
+ * callers (handlers, the CLI, tests) can branch on it without string matching, and a `cause`.
+ */
+export class GuardianError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** The event (EventBridge, CloudTrail, Config invocation, CLI input) is malformed or of the wrong kind. Never retried. */
+export class InvalidEventError extends GuardianError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_EVENT', message, options);
+  }
+}
+
+/** A stack setting, tag or configuration value is invalid. */
+export class ConfigurationError extends GuardianError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFIGURATION', message, options);
+  }
+}
+
+/** A resource named by an event no longer exists (broker deleted, rule revoked). */
+export class ResourceGoneError extends GuardianError {
+  readonly resourceId: string;
+
+  constructor(resourceId: string, message: string, options?: { cause?: unknown }) {
+    super('RESOURCE_GONE', message, options);
+    this.resourceId = resourceId;
+  }
+}
+
+/** An ActiveMQ configuration revision could not be decoded or parsed (not base64, not XML, too large, DOCTYPE...). */
+export class ConfigurationParseError extends GuardianError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFIGURATION_PARSE', message, options);
+  }
+}
+
+/** A remediation action failed; the invocation must fail so that it is retried. */
+export class RemediationError extends GuardianError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('REMEDIATION', message, options);
+  }
+}
+
+/** An AWS call failed in a way that should be retried (throttling, 5xx, timeouts, access denied after deploy drift). */
+export class AwsCallError extends GuardianError {
+  readonly operation: string;
+  readonly awsErrorName: string;
+
+  constructor(operation: string, awsErrorName: string, message: string, options?: { cause?: unknown }) {
+    super('AWS_CALL', message, options);
+    this.operation = operation;
+    this.awsErrorName = awsErrorName;
+  }
+}
+
+/** One or more checks crashed; the others still produced findings. */
+export class CheckFailuresError extends GuardianError {
+  readonly failures: readonly { checkId: string; resourceId: string; error: unknown }[];
+
+  constructor(failures: readonly { checkId: string; resourceId: string; error: unknown }[]) {
+    super('CHECK_FAILURES', `${failures.length} check evaluation(s) failed`);
+    this.failures = failures;
+  }
+}
+
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);

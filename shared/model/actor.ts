@@ -1,0 +1,14 @@
+/** Who made the change that triggered an evaluation. Carried into findings' alerts; never the full userIdentity. */
+export interface Actor {
+  /** `IAMUser`, `AssumedRole`, `Root`, `AWSService`, ... */
+  readonly type: string;
+  readonly arn?: string;
+  /** For assumed roles: the role ARN that was assumed (sessionContext.sessionIssuer.arn). */
+  readonly roleArn?: string;
+  readonly invokedBy?: string;
+  readonly sourceIpAddress?: string;
+  readonly userAgent?: string;
+  readonly eventTime: string;
+  readonly eventId: string;
+  readonly eventName: string;
+}

@@ -1,0 +1,96 @@
+import type { EngineType, IpProtocol, RuleSource } from './types.ts';
+
+/** The public ids of the catalogue (DESIGN.md). Keep exactly. */
+export const CHECK_IDS = [
+  'mq-broker-not-publicly-accessible',
+  'mq-broker-authorization-map-configured',
+  'mq-broker-system-group-configured',
+  'mq-broker-ingress-limited-to-used-protocols',
+  'mq-broker-ingress-not-open-to-world',
+  'mq-broker-encrypted-with-customer-key',
+  'mq-broker-audit-logging-enabled',
+  'mq-broker-no-pii-in-identifiers',
+  'mq-broker-engine-version-supported',
+  'mq-broker-auto-minor-version-upgrade-enabled',
+  'mq-broker-highly-available',
+  'mq-broker-ldap-authentication',
+] as const;
+
+export type CheckId = (typeof CHECK_IDS)[number];
+
+export const isCheckId = (value: string): value is CheckId =>
+  (CHECK_IDS as readonly string[]).includes(value);
+
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL';
+
+export const SEVERITY_ORDER: readonly Severity[] = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
+/**
+ * PASS / FAIL / NOT_APPLICABLE as in DESIGN.md, plus ERROR: the check could not be evaluated
+ * (unparseable configuration, unreadable key, crashed check). ERROR is never reported as compliant:
+ * AWS Config gets NON_COMPLIANT with the reason, remediation never acts on it.
+ */
+export type FindingStatus = 'PASS' | 'FAIL' | 'NOT_APPLICABLE' | 'ERROR';
+
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One ingress rule that breaks an ingress check, with what exactly is wrong about it. */
+export interface OffendingRule {
+  readonly ruleId: string;
+  readonly groupId: string;
+  readonly protocol: IpProtocol;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly source: RuleSource;
+  readonly description?: string;
+  /** Ports (TCP) of this rule that no used protocol needs. For a non-TCP rule: the whole range as given. */
+  readonly disallowedPorts: readonly PortRange[];
+  /** The part of the rule's TCP range that used protocols need (what narrowing must keep). Empty if none. */
+  readonly allowedPorts: readonly PortRange[];
+  /** Why the rule is disallowed, one sentence. */
+  readonly reason: string;
+}
+
+/** A rule that would offend but is exempted by the `mq-guardian:allow` tag. */
+export interface ExemptedRule {
+  readonly ruleId: string;
+  readonly groupId: string;
+  readonly reason: string;
+}
+
+export type Evidence =
+  | {
+      readonly kind: 'ingress';
+      /** Protocols the broker is taken to use and where that came from. */
+      readonly usedProtocols: readonly string[];
+      readonly protocolsFrom: 'tag' | 'setting' | 'engine-default';
+      readonly allowedPorts: readonly PortRange[];
+      readonly offendingRules: readonly OffendingRule[];
+      readonly exemptedRules: readonly ExemptedRule[];
+    }
+  | {
+      readonly kind: 'fields';
+      /** Field paths that are wrong, e.g. `PubliclyAccessible`, `users[2].Username`, `tags.owner`. */
+      readonly fields: readonly { readonly path: string; readonly detail: string }[];
+    };
+
+export interface FindingResource {
+  readonly type: 'AWS::AmazonMQ::Broker';
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly engineType: EngineType;
+}
+
+export interface Finding {
+  readonly checkId: CheckId;
+  readonly severity: Severity;
+  readonly resource: FindingResource;
+  readonly status: FindingStatus;
+  /** One sentence naming the broker: "Broker orders-prod (b-12…) is publicly accessible." */
+  readonly message: string;
+  readonly evidence?: Evidence;
+}

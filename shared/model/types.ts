@@ -1,0 +1,209 @@
+/**
+ * mq-guardian's own model. Mappers in this folder turn AWS output shapes into these types;
+ * nothing downstream of the mappers touches AWS SDK shapes.
+ */
+
+export type EngineType = 'ACTIVEMQ' | 'RABBITMQ';
+export type DeploymentMode = 'SINGLE_INSTANCE' | 'ACTIVE_STANDBY_MULTI_AZ' | 'CLUSTER_MULTI_AZ';
+export type AuthenticationStrategy = 'SIMPLE' | 'LDAP';
+
+/** Tags as a plain map; keys are case-sensitive as in AWS. */
+export type Tags = Readonly<Record<string, string>>;
+
+export interface ConfigurationRef {
+  readonly id: string;
+  readonly revision: number;
+}
+
+export interface BrokerUser {
+  readonly username: string;
+  /** `CREATE` | `UPDATE` | `DELETE` while a change waits for the next reboot. */
+  readonly pendingChange?: string;
+}
+
+export interface Broker {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly engineType: EngineType;
+  readonly engineVersion: string;
+  readonly deploymentMode: DeploymentMode;
+  /** `RUNNING`, `CREATION_IN_PROGRESS`, `REBOOT_IN_PROGRESS`, `DELETION_IN_PROGRESS`, ... */
+  readonly state: string;
+  readonly publiclyAccessible: boolean;
+  readonly autoMinorVersionUpgrade: boolean;
+  readonly authenticationStrategy: AuthenticationStrategy;
+  readonly encryption: {
+    readonly useAwsOwnedKey: boolean;
+    /** Key id or ARN as DescribeBroker returns it; absent for AWS owned keys. */
+    readonly kmsKeyId?: string;
+  };
+  readonly logs: {
+    /** ActiveMQ only; RabbitMQ brokers have no audit log. */
+    readonly audit?: boolean;
+    readonly general: boolean;
+  };
+  readonly pendingLogs?: { readonly audit?: boolean; readonly general?: boolean };
+  readonly configurations: {
+    readonly current?: ConfigurationRef;
+    readonly pending?: ConfigurationRef;
+  };
+  readonly users: readonly BrokerUser[];
+  readonly securityGroupIds: readonly string[];
+  readonly subnetIds: readonly string[];
+  readonly tags: Tags;
+  readonly hostInstanceType?: string;
+  readonly created?: string;
+}
+
+/** What ListBrokers returns: enough to decide whether to describe. */
+export interface BrokerSummary {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly engineType: EngineType;
+  readonly state: string;
+  readonly deploymentMode: DeploymentMode;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ActiveMQ configuration
+
+export type DestinationType = 'queue' | 'topic' | 'tempDestination';
+
+export interface AuthorizationEntry {
+  readonly destinationType: DestinationType;
+  /** The destination pattern with entities decoded (`>` not `&gt;`); `*` for tempDestination entries. */
+  readonly destination: string;
+  readonly admin: readonly string[];
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+}
+
+export interface AuthorizationMap {
+  /** `simple`: authorizationMap/authorizationEntries; `cachedLdap`: cachedLDAPAuthorizationMap. */
+  readonly kind: 'simple' | 'cachedLdap';
+  /** Entries of a simple map (queue, topic and the tempDestinationAuthorizationEntry). Empty for cachedLdap. */
+  readonly entries: readonly AuthorizationEntry[];
+  /** Attributes of a cachedLDAPAuthorizationMap element (connectionURL, queueSearchBase, ...). */
+  readonly ldapAttributes?: Readonly<Record<string, string>>;
+}
+
+export interface ActiveMqConfiguration {
+  /** `authorizationPlugin` element present (uncommented) under `broker/plugins`. */
+  readonly authorizationPluginPresent: boolean;
+  /** The map inside the plugin, or null when there is no plugin or the plugin holds no map. */
+  readonly authorizationMap: AuthorizationMap | null;
+}
+
+/** A configuration revision as the snapshot holds it: parsed, failed to parse, or not applicable. */
+export type ConfigurationState =
+  | {
+      readonly status: 'parsed';
+      readonly ref: ConfigurationRef;
+      readonly configuration: ActiveMqConfiguration;
+    }
+  | {
+      readonly status: 'error';
+      readonly ref: ConfigurationRef;
+      readonly code: string;
+      readonly message: string;
+    }
+  /** RabbitMQ (Cuttlefish, not XML), or the broker has no configuration yet (creation in progress). */
+  | { readonly status: 'absent'; readonly reason: string };
+
+// ---------------------------------------------------------------------------------------------
+// Network
+
+/** `tcp`, `udp`, `icmp`, `icmpv6`, `-1` (all), or a protocol number as a string (`6` = tcp). Normalised to lower case names where AWS knows one. */
+export type IpProtocol = string;
+
+export type RuleSource =
+  | { readonly kind: 'cidrIpv4'; readonly cidr: string }
+  | { readonly kind: 'cidrIpv6'; readonly cidr: string }
+  | { readonly kind: 'prefixList'; readonly prefixListId: string }
+  | { readonly kind: 'securityGroup'; readonly groupId: string; readonly userId?: string };
+
+export interface IngressRule {
+  readonly ruleId: string;
+  readonly groupId: string;
+  readonly protocol: IpProtocol;
+  /** -1 for all ports (protocol -1, or icmp type any). */
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly source: RuleSource;
+  readonly description?: string;
+  readonly tags: Tags;
+}
+
+export interface NetworkInterfaceUse {
+  readonly networkInterfaceId: string;
+  readonly description: string;
+  /** The broker this interface belongs to, when it is an Amazon MQ broker interface. */
+  readonly brokerId?: string;
+  /** `instance i-…`, `lambda`, `elb`, `amazon-mq`, … as far as AWS says. */
+  readonly interfaceType?: string;
+  readonly requesterId?: string;
+  readonly requesterManaged?: boolean;
+  readonly instanceId?: string;
+  readonly groupIds: readonly string[];
+}
+
+export interface SecurityGroupState {
+  readonly groupId: string;
+  readonly groupName?: string;
+  readonly vpcId?: string;
+  readonly tags: Tags;
+  /** Ingress rules only (egress rules are dropped by the mapper). */
+  readonly ingressRules: readonly IngressRule[];
+  /**
+   * Network interfaces using this group that are NOT this broker's. `null` when this could not be
+   * determined: remediation must then treat the group as shared (never act on incomplete information).
+   */
+  readonly otherUsers: readonly NetworkInterfaceUse[] | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// KMS
+
+export type KmsKeyStateName =
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'PendingReplicaDeletion'
+  | 'Unavailable'
+  | 'Creating'
+  | 'Updating';
+
+export type KmsKeyState =
+  | {
+      readonly status: 'found';
+      readonly keyId: string;
+      readonly arn: string;
+      readonly keyManager: 'CUSTOMER' | 'AWS';
+      readonly keyState: KmsKeyStateName | string;
+      readonly deletionDate?: string;
+    }
+  /** The key could not be read (other account, access denied, not found); the reason says which. */
+  | { readonly status: 'unreadable'; readonly keyId: string; readonly reason: string };
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot
+
+/** Everything a check needs about one broker, read live once. Checks never call AWS. */
+export interface BrokerSnapshot {
+  readonly account: string;
+  readonly region: string;
+  readonly broker: Broker;
+  /** Current configuration revision (ActiveMQ: parsed XML). */
+  readonly configuration: ConfigurationState;
+  /** Pending configuration revision, when one waits for a reboot. */
+  readonly pendingConfiguration?: ConfigurationState;
+  /** One entry per security group of the broker, in the broker's order. Empty for public RabbitMQ brokers. */
+  readonly securityGroups: readonly SecurityGroupState[];
+  /** Absent when the broker uses an AWS owned key (no customer key to read). */
+  readonly kmsKey?: KmsKeyState;
+  /** ISO time the snapshot was read. */
+  readonly capturedAt: string;
+}
