@@ -74,3 +74,10 @@ export class CheckFailuresError extends GuardianError {
 
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
+
+/** An AWS API answered with a shape mq-guardian does not understand (missing id, unknown engine...). Never guessed around. */
+export class UnexpectedShapeError extends GuardianError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNEXPECTED_AWS_SHAPE', message, options);
+  }
+}
