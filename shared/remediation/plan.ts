@@ -1,0 +1,377 @@
+/**
+ * The remediation planner: from one broker snapshot and its ingress findings, exactly which rules to
+ * revoke, which narrower rules to authorize first, and what to leave alone and why. Pure: no I/O,
+ * no clock, no logging. The executor (execute.ts) carries a plan out; dry-run announces it as it is.
+ *
+ * Safety rules the plan holds (the property tests in test/unit/remediation check them):
+ * - a port a source could reach over TCP that a used protocol needs stays reachable from that source
+ *   (narrowing authorizes it before the wide rule goes), except world-open rules when the team opted
+ *   into `revokeWorldIngress`, and then the plan says so in plain words;
+ * - nothing is authorized that the wide rule did not already open to the same source;
+ * - a group that other workloads use, or whose users are unknown, is never changed.
+ */
+import type { Actor } from '../model/actor.ts';
+import type { CheckId, Finding, OffendingRule, PortRange } from '../model/finding.ts';
+import type { BrokerSnapshot, IngressRule, SecurityGroupState, Tags } from '../model/types.ts';
+import {
+  formatRanges,
+  intersectRanges,
+  normalizeRanges,
+  rangeCovered,
+  subtractRanges,
+} from '../network/port-range.ts';
+import type { RemediationMode, Settings } from '../policy/settings.ts';
+import { TAGS } from '../policy/settings.ts';
+import type { AuthorizeIngressRequest } from '../ports.ts';
+import {
+  formatRule,
+  formatSource,
+  hasAllowTag,
+  isTcp,
+  isWorldSource,
+  sameRuleShape,
+  sameSource,
+  tcpReach,
+} from './rule-shape.ts';
+import { isRemediationActor } from './self-actor.ts';
+import { authorizeIngressCommand, revokeIngressByPermissionCommand } from './undo.ts';
+
+/** Tag put on every rule mq-guardian authorizes while narrowing; the value is the wide rule's id. */
+export const NARROWED_FROM_TAG = 'mq-guardian:narrowed-from';
+
+const PROTOCOLS_CHECK: CheckId = 'mq-broker-ingress-limited-to-used-protocols';
+const WORLD_CHECK: CheckId = 'mq-broker-ingress-not-open-to-world';
+
+export interface AuthorizeAction {
+  readonly kind: 'authorize';
+  readonly groupId: string;
+  /** One source, one TCP port range: a part of the wide rule that used protocols need. */
+  readonly request: AuthorizeIngressRequest;
+  /** Id of the wide rule this authorize narrows; its revoke follows. */
+  readonly narrowedFrom: string;
+  /** Removes exactly the permission this action adds. */
+  readonly undo: string;
+}
+
+export interface RevokeAction {
+  readonly kind: 'revoke';
+  readonly ruleId: string;
+  readonly groupId: string;
+  /** The offending rule as the findings say, merged across findings: `allowedPorts` is what narrowing keeps. */
+  readonly rule: OffendingRule;
+  /** The rule as the snapshot read it (with description and tags): what the undo restores and the executor compares. */
+  readonly original: IngressRule;
+  /**
+   * TCP ports the rule's source must still reach once the rule is gone, through the authorizes of
+   * this plan or through other rules of the group. Empty: a plain revoke.
+   */
+  readonly keep: readonly PortRange[];
+  readonly reason: string;
+  /** Set when the revoke takes away access to ports the broker's protocols use (opt-in world revoke). */
+  readonly impact?: string;
+  /** Restores the rule as it was. */
+  readonly undo: string;
+}
+
+export interface SkipAction {
+  readonly kind: 'skip';
+  readonly ruleId: string;
+  readonly groupId: string;
+  readonly reason: string;
+}
+
+export type PlannedAction = AuthorizeAction | RevokeAction | SkipAction;
+
+export interface GroupPlan {
+  readonly groupId: string;
+  /** Authorizes first, then revokes, then the rules left alone. */
+  readonly actions: readonly PlannedAction[];
+  /** Set when nothing in this group is changed; every offending rule then has a skip action with this reason. */
+  readonly skipped?: { readonly reason: string };
+}
+
+export interface RemediationPlan {
+  readonly brokerId: string;
+  readonly brokerName: string;
+  readonly account: string;
+  readonly region: string;
+  readonly mode: RemediationMode;
+  readonly groups: readonly GroupPlan[];
+  /** Set when a reason applies to the whole broker (own change, broker opted out, no groups, mode off). */
+  readonly skipped?: { readonly reason: string };
+}
+
+export interface PlanInput {
+  readonly snapshot: BrokerSnapshot;
+  readonly findings: readonly Finding[];
+  readonly settings: Settings;
+  readonly actor?: Actor;
+}
+
+/** EC2 accepts up to 255 characters from this set in rule descriptions (the set shared by every source kind). */
+const DESCRIPTION_MAX = 255;
+const DESCRIPTION_FORBIDDEN = /[^a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]/g;
+
+export const sanitizeDescription = (text: string): string =>
+  text.replace(DESCRIPTION_FORBIDDEN, ' ').replace(/\s+/g, ' ').trim().slice(0, DESCRIPTION_MAX).trimEnd();
+
+/** "mq-guardian: narrowed from sgr-… (was: …)": names the wide rule and keeps what the team wrote. */
+export const narrowedDescription = (ruleId: string, originalDescription?: string): string => {
+  const base = `mq-guardian: narrowed from ${ruleId}`;
+  const original = sanitizeDescription(originalDescription ?? '');
+  return sanitizeDescription(original === '' ? base : `${base} (was: ${original})`);
+};
+
+const tagIsOff = (tags: Tags): boolean => tags[TAGS.remediation]?.trim().toLowerCase() === 'off';
+
+interface RuleEntry {
+  readonly rule: OffendingRule;
+  readonly checkId: CheckId;
+}
+
+interface RuleFindings {
+  readonly ruleId: string;
+  readonly groupId: string;
+  readonly entries: RuleEntry[];
+}
+
+interface Collected {
+  /** At least one finding remediation may act on is FAIL. */
+  readonly failing: boolean;
+  readonly rules: Map<string, RuleFindings>;
+  /** Ports the broker's protocols use, as the findings say (for the impact sentence). */
+  readonly usedPorts: PortRange[];
+}
+
+/** Offending rules of the FAIL ingress findings that remediation may act on, grouped by rule id. */
+const collect = (snapshot: BrokerSnapshot, findings: readonly Finding[], settings: Settings): Collected => {
+  const rules = new Map<string, RuleFindings>();
+  const used: PortRange[] = [];
+  let failing = false;
+  for (const finding of findings) {
+    if (finding.status !== 'FAIL' || finding.resource.id !== snapshot.broker.id) continue;
+    if (finding.evidence?.kind !== 'ingress') continue;
+    const isWorld = finding.checkId === WORLD_CHECK;
+    if (finding.checkId !== PROTOCOLS_CHECK && !isWorld) continue;
+    // World-open rules on used ports are alert-only unless the team opted in.
+    if (isWorld && !settings.revokeWorldIngress) continue;
+    failing = true;
+    used.push(...finding.evidence.allowedPorts);
+    for (const rule of finding.evidence.offendingRules) {
+      const existing = rules.get(rule.ruleId);
+      const entry = { rule, checkId: finding.checkId };
+      if (existing) existing.entries.push(entry);
+      else rules.set(rule.ruleId, { ruleId: rule.ruleId, groupId: rule.groupId, entries: [entry] });
+    }
+  }
+  return { failing, rules, usedPorts: normalizeRanges(used) };
+};
+
+const describeInterfaces = (group: SecurityGroupState): string => {
+  const users = group.otherUsers ?? [];
+  const shown = users.slice(0, 5).map((eni) => {
+    const owner = eni.instanceId ?? eni.interfaceType ?? eni.description;
+    return owner ? `${eni.networkInterfaceId} (${owner})` : eni.networkInterfaceId;
+  });
+  const more = users.length > shown.length ? ` and ${users.length - shown.length} more` : '';
+  return `${shown.join(', ')}${more}`;
+};
+
+const groupSkipReason = (group: SecurityGroupState | undefined, settings: Settings): string | undefined => {
+  if (group === undefined) {
+    return 'the security group is not in the snapshot of the broker; mq-guardian only acts on what it read';
+  }
+  if (tagIsOff(group.tags)) return `the security group carries ${TAGS.remediation}=off`;
+  if (group.otherUsers === null) {
+    return 'could not determine whether other workloads use the group, so it is treated as shared';
+  }
+  if (group.otherUsers.length > 0 && !settings.remediateSharedGroups) {
+    return `the group is also attached to network interfaces that are not the broker's: ${describeInterfaces(group)} (remediateSharedGroups is off)`;
+  }
+  return undefined;
+};
+
+const brokerSkipReason = (input: PlanInput): string | undefined => {
+  const { snapshot, settings, actor } = input;
+  if (isRemediationActor(actor, settings.remediationRoleArn)) {
+    return `the change was made by mq-guardian's own remediation role (${settings.remediationRoleArn}); its changes are evaluated, never remediated`;
+  }
+  if (tagIsOff(snapshot.broker.tags)) return `the broker carries ${TAGS.remediation}=off`;
+  if (snapshot.securityGroups.length === 0) {
+    return snapshot.broker.engineType === 'RABBITMQ'
+      ? 'the broker is a publicly accessible RabbitMQ broker without security groups; there is no rule to change'
+      : 'the broker has no security groups in the snapshot; there is no rule to change';
+  }
+  return undefined;
+};
+
+/** Ports in `ranges` that are also in `others`, both as sets. */
+const intersectSets = (ranges: readonly PortRange[], others: readonly PortRange[]): PortRange[] =>
+  normalizeRanges(ranges.flatMap((r) => intersectRanges(r, others)));
+
+const subtractSets = (ranges: readonly PortRange[], others: readonly PortRange[]): PortRange[] =>
+  normalizeRanges(ranges.flatMap((r) => subtractRanges(r, others)));
+
+const planRule = (
+  found: RuleFindings,
+  group: SecurityGroupState,
+  plannedIds: ReadonlySet<string>,
+  usedPorts: readonly PortRange[],
+  region: string,
+): { authorizes: AuthorizeAction[]; revoke?: RevokeAction; skip?: SkipAction } => {
+  const skip = (reason: string) => ({
+    authorizes: [],
+    skip: { kind: 'skip', ruleId: found.ruleId, groupId: found.groupId, reason } as const,
+  });
+  const original = group.ingressRules.find((r) => r.ruleId === found.ruleId);
+  if (original === undefined) return skip('the rule is not among the rules read for the group');
+  if (hasAllowTag(original.tags)) return skip(`the rule carries ${TAGS.allow}`);
+  if (found.entries.some((e) => !sameRuleShape(e.rule, original))) {
+    return skip('the finding does not match the rule as read; re-evaluation needed');
+  }
+
+  const reach = tcpReach(original);
+  // Only TCP that the rule already opens is ever kept: narrowing must not add access.
+  const keep = found.entries.reduce<PortRange[]>((acc, e) => intersectSets(acc, e.rule.allowedPorts), reach);
+  if (isTcp(original.protocol) && reach.every((r) => rangeCovered(r, keep))) {
+    return skip('the findings name no disallowed port of this rule');
+  }
+
+  const coverage = normalizeRanges(
+    group.ingressRules
+      .filter((r) => !plannedIds.has(r.ruleId) && sameSource(r.source, original.source))
+      .flatMap(tcpReach),
+  );
+  const toAuthorize = subtractSets(keep, coverage);
+  const description = narrowedDescription(original.ruleId, original.description);
+  const authorizes = toAuthorize.map((range): AuthorizeAction => {
+    const request: AuthorizeIngressRequest = {
+      groupId: group.groupId,
+      protocol: 'tcp',
+      fromPort: range.from,
+      toPort: range.to,
+      source: original.source,
+      description,
+      tags: { [NARROWED_FROM_TAG]: original.ruleId },
+    };
+    return {
+      kind: 'authorize',
+      groupId: group.groupId,
+      request,
+      narrowedFrom: original.ruleId,
+      undo: revokeIngressByPermissionCommand({ groupId: group.groupId, region, permission: request }),
+    };
+  });
+
+  const disallowed = normalizeRanges(found.entries.flatMap((e) => e.rule.disallowedPorts));
+  const reasons = [...new Set(found.entries.map((e) => e.rule.reason))].join(' ');
+  const alreadyCovered = subtractSets(keep, toAuthorize);
+  const lost = subtractSets(intersectSets(reach, usedPorts), [...keep, ...coverage]);
+  const worldRevoke = found.entries.some((e) => e.checkId === WORLD_CHECK);
+  const impact =
+    lost.length === 0
+      ? undefined
+      : `Clients connecting from ${formatSource(original.source)} lose access to ${formatRanges(lost)}, which the broker's protocols use${worldRevoke && isWorldSource(original.source) ? ' (revokeWorldIngress is on: world-open rules are revoked)' : ''}.`;
+  const narrowing =
+    keep.length > 0
+      ? `Narrow it to ${formatRanges(keep)}${alreadyCovered.length > 0 ? ` (${formatRanges(alreadyCovered)} already allowed for this source by another rule)` : ''}.`
+      : lost.length > 0
+        ? 'Revoke it.'
+        : 'Revoke it: no port of it is needed.';
+
+  const first = found.entries[0]!.rule;
+  const merged: OffendingRule = {
+    ...first,
+    allowedPorts: keep,
+    disallowedPorts: disallowed,
+    reason: reasons,
+  };
+  return {
+    authorizes,
+    revoke: {
+      kind: 'revoke',
+      ruleId: original.ruleId,
+      groupId: group.groupId,
+      rule: merged,
+      original,
+      keep,
+      reason: `${reasons} ${narrowing}`.trim(),
+      ...(impact === undefined ? {} : { impact }),
+      undo: authorizeIngressCommand({
+        groupId: group.groupId,
+        region,
+        permission: original,
+        tags: original.tags,
+      }),
+    },
+  };
+};
+
+export const planRemediation = (input: PlanInput): RemediationPlan => {
+  const { snapshot, findings, settings } = input;
+  const base = {
+    brokerId: snapshot.broker.id,
+    brokerName: snapshot.broker.name,
+    account: snapshot.account,
+    region: snapshot.region,
+    mode: settings.remediationMode,
+  };
+  if (settings.remediationMode === 'off') {
+    return { ...base, groups: [], skipped: { reason: 'remediationMode is off' } };
+  }
+  const { failing, rules, usedPorts } = collect(snapshot, findings, settings);
+  if (!failing) return { ...base, groups: [] };
+  const brokerReason = brokerSkipReason(input);
+  if (rules.size === 0) {
+    return {
+      ...base,
+      groups: [],
+      ...(brokerReason === undefined ? {} : { skipped: { reason: brokerReason } }),
+    };
+  }
+
+  const found = [...rules.values()];
+  // The broker's group order first (how people read the broker), then groups only the findings name.
+  const groupIds = [
+    ...new Set([
+      ...snapshot.securityGroups.map((g) => g.groupId).filter((id) => found.some((r) => r.groupId === id)),
+      ...found.map((r) => r.groupId),
+    ]),
+  ];
+  const groups = groupIds.map((groupId): GroupPlan => {
+    const inGroup = found.filter((r) => r.groupId === groupId);
+    const group = snapshot.securityGroups.find((g) => g.groupId === groupId);
+    const reason = brokerReason ?? groupSkipReason(group, settings);
+    if (reason !== undefined || group === undefined) {
+      const why = reason ?? 'the security group is not in the snapshot';
+      return {
+        groupId,
+        skipped: { reason: why },
+        actions: inGroup.map((r) => ({ kind: 'skip', ruleId: r.ruleId, groupId, reason: why })),
+      };
+    }
+    const plannedIds = new Set(inGroup.map((r) => r.ruleId));
+    const planned = inGroup.map((r) => planRule(r, group, plannedIds, usedPorts, snapshot.region));
+    return {
+      groupId,
+      actions: [
+        ...planned.flatMap((p) => p.authorizes),
+        ...planned.flatMap((p) => (p.revoke ? [p.revoke] : [])),
+        ...planned.flatMap((p) => (p.skip ? [p.skip] : [])),
+      ],
+    };
+  });
+  return { ...base, groups, ...(brokerReason === undefined ? {} : { skipped: { reason: brokerReason } }) };
+};
+
+/** One sentence per action, for alerts and the CLI. */
+export const describeAction = (action: PlannedAction): string => {
+  switch (action.kind) {
+    case 'authorize':
+      return `Authorize ${formatRule(action.request)} on ${action.groupId} (narrowing ${action.narrowedFrom}).`;
+    case 'revoke':
+      return `Revoke ${action.ruleId} (${formatRule(action.original)}) on ${action.groupId}: ${action.reason}${action.impact ? ` ${action.impact}` : ''}`;
+    case 'skip':
+      return `Leave ${action.ruleId} on ${action.groupId} unchanged: ${action.reason}.`;
+  }
+};
