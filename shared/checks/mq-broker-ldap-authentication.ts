@@ -1,0 +1,53 @@
+import { type Check, type CheckMeta, brokerLabel, engineNotApplicable, makeFinding } from './check.ts';
+import { fieldsEvidence, unexpectedValue, unknownEngine } from './support/fields.ts';
+
+// Parity: AWS Config managed rule mq-active-broker-ldap-authentication, which covers ActiveMQ only.
+const meta: CheckMeta = {
+  id: 'mq-broker-ldap-authentication',
+  title: 'ActiveMQ broker authenticates users against LDAP',
+  // LOW and opt-in: simple authentication is a supported, secure choice for many teams; LDAP is an
+  // organisational preference (central accounts, revocation, password policy), not a fix to a hole.
+  severity: 'LOW',
+  engines: ['ACTIVEMQ'],
+  risk:
+    'With simple authentication the broker keeps its own user list: accounts and passwords are managed per ' +
+    'broker, outside the directory, so leavers and rotations are easily missed and password policy is not ' +
+    'enforced centrally.',
+  remediation: {
+    text:
+      'Set up a service account and the directory tree ActiveMQ expects, then switch the broker to LDAP with ' +
+      'aws mq update-broker --authentication-strategy LDAP --ldap-server-metadata …; the change applies at the ' +
+      'next reboot.',
+    url: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/security-authentication-authorization.html',
+  },
+  autoRemediable: false,
+  source:
+    'https://docs.aws.amazon.com/config/latest/developerguide/mq-active-broker-ldap-authentication.html',
+  optIn: true,
+};
+
+export const check: Check = {
+  meta,
+  evaluate(snapshot) {
+    const invalid = unknownEngine(meta, snapshot);
+    if (invalid) return invalid;
+    const notApplicable = engineNotApplicable(meta, snapshot);
+    if (notApplicable) return notApplicable;
+    const raw: unknown = snapshot.broker.authenticationStrategy;
+    // DescribeBroker has been seen answering in lower case ("simple"); the meaning is the same.
+    const strategy = typeof raw === 'string' ? raw.toUpperCase() : undefined;
+    const label = brokerLabel(snapshot);
+    if (strategy === 'LDAP')
+      return makeFinding(meta, snapshot, 'PASS', `${label} authenticates users against LDAP.`);
+    if (strategy === 'SIMPLE') {
+      return makeFinding(
+        meta,
+        snapshot,
+        'FAIL',
+        `${label} does not authenticate users against LDAP: it uses simple (broker-local) authentication.`,
+        fieldsEvidence({ path: 'AuthenticationStrategy', detail: 'SIMPLE' }),
+      );
+    }
+    return unexpectedValue(meta, snapshot, 'AuthenticationStrategy', raw, 'SIMPLE or LDAP');
+  },
+};
