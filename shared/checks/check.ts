@@ -1,6 +1,7 @@
 import type { CheckId, Evidence, Finding, FindingStatus, Severity } from '../model/finding.ts';
 import type { BrokerSnapshot, EngineType } from '../model/types.ts';
 import type { Settings } from '../policy/settings.ts';
+import { findPii } from './support/pii.ts';
 
 export interface CheckMeta {
   /** Equal to the file name. */
@@ -46,7 +47,7 @@ export const makeFinding = (
     type: 'AWS::AmazonMQ::Broker',
     id: snapshot.broker.id,
     arn: snapshot.broker.arn,
-    name: snapshot.broker.name,
+    name: brokerDisplayName(snapshot),
     engineType: snapshot.broker.engineType,
   },
   status,
@@ -54,9 +55,16 @@ export const makeFinding = (
   ...(evidence ? { evidence } : {}),
 });
 
+/**
+ * The broker's name as messages and alerts show it. A name that holds personal data (which the
+ * no-pii check reports) is withheld everywhere, so that no finding, alert or log echoes it.
+ */
+export const brokerDisplayName = (snapshot: BrokerSnapshot): string =>
+  findPii(snapshot.broker.name).length > 0 ? '(name withheld)' : snapshot.broker.name;
+
 /** "Broker orders-prod (b-1234…)": how every message names a broker. */
 export const brokerLabel = (snapshot: BrokerSnapshot): string =>
-  `Broker ${snapshot.broker.name} (${snapshot.broker.id})`;
+  `Broker ${brokerDisplayName(snapshot)} (${snapshot.broker.id})`;
 
 /** NOT_APPLICABLE for an engine the check does not cover, with the reason. */
 export const engineNotApplicable = (meta: CheckMeta, snapshot: BrokerSnapshot): Finding | undefined =>

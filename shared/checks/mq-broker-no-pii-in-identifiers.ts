@@ -101,9 +101,8 @@ export const check: Check = {
       const matches = findPii(value);
       if (matches.length > 0) hits.push({ path, kinds: groupByKind(matches) });
     }
-    // The broker name is part of every message; when it holds personal data it is withheld here.
-    const nameHasPii = hits.some((hit) => hit.path === 'BrokerName');
-    const label = nameHasPii ? `Broker (name withheld) (${snapshot.broker.id})` : brokerLabel(snapshot);
+    // brokerLabel withholds a name that holds personal data, here and in every other check.
+    const label = brokerLabel(snapshot);
 
     if (hits.length > 0) {
       const evidence: FieldIssue[] = hits.flatMap((hit) =>
