@@ -1,0 +1,272 @@
+import {
+  DescribeBrokerCommand,
+  type DescribeBrokerResponse,
+  DescribeConfigurationRevisionCommand,
+  ListBrokersCommand,
+  type ListBrokersResponse,
+  MqClient,
+  MqServiceException,
+} from '@aws-sdk/client-mq';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createMqBrokerReader, MQ_IAM_ACTIONS } from '../../../shared/aws/mq.ts';
+import { AwsCallError, UnexpectedShapeError } from '../../../shared/errors.ts';
+import describeBrokerJson from '../../fixtures/aws-sdk/mq-describe-broker-activemq.json' with {
+  type: 'json',
+};
+import trimmedBrokersJson from '../../fixtures/aws-sdk/mq-describe-broker-trimmed.json' with { type: 'json' };
+import listBrokersJson from '../../fixtures/aws-sdk/mq-list-brokers.json' with { type: 'json' };
+import { awsError, REQUEST_ID, sentCommands, sentInputs } from './support.ts';
+
+const mqMock = mockClient(MqClient);
+
+const describeBrokerOutput = {
+  ...describeBrokerJson,
+  Created: new Date(describeBrokerJson.Created),
+} as unknown as DescribeBrokerResponse;
+
+const listBrokersPages = listBrokersJson.pages.map(
+  (page) =>
+    ({
+      ...page,
+      BrokerSummaries: page.BrokerSummaries.map((summary) => ({
+        ...summary,
+        Created: new Date(summary.Created),
+      })),
+    }) as unknown as ListBrokersResponse,
+);
+
+const newReader = () => createMqBrokerReader(new MqClient({ region: 'us-east-1', maxAttempts: 1 }));
+
+describe('createMqBrokerReader', () => {
+  beforeEach(() => {
+    mqMock.reset();
+  });
+
+  describe('describeBroker', () => {
+    it('describes the broker by id and returns it mapped', async () => {
+      // Prepare
+      mqMock.on(DescribeBrokerCommand).resolves(describeBrokerOutput);
+
+      // Act
+      const broker = await newReader().describeBroker(describeBrokerJson.BrokerId);
+
+      // Assess
+      expect(mqMock).toHaveReceivedCommandTimes(DescribeBrokerCommand, 1);
+      expect(sentInputs(mqMock, DescribeBrokerCommand)).toEqual([{ BrokerId: describeBrokerJson.BrokerId }]);
+      expect(broker).toMatchObject({
+        id: describeBrokerJson.BrokerId,
+        arn: describeBrokerJson.BrokerArn,
+        name: 'sadeed-br',
+        publiclyAccessible: false,
+        securityGroupIds: ['sg-1234567890abcdef0'],
+        encryption: { useAwsOwnedKey: false, kmsKeyId: describeBrokerJson.EncryptionOptions.KmsKeyId },
+        configurations: { current: { id: 'c-d76dd81d-cdba-4533-a71c-feeaf2e2606a', revision: 1 } },
+      });
+    });
+
+    it('returns null when Amazon MQ answers NotFoundException', async () => {
+      // Prepare
+      mqMock
+        .on(DescribeBrokerCommand)
+        .rejects(awsError(MqServiceException, 'NotFoundException', 'Broker b-gone not found', 404));
+
+      // Act
+      const broker = await newReader().describeBroker('b-gone');
+
+      // Assess
+      expect(broker).toBeNull();
+      expect(mqMock).toHaveReceivedCommandExactlyOnceWith(DescribeBrokerCommand, { BrokerId: 'b-gone' });
+    });
+
+    it('lets an incomplete answer fail as UnexpectedShapeError, not as an AWS call error', async () => {
+      // Prepare: the public sample was trimmed by its authors; PubliclyAccessible is missing.
+      const [trimmed] = trimmedBrokersJson;
+      mqMock
+        .on(DescribeBrokerCommand)
+        .resolves({ ...trimmed, Created: new Date(trimmed!.Created) } as unknown as DescribeBrokerResponse);
+
+      // Act
+      const error = await newReader()
+        .describeBroker(trimmed!.BrokerId)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(UnexpectedShapeError);
+      expect(error).not.toBeInstanceOf(AwsCallError);
+      expect((error as Error).message).toContain('PubliclyAccessible');
+    });
+
+    it.each([
+      ['TooManyRequestsException', 429],
+      ['ForbiddenException', 403],
+      ['InternalServerErrorException', 500],
+    ])('throws an AwsCallError naming DescribeBroker and %s', async (name, status) => {
+      // Prepare
+      const cause = awsError(MqServiceException, name, 'Request failed', status);
+      mqMock.on(DescribeBrokerCommand).rejects(cause);
+
+      // Act
+      const result = newReader().describeBroker('b-1');
+
+      // Assess
+      const error = await result.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error).toMatchObject({
+        operation: 'DescribeBroker',
+        awsErrorName: name,
+        code: 'AWS_CALL',
+        cause,
+      });
+      expect((error as Error).message).toContain(REQUEST_ID);
+      expect(mqMock).toHaveReceivedCommandTimes(DescribeBrokerCommand, 1);
+    });
+
+    it('does not take a NotFoundException raised outside AWS (no $metadata) for an answer', async () => {
+      // Prepare
+      const local = Object.assign(new Error('not from AWS'), { name: 'NotFoundException' });
+      mqMock.on(DescribeBrokerCommand).rejects(local);
+
+      // Act
+      const result = newReader().describeBroker('b-1');
+
+      // Assess
+      await expect(result).rejects.toMatchObject({
+        operation: 'DescribeBroker',
+        awsErrorName: 'NotFoundException',
+      });
+    });
+  });
+
+  describe('listBrokers', () => {
+    it('reads every page, 100 brokers a page, and keeps the order', async () => {
+      // Prepare
+      const [first, second] = listBrokersPages;
+      mqMock
+        .on(ListBrokersCommand, { NextToken: undefined })
+        .resolves(first!)
+        .on(ListBrokersCommand, { NextToken: 'page-2-token' })
+        .resolves(second!);
+
+      // Act
+      const brokers = await newReader().listBrokers();
+
+      // Assess
+      expect(sentInputs(mqMock, ListBrokersCommand)).toEqual([
+        { MaxResults: 100 },
+        { MaxResults: 100, NextToken: 'page-2-token' },
+      ]);
+      expect(brokers.map((broker) => broker.id)).toEqual([
+        'b-b4cfface-0aa9-4922-b41d-07fab046cef3',
+        'b-a67fb4c0-2f23-46cf-98cb-7015bd36e1b4',
+      ]);
+      expect(brokers[1]).toMatchObject({
+        name: 'sadeed-br',
+        state: 'RUNNING',
+        deploymentMode: 'SINGLE_INSTANCE',
+      });
+    });
+
+    it('returns an empty list when the account has no brokers', async () => {
+      // Prepare
+      mqMock.on(ListBrokersCommand).resolves({ BrokerSummaries: [] });
+
+      // Act
+      const brokers = await newReader().listBrokers();
+
+      // Assess
+      expect(brokers).toEqual([]);
+      expect(mqMock).toHaveReceivedCommandTimes(ListBrokersCommand, 1);
+    });
+
+    it('throws instead of looping when AWS repeats a NextToken', async () => {
+      // Prepare
+      mqMock.on(ListBrokersCommand).resolves({ BrokerSummaries: [], NextToken: 'same' });
+
+      // Act
+      const result = newReader().listBrokers();
+
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(UnexpectedShapeError);
+      expect(mqMock).toHaveReceivedCommandTimes(ListBrokersCommand, 2);
+    });
+
+    it('fails the whole listing when a later page fails, rather than returning part of it', async () => {
+      // Prepare
+      mqMock
+        .on(ListBrokersCommand, { NextToken: undefined })
+        .resolves(listBrokersPages[0]!)
+        .on(ListBrokersCommand, { NextToken: 'page-2-token' })
+        .rejects(awsError(MqServiceException, 'TooManyRequestsException', 'Rate exceeded', 429));
+
+      // Act
+      const result = newReader().listBrokers();
+
+      // Assess
+      await expect(result).rejects.toMatchObject({
+        operation: 'ListBrokers',
+        awsErrorName: 'TooManyRequestsException',
+      });
+    });
+  });
+
+  describe('describeConfigurationRevision', () => {
+    const ref = { id: 'c-d76dd81d-cdba-4533-a71c-feeaf2e2606a', revision: 3 };
+
+    it('asks for the revision as a string and returns its base64 Data', async () => {
+      // Prepare
+      const data = Buffer.from('<broker xmlns="http://activemq.apache.org/schema/core"/>').toString('base64');
+      mqMock.on(DescribeConfigurationRevisionCommand).resolves({ ConfigurationId: ref.id, Data: data });
+
+      // Act
+      const result = await newReader().describeConfigurationRevision(ref);
+
+      // Assess
+      expect(result).toBe(data);
+      expect(sentInputs(mqMock, DescribeConfigurationRevisionCommand)).toEqual([
+        { ConfigurationId: ref.id, ConfigurationRevision: '3' },
+      ]);
+    });
+
+    it('returns null when the revision does not exist', async () => {
+      // Prepare
+      mqMock
+        .on(DescribeConfigurationRevisionCommand)
+        .rejects(awsError(MqServiceException, 'NotFoundException', 'Revision not found', 404));
+
+      // Act
+      const result = await newReader().describeConfigurationRevision(ref);
+
+      // Assess
+      expect(result).toBeNull();
+    });
+
+    it('throws UnexpectedShapeError when a found revision has no Data', async () => {
+      // Prepare
+      mqMock.on(DescribeConfigurationRevisionCommand).resolves({ ConfigurationId: ref.id });
+
+      // Act
+      const result = newReader().describeConfigurationRevision(ref);
+
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(UnexpectedShapeError);
+    });
+  });
+
+  it('sends only commands that MQ_IAM_ACTIONS grants', async () => {
+    // Prepare
+    mqMock.on(DescribeBrokerCommand).resolves(describeBrokerOutput);
+    mqMock.on(ListBrokersCommand).resolves({ BrokerSummaries: [] });
+    mqMock.on(DescribeConfigurationRevisionCommand).resolves({ Data: 'PGJyb2tlci8+' });
+    const reader = newReader();
+
+    // Act
+    await reader.describeBroker('b-1');
+    await reader.listBrokers();
+    await reader.describeConfigurationRevision({ id: 'c-1', revision: 1 });
+
+    // Assess
+    const actions = sentCommands(mqMock).map((name) => `mq:${name.replace(/Command$/, '')}`);
+    expect([...new Set(actions)].sort()).toEqual([...MQ_IAM_ACTIONS].sort());
+  });
+});
