@@ -1,0 +1,194 @@
+/**
+ * The recorded-account file: one AWS account and region as the AWS APIs describe it, so that
+ * `replay`, the demo and the tests run the deployed code paths without AWS.
+ *
+ * Format (JSON, every AWS object PascalCase exactly as the SDK / `aws --output json` returns it):
+ *
+ * ```jsonc
+ * {
+ *   "account": "123456789012",                 // 12 digits
+ *   "region": "us-east-1",
+ *   "brokers": [ <DescribeBroker output> ],     // BrokerId, BrokerArn, BrokerName, EngineType, Users, ...
+ *   "configurations": [                         // Amazon MQ configurations and their revisions
+ *     { "Id": "c-…", "Name": "orders", "EngineType": "ACTIVEMQ",
+ *       "Revisions": [ { "Revision": 1, "Data": "<base64 of the XML>", "Description": "…" } ] }
+ *   ],
+ *   "securityGroups": [ { "GroupId": "sg-…", "GroupName": "…", "VpcId": "vpc-…", "Tags": [] } ],
+ *   "securityGroupRules": [ <DescribeSecurityGroupRules item> ],   // ingress and egress
+ *   "networkInterfaces": [ <DescribeNetworkInterfaces item> ],     // Groups[].GroupId decides membership
+ *   "kmsKeys": [ <DescribeKey KeyMetadata> ],   // may add "Aliases": ["alias/…"] to be found by alias
+ *   "denied": { "kms": [ "<key id or ARN whose DescribeKey answers AccessDeniedException>" ] }  // optional
+ * }
+ * ```
+ *
+ * Times (`Created`, `DeletionDate`) are ISO strings. Loading validates the layout here and then maps
+ * every item through the same mappers the SDK adapters use, so a file the functions could not read
+ * fails at load time with the path of the offending item.
+ */
+import { z } from 'zod';
+import { errorMessage, GuardianError } from '../errors.ts';
+import {
+  mapBroker,
+  mapKeyMetadata,
+  mapNetworkInterface,
+  mapSecurityGroup,
+  mapSecurityGroupRule,
+} from '../model/mappers.ts';
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** AWS objects are checked by the mappers; the schema only pins what the recorded account itself indexes by. */
+const awsObject = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
+
+const revisionSchema = z.object({
+  Revision: z.number().int().positive(),
+  Data: z.string().regex(BASE64, 'is not base64'),
+  Description: z.string().optional(),
+});
+
+const configurationSchema = z.object({
+  Id: z.string().min(1),
+  Name: z.string().min(1),
+  EngineType: z.string().min(1),
+  Revisions: z.array(revisionSchema).min(1),
+});
+
+export const recordedAccountFileSchema = z.object({
+  account: z.string().regex(/^\d{12}$/, 'is not a 12-digit account id'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not a region name'),
+  brokers: z.array(awsObject({ BrokerId: z.string().min(1) })).default([]),
+  configurations: z.array(configurationSchema).default([]),
+  securityGroups: z
+    .array(
+      awsObject({
+        GroupId: z.string().min(1),
+        GroupName: z.string().optional(),
+        VpcId: z.string().optional(),
+        Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
+      }),
+    )
+    .default([]),
+  securityGroupRules: z
+    .array(
+      awsObject({
+        SecurityGroupRuleId: z.string().min(1),
+        GroupId: z.string().min(1),
+        IsEgress: z.boolean(),
+      }),
+    )
+    .default([]),
+  networkInterfaces: z.array(awsObject({ NetworkInterfaceId: z.string().min(1) })).default([]),
+  kmsKeys: z
+    .array(
+      awsObject({
+        KeyId: z.string().min(1),
+        Arn: z.string().min(1),
+        Aliases: z.array(z.string()).optional(),
+      }),
+    )
+    .default([]),
+  denied: z.object({ kms: z.array(z.string()).default([]) }).default({ kms: [] }),
+});
+
+export type RecordedAccountFile = z.infer<typeof recordedAccountFileSchema>;
+
+export class RecordedAccountFileError extends GuardianError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_RECORDED_ACCOUNT', message, options);
+  }
+}
+
+const issuePath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`,
+    '',
+  ) || '(root)';
+
+const uniqueIds = (source: string, field: string, ids: readonly string[]): void => {
+  const seen = new Set<string>();
+  for (const [index, id] of ids.entries()) {
+    if (seen.has(id))
+      throw new RecordedAccountFileError(`${source}: ${field}[${index}] repeats the id ${id}`);
+    seen.add(id);
+  }
+};
+
+/** Runs a mapper over every item so that a bad item is reported by its path in the file. */
+const mapEach = (
+  source: string,
+  field: string,
+  items: readonly unknown[],
+  map: (item: never) => unknown,
+): void => {
+  for (const [index, item] of items.entries()) {
+    try {
+      map(item as never);
+    } catch (error) {
+      throw new RecordedAccountFileError(`${source}: ${field}[${index}]: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+  }
+};
+
+/**
+ * Validates a parsed recorded-account file. `source` (a path) prefixes every error message.
+ * Throws RecordedAccountFileError.
+ */
+export const parseRecordedAccountFile = (json: unknown, source = 'recorded account'): RecordedAccountFile => {
+  const result = recordedAccountFileSchema.safeParse(json);
+  if (!result.success) {
+    const details = result.error.issues
+      .map((issue) => `${issuePath(issue.path)}: ${issue.message}`)
+      .join('; ');
+    throw new RecordedAccountFileError(`${source}: ${details}`, { cause: result.error });
+  }
+  const file = result.data;
+  mapEach(source, 'brokers', file.brokers, mapBroker);
+  mapEach(source, 'securityGroups', file.securityGroups, mapSecurityGroup);
+  mapEach(source, 'securityGroupRules', file.securityGroupRules, mapSecurityGroupRule);
+  mapEach(source, 'networkInterfaces', file.networkInterfaces, mapNetworkInterface);
+  mapEach(source, 'kmsKeys', file.kmsKeys, mapKeyMetadata);
+  uniqueIds(
+    source,
+    'brokers',
+    file.brokers.map((b) => b.BrokerId),
+  );
+  uniqueIds(
+    source,
+    'configurations',
+    file.configurations.map((c) => c.Id),
+  );
+  uniqueIds(
+    source,
+    'securityGroups',
+    file.securityGroups.map((g) => g.GroupId),
+  );
+  uniqueIds(
+    source,
+    'securityGroupRules',
+    file.securityGroupRules.map((r) => r.SecurityGroupRuleId),
+  );
+  uniqueIds(
+    source,
+    'networkInterfaces',
+    file.networkInterfaces.map((n) => n.NetworkInterfaceId),
+  );
+  const groupIds = new Set(file.securityGroups.map((g) => g.GroupId));
+  for (const [index, rule] of file.securityGroupRules.entries()) {
+    if (!groupIds.has(rule.GroupId)) {
+      throw new RecordedAccountFileError(
+        `${source}: securityGroupRules[${index}].GroupId ${rule.GroupId} is not in securityGroups`,
+      );
+    }
+  }
+  for (const [index, configuration] of file.configurations.entries()) {
+    uniqueIds(
+      source,
+      `configurations[${index}].Revisions`,
+      configuration.Revisions.map((r) => String(r.Revision)),
+    );
+  }
+  return file;
+};

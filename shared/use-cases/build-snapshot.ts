@@ -1,0 +1,199 @@
+/**
+ * Reads everything the checks need about one broker, live, once: DescribeBroker first, then the
+ * configuration revisions, the ingress rules, groups and network interfaces of its security groups and
+ * its KMS key, in parallel. Checks never call AWS; this is the only place their inputs are read.
+ */
+import { parseConfigurationData } from '../activemq/parse-configuration.ts';
+import { ConfigurationParseError, errorMessage } from '../errors.ts';
+import type {
+  Broker,
+  BrokerSnapshot,
+  ConfigurationRef,
+  ConfigurationState,
+  IngressRule,
+  KmsKeyState,
+  NetworkInterfaceUse,
+  SecurityGroupState,
+} from '../model/types.ts';
+import type { AccountReaders, SecurityGroupInfo } from '../ports.ts';
+
+/**
+ * Memoised reads shared by the snapshots of one sweep: brokers share configurations, groups and keys,
+ * and the Amazon MQ rate limit is per account. Promises are cached (concurrent snapshots wait for the
+ * same read); a failed read is forgotten so the next broker tries again.
+ */
+export interface SnapshotCache {
+  readonly revisions: Map<string, Promise<string | null>>;
+  readonly ingressRules: Map<string, Promise<readonly IngressRule[]>>;
+  readonly securityGroups: Map<string, Promise<SecurityGroupInfo | undefined>>;
+  readonly networkInterfaces: Map<string, Promise<readonly NetworkInterfaceUse[]>>;
+  readonly keys: Map<string, Promise<KmsKeyState>>;
+}
+
+export const createSnapshotCache = (): SnapshotCache => ({
+  revisions: new Map(),
+  ingressRules: new Map(),
+  securityGroups: new Map(),
+  networkInterfaces: new Map(),
+  keys: new Map(),
+});
+
+export interface BuildSnapshotOptions {
+  readonly account: string;
+  readonly region: string;
+  readonly now: Date;
+  readonly cache?: SnapshotCache;
+}
+
+const RABBITMQ_CONFIGURATION_REASON = 'RabbitMQ configurations are not evaluated';
+
+const remember = <T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
+  const cached = map.get(key);
+  if (cached) return cached;
+  const promise = load();
+  map.set(key, promise);
+  promise.catch(() => {
+    if (map.get(key) === promise) map.delete(key);
+  });
+  return promise;
+};
+
+/**
+ * One batched read for the groups not in the cache, shared per group. Without a cache: one read.
+ * `pick` takes a group's part out of the batch's answer.
+ */
+const perGroup = async <R, T>(
+  groupIds: readonly string[],
+  map: Map<string, Promise<T>> | undefined,
+  readBatch: (ids: readonly string[]) => Promise<R>,
+  pick: (answer: R, groupId: string) => T,
+): Promise<Map<string, T>> => {
+  if (map === undefined) {
+    const answer = await readBatch(groupIds);
+    return new Map(groupIds.map((id) => [id, pick(answer, id)]));
+  }
+  const missing = groupIds.filter((id) => !map.has(id));
+  if (missing.length > 0) {
+    const batch = readBatch(missing);
+    for (const id of missing) {
+      remember(map, id, () => batch.then((answer) => pick(answer, id)));
+    }
+  }
+  const entries = await Promise.all(
+    groupIds.map(async (id) => [id, await (map.get(id) as Promise<T>)] as const),
+  );
+  return new Map(entries);
+};
+
+const revisionKey = (ref: ConfigurationRef): string => `${ref.id}#${ref.revision}`;
+
+const readConfiguration = async (
+  broker: Broker,
+  ref: ConfigurationRef | undefined,
+  readers: AccountReaders,
+  cache: SnapshotCache | undefined,
+): Promise<ConfigurationState> => {
+  if (broker.engineType === 'RABBITMQ') return { status: 'absent', reason: RABBITMQ_CONFIGURATION_REASON };
+  if (ref === undefined) return { status: 'absent', reason: 'The broker has no configuration revision yet' };
+  const load = () => readers.brokers.describeConfigurationRevision(ref);
+  const data = await (cache ? remember(cache.revisions, revisionKey(ref), load) : load());
+  if (data === null) {
+    return {
+      status: 'error',
+      ref,
+      code: 'CONFIGURATION_REVISION_NOT_FOUND',
+      message: `Configuration ${ref.id} revision ${ref.revision} was not found`,
+    };
+  }
+  try {
+    return { status: 'parsed', ref, configuration: parseConfigurationData(data) };
+  } catch (error) {
+    // Only a parse failure is a property of the revision; anything else is a bug that must surface.
+    if (!(error instanceof ConfigurationParseError)) throw error;
+    return { status: 'error', ref, code: error.code, message: errorMessage(error) };
+  }
+};
+
+const sameRef = (a: ConfigurationRef | undefined, b: ConfigurationRef | undefined): boolean =>
+  a !== undefined && b !== undefined && a.id === b.id && a.revision === b.revision;
+
+/** The broker's security groups with their rules and other users. Order: the broker's. */
+const readSecurityGroups = async (
+  broker: Broker,
+  readers: AccountReaders,
+  cache: SnapshotCache | undefined,
+): Promise<SecurityGroupState[]> => {
+  const groupIds = [...new Set(broker.securityGroupIds)];
+  if (groupIds.length === 0) return [];
+  const { network } = readers;
+  const [rules, groups, interfaces] = await Promise.all([
+    perGroup(
+      groupIds,
+      cache?.ingressRules,
+      (ids) => network.describeIngressRules(ids),
+      (all, id) => all.filter((rule) => rule.groupId === id),
+    ),
+    perGroup(
+      groupIds,
+      cache?.securityGroups,
+      (ids) => network.describeSecurityGroups(ids),
+      (all, id) => all.find((group) => group.groupId === id),
+    ),
+    // Without the interfaces, no one can say the group is not shared: null, and remediation stays away.
+    perGroup(
+      groupIds,
+      cache?.networkInterfaces,
+      (ids) => network.describeNetworkInterfaces(ids),
+      (all, id) => all.filter((eni) => eni.groupIds.includes(id)),
+    ).catch(() => null),
+  ]);
+  return groupIds.map((groupId) => {
+    const info = groups.get(groupId);
+    const users = interfaces?.get(groupId);
+    return {
+      groupId,
+      ...(info?.groupName === undefined ? {} : { groupName: info.groupName }),
+      ...(info?.vpcId === undefined ? {} : { vpcId: info.vpcId }),
+      tags: info?.tags ?? {},
+      ingressRules: rules.get(groupId) ?? [],
+      otherUsers: users === undefined ? null : users.filter((eni) => eni.brokerId !== broker.id),
+    };
+  });
+};
+
+const readKey = (broker: Broker, readers: AccountReaders, cache: SnapshotCache | undefined) => {
+  const { kmsKeyId } = broker.encryption;
+  if (broker.encryption.useAwsOwnedKey || kmsKeyId === undefined) return Promise.resolve(undefined);
+  const load = () => readers.keys.describeKey(kmsKeyId);
+  return cache ? remember(cache.keys, kmsKeyId, load) : load();
+};
+
+/** The broker's snapshot, or null when the broker does not exist. Read failures other than the interfaces' propagate. */
+export const buildSnapshot = async (
+  brokerId: string,
+  readers: AccountReaders,
+  options: BuildSnapshotOptions,
+): Promise<BrokerSnapshot | null> => {
+  const broker = await readers.brokers.describeBroker(brokerId);
+  if (broker === null) return null;
+  const { cache } = options;
+  const { current, pending } = broker.configurations;
+  // RabbitMQ revisions are not evaluated, so a pending one adds nothing.
+  const hasPending = broker.engineType === 'ACTIVEMQ' && pending !== undefined && !sameRef(current, pending);
+  const [configuration, pendingConfiguration, securityGroups, kmsKey] = await Promise.all([
+    readConfiguration(broker, current, readers, cache),
+    hasPending ? readConfiguration(broker, pending, readers, cache) : Promise.resolve(undefined),
+    readSecurityGroups(broker, readers, cache),
+    readKey(broker, readers, cache),
+  ]);
+  return {
+    account: options.account,
+    region: options.region,
+    broker,
+    configuration,
+    ...(pendingConfiguration === undefined ? {} : { pendingConfiguration }),
+    securityGroups,
+    ...(kmsKey === undefined ? {} : { kmsKey }),
+    capturedAt: options.now.toISOString(),
+  };
+};

@@ -1,0 +1,128 @@
+/**
+ * Which brokers an EC2 or configuration event can have changed, with as few reads as possible.
+ *
+ * Groups → brokers: one DescribeNetworkInterfaces call filtered by the groups. Amazon MQ names the
+ * broker in the description of the interfaces it creates for ActiveMQ brokers (public code, not AWS
+ * documentation), and a group no interface uses has no broker. Every other interface must be
+ * recognisably something else (an EC2 instance's own interface, a Lambda / NAT gateway / load balancer
+ * interface, ...) for the answer to be conclusive. One that could be a broker's without naming it (a
+ * VPC endpoint interface, an unattached interface, an "Amazon MQ" description without an id, any
+ * wording AWS may change) makes it inconclusive, and then the brokers themselves are asked:
+ * ListBrokers and DescribeBroker of each, whose SecurityGroups are authoritative.
+ */
+import type { Broker, NetworkInterfaceUse } from '../model/types.ts';
+import type { AccountReaders } from '../ports.ts';
+
+/** DescribeBroker calls in flight at once: the Amazon MQ rate limit is one bucket per account. */
+export const DESCRIBE_CONCURRENCY = 5;
+
+export interface BrokersUsingGroups {
+  readonly brokerIds: string[];
+  /** False when the interfaces could not settle it and the brokers were listed and described instead. */
+  readonly conclusive: boolean;
+  /** Every interface of the groups, as read. */
+  readonly interfaces: NetworkInterfaceUse[];
+}
+
+/** Interface types of other services (EC2 `InterfaceType`); Amazon MQ's interfaces are plain `interface`. */
+const OTHER_SERVICE_INTERFACE_TYPES = new Set([
+  'lambda',
+  'nat_gateway',
+  'network_load_balancer',
+  'gateway_load_balancer',
+  'gateway_load_balancer_endpoint',
+  'load_balancer',
+  'efa',
+  'efa-only',
+  'trunk',
+  'branch',
+  'api_gateway_managed',
+  'aws_codestar_connections_managed',
+  'global_accelerator_managed',
+  'iot_rules_managed',
+  'quicksight',
+  'transit_gateway',
+  'ec2_instance_connect_endpoint',
+]);
+
+/** Descriptions other services give the interfaces they create (as the EC2 console shows them). */
+const OTHER_SERVICE_DESCRIPTIONS = [
+  /^RDSNetworkInterface$/,
+  /^AWS Lambda VPC ENI/,
+  /^ELB /,
+  /^EFS mount target for /,
+  /^ElastiCache /,
+  /^arn:aws[a-z-]*:ecs:/,
+];
+
+const MQ_WORDING = /amazon\s*mq|amazonmq/i;
+
+/** True when the interface is recognisably not an Amazon MQ broker's. */
+export const isOtherServiceInterface = (eni: NetworkInterfaceUse): boolean => {
+  if (eni.brokerId !== undefined || MQ_WORDING.test(eni.description)) return false;
+  if (eni.interfaceType !== undefined && OTHER_SERVICE_INTERFACE_TYPES.has(eni.interfaceType)) return true;
+  // An instance's own interface; a service-managed one attached elsewhere proves nothing.
+  if (eni.instanceId !== undefined && eni.requesterManaged !== true) return true;
+  return OTHER_SERVICE_DESCRIPTIONS.some((pattern) => pattern.test(eni.description));
+};
+
+/** Runs `work` over `items`, at most `limit` at a time, results in the items' order. */
+const mapLimited = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+};
+
+/** Every broker of the account, described, except `skip`; brokers gone since the listing are left out. */
+const describeAllBrokers = async (readers: AccountReaders, skip: ReadonlySet<string> = new Set()) => {
+  const summaries = (await readers.brokers.listBrokers()).filter((s) => !skip.has(s.id));
+  const brokers = await mapLimited(summaries, DESCRIBE_CONCURRENCY, (s) =>
+    readers.brokers.describeBroker(s.id),
+  );
+  return brokers.filter((broker): broker is Broker => broker !== null);
+};
+
+export const findBrokersUsingGroups = async (
+  groupIds: readonly string[],
+  readers: AccountReaders,
+): Promise<BrokersUsingGroups> => {
+  const wanted = [...new Set(groupIds)];
+  if (wanted.length === 0) return { brokerIds: [], conclusive: true, interfaces: [] };
+  const interfaces = await readers.network.describeNetworkInterfaces(wanted);
+  const named = [...new Set(interfaces.flatMap((eni) => (eni.brokerId === undefined ? [] : [eni.brokerId])))];
+  const unexplained = interfaces.some((eni) => eni.brokerId === undefined && !isOtherServiceInterface(eni));
+  if (!unexplained) return { brokerIds: named, conclusive: true, interfaces };
+
+  const groups = new Set(wanted);
+  const described = await describeAllBrokers(readers, new Set(named));
+  const listed = described.filter((b) => b.securityGroupIds.some((id) => groups.has(id))).map((b) => b.id);
+  return { brokerIds: [...named, ...listed], conclusive: false, interfaces };
+};
+
+/**
+ * Brokers whose current or pending configuration is `configurationId`. ListBrokers does not say which
+ * configuration a broker uses, so every broker is described.
+ */
+export const findBrokersUsingConfiguration = async (
+  configurationId: string,
+  readers: AccountReaders,
+): Promise<string[]> => {
+  const brokers = await describeAllBrokers(readers);
+  return brokers
+    .filter(
+      ({ configurations: { current, pending } }) =>
+        current?.id === configurationId || pending?.id === configurationId,
+    )
+    .map((b) => b.id);
+};

@@ -1,0 +1,448 @@
+import { describe, expect, it, vi } from 'vitest';
+import { AwsCallError } from '../../../shared/errors.ts';
+import type { AccountReaders } from '../../../shared/ports.ts';
+import type { RecordedAccount } from '../../../shared/recorded/recorded-account.ts';
+import { buildSnapshot, createSnapshotCache } from '../../../shared/use-cases/build-snapshot.ts';
+import {
+  aBrokerItem,
+  anAccount,
+  BROKER_ID,
+  base64,
+  CONFIGURATION_ID,
+  demoAccount,
+  GROUP_ID,
+  MAP_XML,
+} from '../recorded/account-builder.ts';
+
+const NOW = new Date('2026-11-24T12:00:00Z');
+const OPTIONS = { account: '123456789012', region: 'us-east-1', now: NOW };
+
+const ORDERS_PROD = 'b-1a2b3c4d-0000-4000-8000-000000000001';
+const INVENTORY_DEV = 'b-1a2b3c4d-0000-4000-8000-000000000003';
+const SHIPPING_PROD = 'b-1a2b3c4d-0000-4000-8000-000000000007';
+const REPORTING_PROD = 'b-1a2b3c4d-0000-4000-8000-000000000008';
+const EVENTS_PUBLIC = 'b-1a2b3c4d-0000-4000-8000-000000000009';
+const NOTIFICATIONS_PROD = 'b-1a2b3c4d-0000-4000-8000-00000000000a';
+
+const readersOf = (account: RecordedAccount): AccountReaders => ({
+  brokers: account,
+  network: account,
+  keys: account,
+});
+
+const networkFailure = () =>
+  new AwsCallError(
+    'DescribeNetworkInterfaces',
+    'UnauthorizedOperation',
+    'not allowed to describe interfaces',
+  );
+
+describe('buildSnapshot', () => {
+  it('reads an ActiveMQ broker with its parsed configuration, groups, rules and key', async () => {
+    // Prepare
+    const account = demoAccount();
+
+    // Act
+    const snapshot = await buildSnapshot(ORDERS_PROD, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot).toMatchObject({
+      account: '123456789012',
+      region: 'us-east-1',
+      broker: { id: ORDERS_PROD, name: 'orders-prod', authenticationStrategy: 'LDAP' },
+      configuration: {
+        status: 'parsed',
+        ref: { id: 'c-1a2b3c4d-0000-4000-8000-000000000001', revision: 2 },
+        configuration: { authorizationPluginPresent: true, authorizationMap: { kind: 'simple' } },
+      },
+      kmsKey: { status: 'found', keyState: 'Enabled', keyManager: 'CUSTOMER' },
+      capturedAt: '2026-11-24T12:00:00.000Z',
+    });
+    expect(snapshot?.pendingConfiguration).toBeUndefined();
+    expect(snapshot?.securityGroups).toHaveLength(1);
+    expect(snapshot?.securityGroups[0]).toMatchObject({
+      groupId: 'sg-0a1b2c3d4e5f60001',
+      groupName: 'orders-prod-mq',
+      vpcId: 'vpc-0a1b2c3d4e5f60001',
+      tags: { team: 'orders' },
+      otherUsers: [],
+    });
+    expect(snapshot?.securityGroups[0]?.ingressRules.map((r) => r.ruleId)).toEqual([
+      'sgr-0a1b2c3d4e5f60010',
+      'sgr-0a1b2c3d4e5f60011',
+      'sgr-0a1b2c3d4e5f60003',
+      'sgr-0a1b2c3d4e5f60004',
+      'sgr-0a1b2c3d4e5f60005',
+    ]);
+  });
+
+  it('reads each source once: one DescribeBroker, then one call per kind of read', async () => {
+    // Prepare
+    const account = demoAccount();
+
+    // Act
+    await buildSnapshot(ORDERS_PROD, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(account.readCounts()).toEqual({
+      DescribeBroker: 1,
+      DescribeConfigurationRevision: 1,
+      DescribeSecurityGroupRules: 1,
+      DescribeSecurityGroups: 1,
+      DescribeNetworkInterfaces: 1,
+      DescribeKey: 1,
+    });
+  });
+
+  it('starts every read after DescribeBroker at once, before any of them answers', async () => {
+    // Prepare
+    const account = demoAccount();
+    const started: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held =
+      <A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        started.push(name);
+        await gate;
+        return call(...args);
+      };
+    const readers: AccountReaders = {
+      brokers: {
+        describeBroker: (id) => account.describeBroker(id),
+        listBrokers: () => account.listBrokers(),
+        describeConfigurationRevision: held('revision', (ref) => account.describeConfigurationRevision(ref)),
+      },
+      network: {
+        describeIngressRules: held('rules', (ids) => account.describeIngressRules(ids)),
+        describeRulesById: (ids) => account.describeRulesById(ids),
+        describeSecurityGroups: held('groups', (ids) => account.describeSecurityGroups(ids)),
+        findSecurityGroupIdsByName: (name) => account.findSecurityGroupIdsByName(name),
+        describeNetworkInterfaces: held('interfaces', (ids) => account.describeNetworkInterfaces(ids)),
+      },
+      keys: { describeKey: held('key', (id) => account.describeKey(id)) },
+    };
+
+    // Act
+    const pending = buildSnapshot(ORDERS_PROD, readers, OPTIONS);
+    await vi.waitFor(() => expect(started).toHaveLength(5));
+    release();
+    const snapshot = await pending;
+
+    // Assess
+    expect([...started].sort()).toEqual(['groups', 'interfaces', 'key', 'revision', 'rules']);
+    expect(snapshot?.broker.id).toBe(ORDERS_PROD);
+  });
+
+  it('answers null, after one read, for a broker that does not exist', async () => {
+    // Prepare
+    const account = demoAccount();
+
+    // Act
+    const snapshot = await buildSnapshot(
+      'b-1a2b3c4d-0000-4000-8000-000000000004',
+      readersOf(account),
+      OPTIONS,
+    );
+
+    // Assess
+    expect(snapshot).toBeNull();
+    expect(account.readCounts()).toEqual({ DescribeBroker: 1 });
+  });
+
+  it('lists the interfaces of other users of a shared group, never the broker itself', async () => {
+    // Prepare
+    const account = demoAccount();
+
+    // Act
+    const snapshot = await buildSnapshot(SHIPPING_PROD, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.securityGroups[0]?.otherUsers).toEqual([
+      expect.objectContaining({
+        networkInterfaceId: 'eni-0a1b2c3d4e5f60101',
+        instanceId: 'i-0a1b2c3d4e5f60001',
+      }),
+    ]);
+  });
+
+  it('sets otherUsers to null for every group when the interfaces cannot be read', async () => {
+    // Prepare
+    const account = anAccount({
+      brokers: [aBrokerItem({ SecurityGroups: [GROUP_ID, 'sg-0fedcba9876543210'] })],
+      securityGroups: [{ GroupId: GROUP_ID }, { GroupId: 'sg-0fedcba9876543210' }],
+    });
+    vi.spyOn(account, 'describeNetworkInterfaces').mockRejectedValue(networkFailure());
+
+    // Act
+    const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.securityGroups.map((g) => g.otherUsers)).toEqual([null, null]);
+    expect(snapshot?.securityGroups[0]?.ingressRules).toHaveLength(2);
+  });
+
+  it.each([
+    ['ingress rules', 'describeIngressRules'],
+    ['security groups', 'describeSecurityGroups'],
+    ['the configuration revision', 'describeConfigurationRevision'],
+    ['the KMS key', 'describeKey'],
+  ] as const)('fails when %s cannot be read', async (_case, method) => {
+    // Prepare
+    const account = anAccount();
+    const failure = new AwsCallError(method, 'ThrottlingException', 'Rate exceeded');
+    vi.spyOn(account, method).mockRejectedValue(failure);
+
+    // Act
+    const result = buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+    // Assess
+    await expect(result).rejects.toBe(failure);
+  });
+
+  it('marks a RabbitMQ configuration absent without reading it, and reads no key for an AWS owned one', async () => {
+    // Prepare
+    const account = demoAccount();
+
+    // Act
+    const snapshot = await buildSnapshot(NOTIFICATIONS_PROD, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.configuration).toEqual({
+      status: 'absent',
+      reason: 'RabbitMQ configurations are not evaluated',
+    });
+    expect(snapshot?.kmsKey).toBeUndefined();
+    expect(snapshot?.securityGroups.map((g) => g.groupId)).toEqual(['sg-0a1b2c3d4e5f60008']);
+    expect(account.readCounts().DescribeConfigurationRevision).toBeUndefined();
+    expect(account.readCounts().DescribeKey).toBeUndefined();
+  });
+
+  it('reads no network at all for a public RabbitMQ broker without security groups', async () => {
+    // Prepare
+    const account = demoAccount();
+
+    // Act
+    const snapshot = await buildSnapshot(EVENTS_PUBLIC, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.securityGroups).toEqual([]);
+    expect(account.readCounts()).toEqual({ DescribeBroker: 1 });
+  });
+
+  it.each([
+    ['is not base64', '<broker/>'],
+    ['is not XML', base64('this is not a configuration')],
+    [
+      'declares a DOCTYPE',
+      base64('<!DOCTYPE broker [<!ENTITY x "y">]><broker xmlns="http://activemq.apache.org/schema/core"/>'),
+    ],
+  ])('reports a revision that %s as an error state, not as a failure', async (_case, data) => {
+    // Prepare
+    const account = anAccount({
+      configurations: [
+        {
+          Id: CONFIGURATION_ID,
+          Name: 'orders',
+          EngineType: 'ACTIVEMQ',
+          Revisions: [{ Revision: 1, Data: base64(MAP_XML) }],
+        },
+      ],
+    });
+    vi.spyOn(account, 'describeConfigurationRevision').mockResolvedValue(data);
+
+    // Act
+    const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.configuration).toMatchObject({
+      status: 'error',
+      ref: { id: CONFIGURATION_ID, revision: 1 },
+      code: 'CONFIGURATION_PARSE',
+    });
+  });
+
+  it('reports a revision that does not exist as an error state', async () => {
+    // Prepare
+    const account = anAccount({
+      brokers: [aBrokerItem({ Configurations: { Current: { Id: CONFIGURATION_ID, Revision: 7 } } })],
+    });
+
+    // Act
+    const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.configuration).toEqual({
+      status: 'error',
+      ref: { id: CONFIGURATION_ID, revision: 7 },
+      code: 'CONFIGURATION_REVISION_NOT_FOUND',
+      message: `Configuration ${CONFIGURATION_ID} revision 7 was not found`,
+    });
+  });
+
+  it('reads the pending revision too when it differs from the current one', async () => {
+    // Prepare
+    const account = demoAccount();
+
+    // Act
+    const snapshot = await buildSnapshot(INVENTORY_DEV, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.configuration).toMatchObject({
+      status: 'parsed',
+      ref: { revision: 1 },
+      configuration: { authorizationPluginPresent: false, authorizationMap: null },
+    });
+    expect(snapshot?.pendingConfiguration).toMatchObject({
+      status: 'parsed',
+      ref: { revision: 2 },
+      configuration: { authorizationPluginPresent: true },
+    });
+    expect(account.readCounts().DescribeConfigurationRevision).toBe(2);
+  });
+
+  it('reads a pending revision equal to the current one once, and reports no pending configuration', async () => {
+    // Prepare
+    const ref = { Id: CONFIGURATION_ID, Revision: 1 };
+    const account = anAccount({ brokers: [aBrokerItem({ Configurations: { Current: ref, Pending: ref } })] });
+
+    // Act
+    const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.pendingConfiguration).toBeUndefined();
+    expect(account.readCounts().DescribeConfigurationRevision).toBe(1);
+  });
+
+  it('reports a broker still being created, with only a pending revision, as having no current configuration', async () => {
+    // Prepare
+    const account = anAccount({
+      brokers: [
+        aBrokerItem({
+          BrokerState: 'CREATION_IN_PROGRESS',
+          Configurations: { Pending: { Id: CONFIGURATION_ID, Revision: 1 } },
+        }),
+      ],
+    });
+
+    // Act
+    const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.configuration).toEqual({
+      status: 'absent',
+      reason: 'The broker has no configuration revision yet',
+    });
+    expect(snapshot?.pendingConfiguration).toMatchObject({ status: 'parsed' });
+  });
+
+  it('keeps a key that cannot be read as unreadable', async () => {
+    // Prepare
+    const account = demoAccount();
+
+    // Act
+    const snapshot = await buildSnapshot(SHIPPING_PROD, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.kmsKey).toMatchObject({
+      status: 'unreadable',
+      reason: expect.stringMatching(/^AccessDeniedException/),
+    });
+  });
+
+  it('keeps a group that no longer exists, with its id and no name', async () => {
+    // Prepare
+    const account = anAccount({ brokers: [aBrokerItem({ SecurityGroups: ['sg-0000000000000dead'] })] });
+
+    // Act
+    const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.securityGroups).toEqual([
+      { groupId: 'sg-0000000000000dead', tags: {}, ingressRules: [], otherUsers: [] },
+    ]);
+  });
+});
+
+describe('createSnapshotCache', () => {
+  it('reads a configuration revision shared by two brokers once', async () => {
+    // Prepare
+    const account = demoAccount();
+    const cache = createSnapshotCache();
+
+    // Act
+    const [shipping, reporting] = await Promise.all([
+      buildSnapshot(SHIPPING_PROD, readersOf(account), { ...OPTIONS, cache }),
+      buildSnapshot(REPORTING_PROD, readersOf(account), { ...OPTIONS, cache }),
+    ]);
+
+    // Assess
+    expect(shipping?.configuration).toEqual(reporting?.configuration);
+    expect(account.readCounts().DescribeConfigurationRevision).toBe(1);
+  });
+
+  it('reads a group shared by two brokers once per kind of read, and only the groups not read yet', async () => {
+    // Prepare
+    const second = 'b-1a2b3c4d-0000-4000-8000-0000000000b2';
+    const account = anAccount({
+      brokers: [
+        aBrokerItem(),
+        aBrokerItem({
+          BrokerId: second,
+          BrokerName: 'second',
+          SecurityGroups: [GROUP_ID, 'sg-0fedcba9876543210'],
+        }),
+      ],
+      securityGroups: [{ GroupId: GROUP_ID }, { GroupId: 'sg-0fedcba9876543210' }],
+    });
+    const rules = vi.spyOn(account, 'describeIngressRules');
+    const cache = createSnapshotCache();
+
+    // Act
+    const first = await buildSnapshot(BROKER_ID, readersOf(account), { ...OPTIONS, cache });
+    const other = await buildSnapshot(second, readersOf(account), { ...OPTIONS, cache });
+
+    // Assess
+    expect(rules.mock.calls).toEqual([[[GROUP_ID]], [['sg-0fedcba9876543210']]]);
+    expect(account.readCounts()).toMatchObject({
+      DescribeSecurityGroups: 2,
+      DescribeNetworkInterfaces: 2,
+      DescribeKey: 1,
+    });
+    expect(other?.securityGroups[0]?.ingressRules).toEqual(first?.securityGroups[0]?.ingressRules);
+  });
+
+  it('forgets a failed read, so the next broker reads again', async () => {
+    // Prepare
+    const account = demoAccount();
+    const cache = createSnapshotCache();
+    vi.spyOn(account, 'describeConfigurationRevision').mockRejectedValueOnce(
+      new AwsCallError('DescribeConfigurationRevision', 'TooManyRequestsException', 'Rate exceeded'),
+    );
+    const first = buildSnapshot(SHIPPING_PROD, readersOf(account), { ...OPTIONS, cache });
+    await expect(first).rejects.toBeInstanceOf(AwsCallError);
+
+    // Act
+    const second = await buildSnapshot(REPORTING_PROD, readersOf(account), { ...OPTIONS, cache });
+
+    // Assess
+    expect(second?.configuration.status).toBe('parsed');
+  });
+
+  it('still reports otherUsers as null for every broker of a sweep when the interfaces cannot be read', async () => {
+    // Prepare
+    const account = demoAccount();
+    const cache = createSnapshotCache();
+    vi.spyOn(account, 'describeNetworkInterfaces').mockRejectedValue(networkFailure());
+
+    // Act
+    const snapshots = await Promise.all(
+      [ORDERS_PROD, SHIPPING_PROD].map((id) => buildSnapshot(id, readersOf(account), { ...OPTIONS, cache })),
+    );
+
+    // Assess
+    expect(snapshots.map((s) => s?.securityGroups[0]?.otherUsers)).toEqual([null, null]);
+  });
+});
