@@ -125,3 +125,8 @@ export interface WriteRecord {
 }
 
 export type { CheckId };
+
+/** Hands brokers to the remediating function (see shared/events/remediation-request.ts). */
+export interface RemediationRequester {
+  requestRemediation(request: import('./events/remediation-request.ts').RemediationRequest): Promise<void>;
+}

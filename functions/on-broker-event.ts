@@ -1,0 +1,51 @@
+/**
+ * Amazon MQ API calls (CreateBroker, UpdateBroker, UpdateConfiguration, users, tags, ...) via
+ * CloudTrail and EventBridge: evaluate the affected brokers. This function cannot change security
+ * groups; failing ingress findings are handed to the remediating function (on-ingress-event).
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { createConfigReporter } from '../shared/aws/config.ts';
+import { createEc2NetworkReader } from '../shared/aws/ec2.ts';
+import { createKmsKeyReader } from '../shared/aws/kms.ts';
+import { createLambdaRemediationRequester } from '../shared/aws/lambda.ts';
+import { createMqBrokerReader } from '../shared/aws/mq.ts';
+import { enabledChecks } from '../shared/checks/registry.ts';
+import { parseApiCallEvent } from '../shared/events/cloudtrail.ts';
+import { logger } from '../shared/logger.ts';
+import { loadSettings } from '../shared/policy/load-settings.ts';
+import { acknowledgeInvalidEvents, summarizeOutcome } from '../shared/runtime/handler-support.ts';
+import { handleApiCall } from '../shared/use-cases/handle-api-call.ts';
+
+// Created once per container: settings are validated at cold start, SDK clients are reused.
+const settings = loadSettings();
+const checks = enabledChecks(settings);
+const readers = {
+  brokers: createMqBrokerReader(),
+  network: createEc2NetworkReader(),
+  keys: createKmsKeyReader(),
+};
+const remediatorName = process.env.REMEDIATOR_FUNCTION_NAME;
+const configRulePrefix = process.env.CONFIG_RULE_PREFIX;
+
+export const handler = middy(async (event: unknown) =>
+  acknowledgeInvalidEvents(async () => {
+    const apiCall = parseApiCallEvent(event);
+    logger.appendKeys({ eventId: apiCall.eventId, eventName: apiCall.eventName });
+    const outcome = await handleApiCall(apiCall, {
+      readers,
+      settings,
+      checks,
+      account: apiCall.account,
+      region: apiCall.region,
+      now: () => new Date(),
+      ...(remediatorName && settings.remediationMode !== 'off'
+        ? { remediationRequester: createLambdaRemediationRequester(remediatorName) }
+        : {}),
+      ...(configRulePrefix ? { compliance: createConfigReporter(), configRulePrefix } : {}),
+    });
+    const summary = summarizeOutcome(outcome);
+    logger.info('Event evaluated', { outcome: summary });
+    return summary;
+  }),
+).use(injectLambdaContext(logger, { resetKeys: true }));

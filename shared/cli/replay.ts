@@ -1,0 +1,126 @@
+/**
+ * `mq-guardian replay` and the demo: run exactly the use cases the deployed functions run, against a
+ * recorded account instead of AWS, and report what they found and every write they made or would make.
+ */
+import { enabledChecks } from '../checks/registry.ts';
+import { parseApiCallEvent } from '../events/cloudtrail.ts';
+import { parseConfigInvocation } from '../events/config-invocation.ts';
+import { detectEventKind } from '../events/detect.ts';
+import type { CheckId, FindingStatus } from '../model/finding.ts';
+import type { ConfigCompliance, WriteRecord } from '../ports.ts';
+import type { Settings } from '../policy/settings.ts';
+import type { RecordedAccount } from '../recorded/recorded-account.ts';
+import type { ActionReport } from '../remediation/execute.ts';
+import { annotate, toCompliance } from '../use-cases/config-evaluations.ts';
+import { handleApiCall } from '../use-cases/handle-api-call.ts';
+
+export interface ReplayEvaluation {
+  readonly checkId: CheckId;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly resourceName?: string;
+  readonly status: FindingStatus;
+  readonly compliance: ConfigCompliance;
+  readonly annotation: string;
+}
+
+export interface ReplayAction {
+  readonly brokerId: string;
+  readonly groupId: string;
+  readonly kind: string;
+  readonly ruleId: string;
+  readonly status: string;
+  readonly summary: string;
+  readonly reason?: string;
+  readonly undo?: string;
+}
+
+export interface ReplayResult {
+  readonly event: { readonly kind: string; readonly id?: string; readonly name?: string };
+  readonly resolution: string;
+  readonly evaluations: readonly ReplayEvaluation[];
+  readonly remediation: readonly ReplayAction[];
+  readonly writes: readonly WriteRecord[];
+}
+
+export interface ReplayOptions {
+  readonly settings: Settings;
+  readonly now: Date;
+  /** When set, the Config re-run requests the deployed function makes are included (rule name prefix). */
+  readonly configRulePrefix?: string;
+}
+
+const toAction = (brokerId: string, a: ActionReport): ReplayAction => ({
+  brokerId,
+  groupId: a.groupId,
+  kind: a.kind,
+  ruleId: a.ruleId,
+  status: a.status,
+  summary: a.summary,
+  ...(a.reason ? { reason: a.reason } : {}),
+  ...(a.undo ? { undo: a.undo } : {}),
+});
+
+export const replayEvent = async (
+  input: unknown,
+  account: RecordedAccount,
+  options: ReplayOptions,
+): Promise<ReplayResult> => {
+  const kind = detectEventKind(input);
+  const writesBefore = account.writes().length;
+  const checks = enabledChecks(options.settings);
+  const deps = {
+    readers: { brokers: account, network: account, keys: account },
+    writer: account,
+    compliance: account,
+    settings: options.settings,
+    checks,
+    account: account.accountId,
+    region: account.region,
+    now: () => options.now,
+    ...(options.configRulePrefix ? { configRulePrefix: options.configRulePrefix } : {}),
+  };
+  if (kind === 'config-invocation') {
+    const invocation = parseConfigInvocation(input);
+    throw new Error(`Config invocations are not replayed yet (rule ${invocation.configRuleName})`);
+  }
+  const event = parseApiCallEvent(input);
+  const outcome = await handleApiCall(event, deps);
+  const evaluations: ReplayEvaluation[] = [];
+  const remediation: ReplayAction[] = [];
+  for (const broker of outcome.brokers) {
+    if (broker.status === 'gone') {
+      for (const check of checks) {
+        evaluations.push({
+          checkId: check.meta.id,
+          resourceType: 'AWS::AmazonMQ::Broker',
+          resourceId: broker.brokerId,
+          status: 'NOT_APPLICABLE',
+          compliance: 'NOT_APPLICABLE',
+          annotation: `Broker ${broker.brokerId} no longer exists.`,
+        });
+      }
+      continue;
+    }
+    for (const finding of broker.evaluation?.findings ?? []) {
+      evaluations.push({
+        checkId: finding.checkId,
+        resourceType: finding.resource.type,
+        resourceId: finding.resource.id,
+        resourceName: finding.resource.name,
+        status: finding.status,
+        compliance: toCompliance(finding),
+        annotation: annotate(finding),
+      });
+    }
+    for (const action of broker.remediation?.actions ?? [])
+      remediation.push(toAction(broker.brokerId, action));
+  }
+  return {
+    event: { kind, id: event.eventId, name: event.eventName },
+    resolution: outcome.resolution,
+    evaluations,
+    remediation,
+    writes: account.writes().slice(writesBefore),
+  };
+};

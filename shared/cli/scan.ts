@@ -1,0 +1,113 @@
+/**
+ * `mq-guardian scan`: every broker of a live account, read-only, through the same adapters and use
+ * cases as the deployed functions. Loaded lazily by the CLI so that offline commands never load the SDK.
+ */
+import { createEc2NetworkReader } from '../aws/ec2.ts';
+import { createKmsKeyReader } from '../aws/kms.ts';
+import { createMqBrokerReader } from '../aws/mq.ts';
+import { enabledChecks } from '../checks/registry.ts';
+import { AwsCallError, GuardianError } from '../errors.ts';
+import { type Finding, SEVERITY_ORDER, type Severity } from '../model/finding.ts';
+import type { AccountReaders } from '../ports.ts';
+import { DEFAULT_SETTINGS } from '../policy/settings.ts';
+import { buildSnapshot, createSnapshotCache } from '../use-cases/build-snapshot.ts';
+import { toCompliance } from '../use-cases/config-evaluations.ts';
+import { evaluateSnapshot } from '../use-cases/evaluate.ts';
+import { renderTable } from './table.ts';
+
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+]);
+
+const isCredentialsProblem = (error: unknown): boolean => {
+  if (error instanceof AwsCallError)
+    return CREDENTIAL_ERRORS.has(error.awsErrorName) || isCredentialsProblem(error.cause);
+  return error instanceof Error && CREDENTIAL_ERRORS.has(error.name);
+};
+
+/** Runs `work` over `items` with at most `limit` in flight (the Amazon MQ API rate is shared per account). */
+const mapLimited = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+};
+
+export const scanAccount = async (options: {
+  readonly json: boolean;
+  readonly failOn: Severity;
+  readonly print: (text: string) => void;
+}): Promise<number> => {
+  const readers: AccountReaders = {
+    brokers: createMqBrokerReader(),
+    network: createEc2NetworkReader(),
+    keys: createKmsKeyReader(),
+  };
+  const settings = DEFAULT_SETTINGS;
+  const checks = enabledChecks(settings);
+  const now = new Date();
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? '';
+  try {
+    const summaries = await readers.brokers.listBrokers();
+    const cache = createSnapshotCache();
+    const findings = (
+      await mapLimited(summaries, 5, async (summary) => {
+        const account = summary.arn.split(':')[4] ?? '';
+        const snapshot = await buildSnapshot(summary.id, readers, { account, region, now, cache });
+        return snapshot ? evaluateSnapshot(snapshot, checks, { settings, now }).findings : [];
+      })
+    ).flat();
+    report(findings, options);
+    const threshold = SEVERITY_ORDER.indexOf(options.failOn);
+    const failing = findings.some(
+      (f) => (f.status === 'FAIL' || f.status === 'ERROR') && SEVERITY_ORDER.indexOf(f.severity) >= threshold,
+    );
+    return failing ? 1 : 0;
+  } catch (error) {
+    if (isCredentialsProblem(error)) {
+      throw new GuardianError(
+        'NO_CREDENTIALS',
+        'scan reads a live AWS account and found no usable AWS credentials. Configure them (aws configure, ' +
+          'AWS_PROFILE or --profile, or environment variables) and a region (--region or AWS_REGION). ' +
+          'Everything else (checks, replay, demo) works offline.',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+};
+
+const report = (
+  findings: readonly Finding[],
+  options: { json: boolean; print: (text: string) => void },
+): void => {
+  if (options.json) {
+    options.print(JSON.stringify({ findings }, null, 2));
+    return;
+  }
+  if (findings.length === 0) {
+    options.print('No Amazon MQ brokers in this account and region.');
+    return;
+  }
+  options.print(
+    renderTable(
+      ['broker', 'check', 'severity', 'result', 'message'],
+      findings.map((f) => [f.resource.name, f.checkId, f.severity, toCompliance(f), f.message]),
+      100,
+    ),
+  );
+};
