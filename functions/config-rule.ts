@@ -1,0 +1,109 @@
+/**
+ * AWS Config custom Lambda rules, one per check (`ruleParameters` `{"checkId": "…"}`), all served by
+ * this function: configuration changes of brokers and security groups, and the periodic run. Reads
+ * live state, posts the rule's evaluations with the invocation's ResultToken, never remediates and
+ * never alerts (the EventBridge functions and the sweep do).
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { createConfigReporter } from '../shared/aws/config.ts';
+import { createEc2NetworkReader } from '../shared/aws/ec2.ts';
+import { createKmsKeyReader } from '../shared/aws/kms.ts';
+import { createMqBrokerReader } from '../shared/aws/mq.ts';
+import type { Check } from '../shared/checks/check.ts';
+import { enabledChecks } from '../shared/checks/registry.ts';
+import { ConfigurationError } from '../shared/errors.ts';
+import { parseConfigInvocation } from '../shared/events/config-invocation.ts';
+import { REGION_PATTERN } from '../shared/events/ids.ts';
+import { logger } from '../shared/logger.ts';
+import { loadSettings } from '../shared/policy/load-settings.ts';
+import type { Settings } from '../shared/policy/settings.ts';
+import type { AccountReaders, ComplianceReporter } from '../shared/ports.ts';
+import { acknowledgeInvalidEvents } from '../shared/runtime/handler-support.ts';
+import {
+  CONFIG_RULE_RATE_LIMIT,
+  EvaluationsRefusedError,
+  handleConfigInvocation,
+} from '../shared/use-cases/config-rule.ts';
+import { createTokenBucket, loadRateLimit, rateLimitedBrokerReader } from '../shared/use-cases/rate-limit.ts';
+
+export interface ConfigRuleHandlerDeps {
+  readonly readers: AccountReaders;
+  readonly compliance: ComplianceReporter;
+  readonly settings: Settings;
+  readonly checks: readonly Check[];
+  /** The function's region (AWS_REGION); when absent, the region of the rule's ARN. */
+  readonly region?: string;
+  readonly now?: () => Date;
+}
+
+/** arn:aws:config:<region>:<account>:config-rule/<id> */
+const regionOfRule = (configRuleArn: string | undefined): string | undefined => {
+  const region = configRuleArn?.split(':')[3];
+  return region && REGION_PATTERN.test(region) ? region : undefined;
+};
+
+/** The handler with its dependencies injected (tests, `serverless invoke local` with a recorded account). */
+export const createConfigRuleHandler = (deps: ConfigRuleHandlerDeps) =>
+  middy(async (event: unknown) =>
+    acknowledgeInvalidEvents(async () => {
+      const invocation = parseConfigInvocation(event);
+      logger.appendKeys({
+        configRuleName: invocation.configRuleName,
+        checkId: invocation.checkId,
+        messageType: invocation.messageType,
+      });
+      const region = deps.region ?? regionOfRule(invocation.configRuleArn);
+      if (!region)
+        throw new ConfigurationError('No region: AWS_REGION is not set and the rule ARN names none');
+      const result = await handleConfigInvocation(invocation, {
+        readers: deps.readers,
+        compliance: deps.compliance,
+        settings: deps.settings,
+        checks: deps.checks,
+        region,
+        now: deps.now ?? (() => new Date()),
+      });
+      const summary = {
+        status: 'evaluated' as const,
+        configRuleName: invocation.configRuleName,
+        checkId: invocation.checkId,
+        messageType: invocation.messageType,
+        resolution: result.resolution,
+        posted: result.evaluations.length,
+        compliance: countBy(result.evaluations.map((e) => e.complianceType)),
+        refused: result.failed.map((e) => e.complianceResourceId),
+      };
+      // Surfaced, not swallowed: Lambda retries the invocation and Config gets another chance.
+      if (result.failed.length > 0)
+        throw new EvaluationsRefusedError(invocation.configRuleName, result.failed);
+      logger.info('Config rule evaluated', { outcome: summary });
+      return summary;
+    }),
+  ).use(injectLambdaContext(logger, { resetKeys: true }));
+
+const countBy = (values: readonly string[]): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+};
+
+// Created once per container: settings are validated at cold start, SDK clients and the token
+// bucket (the account's quota refills in real time, across invocations) are reused.
+const settings = loadSettings();
+const region = process.env.AWS_REGION?.trim();
+
+export const handler = createConfigRuleHandler({
+  readers: {
+    brokers: rateLimitedBrokerReader(
+      createMqBrokerReader(),
+      createTokenBucket(loadRateLimit(CONFIG_RULE_RATE_LIMIT)),
+    ),
+    network: createEc2NetworkReader(),
+    keys: createKmsKeyReader(),
+  },
+  compliance: createConfigReporter(),
+  settings,
+  checks: enabledChecks(settings),
+  ...(region ? { region } : {}),
+});

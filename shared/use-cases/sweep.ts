@@ -1,0 +1,214 @@
+/**
+ * The scheduled backstop: CloudTrail delivery is best effort and AWS Config may not be enabled, so
+ * every broker of the account is evaluated on a schedule. Failing ingress findings are handed to the
+ * remediating function (the sweep never writes to EC2), findings go to the sink that alerts on what
+ * is new, and one broker that cannot be read never stops the others.
+ */
+import { AwsCallError, errorMessage, GuardianError } from '../errors.ts';
+import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/remediation-request.ts';
+import { logger } from '../logger.ts';
+import type { RemediationRequester } from '../ports.ts';
+import { createSnapshotCache } from './build-snapshot.ts';
+import { type BrokerOutcome, type EvaluationDeps, evaluateBroker } from './handle-api-call.ts';
+import { settleBounded, type TokenBucketLimits } from './rate-limit.ts';
+
+/** Brokers evaluated at once. The token bucket sets the pace; this only bounds memory and open sockets. */
+export const DEFAULT_SWEEP_CONCURRENCY = 4;
+
+/**
+ * The sweep's share of the account's Amazon MQ quota (burst 100, 15/s): two thirds, so that the
+ * event-driven functions, which run at the same time, still find tokens left.
+ */
+export const SWEEP_RATE_LIMIT: TokenBucketLimits = { capacity: 60, refillPerSecond: 10 };
+
+/**
+ * Brokers per remediation request. The remediating function handles a request's brokers one after
+ * the other within its timeout; ten keeps a request short while 200 failing brokers still make only
+ * 20 invocations instead of 200 (each of which would read Amazon MQ again at the same moment).
+ */
+export const REMEDIATION_REQUEST_BATCH_SIZE = 10;
+
+export interface BrokerFailure {
+  readonly brokerId: string;
+  readonly error: unknown;
+}
+
+/** Some brokers could not be evaluated (after the others were). Thrown so the run is retried and alarmed. */
+export class BrokerFailuresError extends GuardianError {
+  readonly failures: readonly BrokerFailure[];
+
+  constructor(what: string, failures: readonly BrokerFailure[]) {
+    const shown = failures
+      .slice(0, 5)
+      .map((f) => `${f.brokerId} (${errorMessage(f.error)})`)
+      .join('; ');
+    const more = failures.length > 5 ? ` and ${failures.length - 5} more` : '';
+    super('BROKER_FAILURES', `${what}: ${failures.length} broker(s) failed: ${shown}${more}`, {
+      cause: failures[0]?.error,
+    });
+    this.failures = failures;
+  }
+}
+
+/** Failures a retry can fix: AWS answered with an error (throttling, 5xx, access denied). */
+export const isAwsFailure = (failure: BrokerFailure): boolean => failure.error instanceof AwsCallError;
+
+/**
+ * Evaluates each broker with bounded concurrency. Every broker is attempted; those that throw are
+ * returned as failures, never turned into results.
+ */
+export const evaluateBrokers = async (
+  brokerIds: readonly string[],
+  deps: EvaluationDeps,
+  concurrency: number = DEFAULT_SWEEP_CONCURRENCY,
+): Promise<{ outcomes: BrokerOutcome[]; failures: BrokerFailure[] }> => {
+  const settled = await settleBounded(brokerIds, concurrency, (brokerId) => evaluateBroker(brokerId, deps));
+  const outcomes: BrokerOutcome[] = [];
+  const failures: BrokerFailure[] = [];
+  settled.forEach((result, index) => {
+    const brokerId = brokerIds[index] as string;
+    if (result.status === 'fulfilled') outcomes.push(result.value);
+    else failures.push({ brokerId, error: result.reason });
+  });
+  return { outcomes, failures };
+};
+
+/**
+ * Collects the brokers evaluateBroker hands over and sends them in batches at the end: one
+ * asynchronous invoke per batch, not per broker. Batches follow the listing order, not the order in
+ * which concurrent evaluations happened to finish.
+ */
+const batchingRequester = (inner: RemediationRequester, batchSize: number, order: readonly string[]) => {
+  const wanted = new Set<string>();
+  const requester: RemediationRequester = {
+    async requestRemediation(request) {
+      for (const id of request.detail.brokerIds) wanted.add(id);
+    },
+  };
+  const flush = async (): Promise<{ requested: string[]; failures: BrokerFailure[] }> => {
+    const listed = new Set(order);
+    const brokerIds = [
+      ...order.filter((id) => wanted.has(id)),
+      ...[...wanted].filter((id) => !listed.has(id)),
+    ];
+    const requested: string[] = [];
+    const failures: BrokerFailure[] = [];
+    for (let start = 0; start < brokerIds.length; start += batchSize) {
+      const batch = brokerIds.slice(start, start + batchSize);
+      try {
+        await inner.requestRemediation({
+          source: REMEDIATION_REQUEST_SOURCE,
+          'detail-type': REMEDIATION_REQUEST_TYPE,
+          detail: { brokerIds: batch, reason: 'sweep' },
+        });
+        requested.push(...batch);
+      } catch (error) {
+        failures.push(...batch.map((brokerId) => ({ brokerId, error })));
+      }
+    }
+    return { requested, failures };
+  };
+  return { requester, flush };
+};
+
+/**
+ * What the sweep needs. No writer: the sweep never changes a security group (only the remediating
+ * function's role may), and no Config reporter: it has no ResultToken and Config runs its own rules.
+ */
+export interface SweepDeps
+  extends Pick<
+    EvaluationDeps,
+    | 'readers'
+    | 'settings'
+    | 'checks'
+    | 'account'
+    | 'region'
+    | 'now'
+    | 'remediationRequester'
+    | 'findingsSink'
+    | 'cache'
+  > {
+  /** Brokers evaluated at once (default DEFAULT_SWEEP_CONCURRENCY). */
+  readonly concurrency?: number;
+  /** Brokers per remediation request (default REMEDIATION_REQUEST_BATCH_SIZE). */
+  readonly remediationBatchSize?: number;
+}
+
+export interface SweepResult {
+  /** Brokers ListBrokers returned. */
+  readonly listed: number;
+  readonly outcomes: readonly BrokerOutcome[];
+  /** Brokers handed to the remediating function. */
+  readonly remediationRequested: readonly string[];
+  readonly failures: readonly BrokerFailure[];
+}
+
+/** A compact summary for logs and the function's return value (no finding bodies). */
+export const summarizeSweep = (result: SweepResult) => ({
+  listed: result.listed,
+  evaluated: result.outcomes.filter((o) => o.status === 'evaluated').length,
+  gone: result.outcomes.filter((o) => o.status === 'gone').map((o) => o.brokerId),
+  failing: result.outcomes
+    .map((o) => ({
+      brokerId: o.brokerId,
+      checkIds:
+        o.evaluation?.findings
+          .filter((f) => f.status === 'FAIL' || f.status === 'ERROR')
+          .map((f) => f.checkId) ?? [],
+    }))
+    .filter((o) => o.checkIds.length > 0),
+  remediationRequested: result.remediationRequested,
+  failures: result.failures.map((f) => ({ brokerId: f.brokerId, error: errorMessage(f.error) })),
+});
+
+/**
+ * Evaluates every broker of the account. Runs to the end whatever single brokers do; then, when any
+ * broker failed with an AWS error, throws BrokerFailuresError so that the run is retried and alarmed.
+ * Other failures (an answer of unexpected shape, a bug) would fail the same way on a retry: they are
+ * logged as errors and returned.
+ */
+export const sweep = async (deps: SweepDeps): Promise<SweepResult> => {
+  const batchSize = deps.remediationBatchSize ?? REMEDIATION_REQUEST_BATCH_SIZE;
+  // A remediation request holds at most 200 broker ids (shared/events/remediation-request.ts).
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 200) {
+    throw new RangeError(`remediationBatchSize must be an integer from 1 to 200: ${batchSize}`);
+  }
+  const brokers = await deps.readers.brokers.listBrokers();
+  const brokerIds = brokers.map((b) => b.id);
+  const batching = deps.remediationRequester
+    ? batchingRequester(deps.remediationRequester, batchSize, brokerIds)
+    : undefined;
+  const evaluationDeps: EvaluationDeps = {
+    // Listed one by one so that a writer passed along by mistake (a wider object) never reaches evaluateBroker.
+    readers: deps.readers,
+    settings: deps.settings,
+    checks: deps.checks,
+    account: deps.account,
+    region: deps.region,
+    now: deps.now,
+    ...(deps.findingsSink ? { findingsSink: deps.findingsSink } : {}),
+    // Configuration revisions and group rules are shared by many brokers: read each once per run.
+    // Per run, not per container: group rules change, and a sweep must see them as they are now.
+    cache: deps.cache ?? createSnapshotCache(),
+    ...(batching ? { remediationRequester: batching.requester } : {}),
+  };
+  const { outcomes, failures } = await evaluateBrokers(
+    brokerIds,
+    evaluationDeps,
+    deps.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
+  );
+  const flushed = batching ? await batching.flush() : { requested: [], failures: [] };
+  const allFailures = [...failures, ...flushed.failures];
+  const result: SweepResult = {
+    listed: brokers.length,
+    outcomes,
+    remediationRequested: flushed.requested,
+    failures: allFailures,
+  };
+  for (const failure of allFailures) {
+    logger.error('Broker sweep failed', { brokerId: failure.brokerId, error: failure.error as Error });
+  }
+  logger.info('Sweep finished', { sweep: summarizeSweep(result) });
+  if (allFailures.some(isAwsFailure)) throw new BrokerFailuresError('Sweep', allFailures);
+  return result;
+};
