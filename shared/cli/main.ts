@@ -13,7 +13,7 @@ import { logger } from '../logger.ts';
 import { SEVERITY_ORDER, type Severity } from '../model/finding.ts';
 import { DEFAULT_SETTINGS, type RemediationMode, type Settings } from '../policy/settings.ts';
 import { loadRecordedAccount } from '../recorded/recorded-account.ts';
-import { type ReplayResult, replayEvent } from './replay.ts';
+import { type ReplayEvaluation, type ReplayResult, replayAccount, replayEvent } from './replay.ts';
 import { renderTable } from './table.ts';
 
 const USAGE = `mq-guardian — Amazon MQ security best practices, checked and safely remediated
@@ -76,28 +76,45 @@ const checksCommand = (args: string[]): number => {
   return 0;
 };
 
-const renderReplay = (name: string, result: ReplayResult): string => {
+const MARK: Readonly<Record<string, string>> = {
+  PASS: 'ok',
+  FAIL: 'FAIL',
+  NOT_APPLICABLE: '-',
+  ERROR: 'ERR',
+};
+
+/** One event: what it resolved to, what fails, what remediation would do or did, and every write. */
+const renderReplay = (name: string, result: ReplayResult, onlyFailing = false): string => {
   const lines = [`== ${name}: ${result.event.name ?? result.event.kind} — ${result.resolution}`];
+  const shown = onlyFailing
+    ? result.evaluations.filter((e) => e.compliance === 'NON_COMPLIANT')
+    : result.evaluations;
   if (result.evaluations.length === 0) {
     lines.push('   no broker affected: nothing evaluated');
+  } else if (shown.length === 0) {
+    lines.push(`   ${result.evaluations.length} evaluations, none failing`);
   } else {
     lines.push(
       renderTable(
-        ['broker', 'check', 'result', 'annotation'],
-        result.evaluations.map((e) => [
-          e.resourceName ?? e.resourceId,
-          e.checkId,
-          e.compliance,
-          e.annotation,
-        ]),
-        100,
-      ),
+        ['resource', 'check', 'result', 'annotation'],
+        shown.map((e) => [e.resourceName ?? e.resourceId, e.checkId, e.compliance, e.annotation]),
+        110,
+      )
+        .split('\n')
+        .map((l) => `   ${l}`)
+        .join('\n'),
     );
+    if (onlyFailing && shown.length < result.evaluations.length) {
+      lines.push(
+        `   (${result.evaluations.length - shown.length} more evaluations compliant or not applicable)`,
+      );
+    }
   }
   for (const action of result.remediation) {
-    lines.push(
-      `   remediation [${action.status}] ${action.summary}${action.reason ? ` — ${action.reason}` : ''}`,
-    );
+    lines.push(`   remediation [${action.status}] ${action.summary}`);
+    if (action.status === 'skipped' && action.reason && !action.summary.includes(action.reason)) {
+      lines.push(`     reason: ${action.reason}`);
+    }
     if (action.undo && action.status !== 'skipped') lines.push(`     undo: ${action.undo}`);
   }
   lines.push(
@@ -106,6 +123,22 @@ const renderReplay = (name: string, result: ReplayResult): string => {
       : `   writes: ${result.writes.map((w) => `${w.service}:${w.operation}`).join(', ')}`,
   );
   return lines.join('\n');
+};
+
+/** The whole account at a glance: one row per broker, one column per check (catalogue order). */
+const renderMatrix = (evaluations: readonly ReplayEvaluation[]): string => {
+  const checkIds = ALL_CHECKS.map((c) => c.meta.id);
+  const brokers = [...new Set(evaluations.map((e) => e.resourceName ?? e.resourceId))];
+  const header = ['broker', ...checkIds.map((_, i) => `#${i + 1}`)];
+  const rows = brokers.map((broker) => [
+    broker,
+    ...checkIds.map((id) => {
+      const e = evaluations.find((x) => (x.resourceName ?? x.resourceId) === broker && x.checkId === id);
+      return e ? (MARK[e.status] ?? e.status) : 'off';
+    }),
+  ]);
+  const legend = checkIds.map((id, i) => `  #${i + 1} ${id}`).join('\n');
+  return `${renderTable(header, rows)}\n\nok = compliant, FAIL = not compliant, - = not applicable, ERR = could not evaluate, off = check disabled\n${legend}`;
 };
 
 const replaySettings = (mode: RemediationMode): Settings => ({ ...DEFAULT_SETTINGS, remediationMode: mode });
@@ -148,14 +181,22 @@ const demoCommand = async (args: string[]): Promise<number> => {
       results.push({ file, error: `${error.name}: ${error.message}` });
     }
   }
+  const overview = await replayAccount(await loadRecordedAccount(state), { settings, now: new Date() });
   if (values.json) {
-    print(JSON.stringify(results, null, 2));
+    print(JSON.stringify({ account: overview, events: results }, null, 2));
     return 0;
   }
-  print('mq-guardian demo: every sample event in events/ replayed against events/accounts/demo-account.json');
-  print('Mode: dry-run (nothing would be changed; the plan is shown). No AWS account is used.\n');
+  print('mq-guardian demo — no AWS account is used.');
+  print(
+    'Recorded account: events/accounts/demo-account.json. Mode: dry-run (plans are shown, nothing is changed).\n',
+  );
+  print(
+    `Every broker of the account, every check (what the hourly sweep sees):\n\n${renderMatrix(overview)}\n`,
+  );
+  print('Every sample event in events/, replayed one at a time against a fresh copy of the account');
+  print('(failing evaluations only; `mq-guardian replay --event FILE --state FILE` shows all):\n');
   for (const { file, result, error } of results) {
-    print(result ? renderReplay(file, result) : `== ${file}: rejected — ${error}`);
+    print(result ? renderReplay(file, result, true) : `== ${file}: rejected — ${error}`);
     print('');
   }
   return 0;

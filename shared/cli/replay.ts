@@ -12,7 +12,8 @@ import type { Settings } from '../policy/settings.ts';
 import type { RecordedAccount } from '../recorded/recorded-account.ts';
 import type { ActionReport } from '../remediation/execute.ts';
 import { annotate, toCompliance } from '../use-cases/config-evaluations.ts';
-import { handleApiCall } from '../use-cases/handle-api-call.ts';
+import { handleConfigInvocation } from '../use-cases/config-rule.ts';
+import { evaluateBroker, handleApiCall } from '../use-cases/handle-api-call.ts';
 
 export interface ReplayEvaluation {
   readonly checkId: CheckId;
@@ -50,6 +51,13 @@ export interface ReplayOptions {
   readonly configRulePrefix?: string;
 }
 
+/** Config only knows three answers; ERROR findings were already posted as NON_COMPLIANT. */
+const STATUS_OF: Readonly<Record<ConfigCompliance, FindingStatus>> = {
+  COMPLIANT: 'PASS',
+  NON_COMPLIANT: 'FAIL',
+  NOT_APPLICABLE: 'NOT_APPLICABLE',
+};
+
 const toAction = (brokerId: string, a: ActionReport): ReplayAction => ({
   brokerId,
   groupId: a.groupId,
@@ -82,7 +90,21 @@ export const replayEvent = async (
   };
   if (kind === 'config-invocation') {
     const invocation = parseConfigInvocation(input);
-    throw new Error(`Config invocations are not replayed yet (rule ${invocation.configRuleName})`);
+    const result = await handleConfigInvocation(invocation, deps);
+    return {
+      event: { kind, name: `${invocation.messageType} (${invocation.configRuleName})` },
+      resolution: result.resolution,
+      evaluations: result.evaluations.map((e) => ({
+        checkId: invocation.checkId,
+        resourceType: e.complianceResourceType,
+        resourceId: e.complianceResourceId,
+        status: STATUS_OF[e.complianceType],
+        compliance: e.complianceType,
+        annotation: e.annotation,
+      })),
+      remediation: [],
+      writes: account.writes().slice(writesBefore),
+    };
   }
   const event = parseApiCallEvent(input);
   const outcome = await handleApiCall(event, deps);
@@ -123,4 +145,36 @@ export const replayEvent = async (
     remediation,
     writes: account.writes().slice(writesBefore),
   };
+};
+
+/** Every broker of the recorded account through every enabled check, without remediation (the sweep's view). */
+export const replayAccount = async (
+  account: RecordedAccount,
+  options: ReplayOptions,
+): Promise<ReplayEvaluation[]> => {
+  const checks = enabledChecks(options.settings);
+  const deps = {
+    readers: { brokers: account, network: account, keys: account },
+    settings: { ...options.settings, remediationMode: 'off' as const },
+    checks,
+    account: account.accountId,
+    region: account.region,
+    now: () => options.now,
+  };
+  const evaluations: ReplayEvaluation[] = [];
+  for (const summary of await account.listBrokers()) {
+    const outcome = await evaluateBroker(summary.id, deps);
+    for (const finding of outcome.evaluation?.findings ?? []) {
+      evaluations.push({
+        checkId: finding.checkId,
+        resourceType: finding.resource.type,
+        resourceId: finding.resource.id,
+        resourceName: finding.resource.name,
+        status: finding.status,
+        compliance: toCompliance(finding),
+        annotation: annotate(finding),
+      });
+    }
+  }
+  return evaluations;
 };

@@ -2,10 +2,11 @@ import type { Check } from '../checks/check.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding } from '../model/finding.ts';
+import type { NetworkInterfaceUse } from '../model/types.ts';
 import type { AccountReaders, ComplianceReporter, IngressWriter, RemediationRequester } from '../ports.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { RemediationReport } from '../remediation/execute.ts';
-import { buildSnapshot, type SnapshotCache } from './build-snapshot.ts';
+import { buildSnapshot, createSnapshotCache, type SnapshotCache } from './build-snapshot.ts';
 import { type BrokerEvaluation, evaluateSnapshot } from './evaluate.ts';
 import { findBrokersUsingConfiguration, findBrokersUsingGroups } from './find-brokers.ts';
 import { remediate } from './remediate.ts';
@@ -68,6 +69,11 @@ export interface EventOutcome {
 interface Resolution {
   readonly brokerIds: readonly string[];
   readonly how: string;
+  /** The interfaces of these groups, when they were read to find the brokers. */
+  readonly interfaces?: {
+    readonly groupIds: readonly string[];
+    readonly found: readonly NetworkInterfaceUse[];
+  };
 }
 
 /** Which brokers an event can have changed, with as few reads as possible. */
@@ -109,7 +115,25 @@ const fromGroups = async (groupIds: readonly string[], readers: AccountReaders):
   return {
     brokerIds: found.brokerIds,
     how: `${found.conclusive ? 'network interfaces' : 'broker listing'} of ${groupIds.join(', ')}`,
+    interfaces: { groupIds, found: found.interfaces },
   };
+};
+
+/**
+ * The interfaces read to find the brokers are exactly what the snapshot needs to tell whether the
+ * groups are shared: seeding the cache with them saves a sequential read on the remediation path.
+ */
+const seedInterfaces = (cache: SnapshotCache, resolution: Resolution): void => {
+  if (!resolution.interfaces) return;
+  const { groupIds, found } = resolution.interfaces;
+  for (const groupId of groupIds) {
+    if (!cache.networkInterfaces.has(groupId)) {
+      cache.networkInterfaces.set(
+        groupId,
+        Promise.resolve(found.filter((eni) => eni.groupIds.includes(groupId))),
+      );
+    }
+  }
 };
 
 /**
@@ -200,10 +224,12 @@ export const requestConfigReevaluation = async (
 /** The real-time path: one CloudTrail event → affected brokers → evaluations and actions. */
 export const handleApiCall = async (event: ApiCallEvent, deps: EvaluationDeps): Promise<EventOutcome> => {
   const resolution = await resolveAffectedBrokers(event.target, deps.readers);
+  const cache = deps.cache ?? createSnapshotCache();
+  seedInterfaces(cache, resolution);
   const brokers: BrokerOutcome[] = [];
   // Sequential per broker: an event rarely touches more than a few, and the MQ API rate is shared.
   for (const brokerId of resolution.brokerIds) {
-    brokers.push(await evaluateBroker(brokerId, deps, event.actor));
+    brokers.push(await evaluateBroker(brokerId, { ...deps, cache }, event.actor));
   }
   const changedChecks =
     event.eventSource === 'ec2.amazonaws.com'
