@@ -87,6 +87,18 @@ const API_CALLS: readonly [file: string, eventName: string, target: EventTarget,
     CLI,
   ],
   [
+    'ec2-authorize-security-group-ingress-world-tcp-all-ports.json',
+    'AuthorizeSecurityGroupIngress',
+    { kind: 'security-group-rules', ruleIds: ['sgr-0a1b2c3d4e5f60050'], groupIds: ['sg-0a1b2c3d4e5f60005'] },
+    ADMIN,
+  ],
+  [
+    'ec2-authorize-security-group-ingress-shared-group-ssh.json',
+    'AuthorizeSecurityGroupIngress',
+    { kind: 'security-group-rules', ruleIds: ['sgr-0a1b2c3d4e5f60061'], groupIds: ['sg-0a1b2c3d4e5f60006'] },
+    ADMIN,
+  ],
+  [
     'ec2-authorize-security-group-ingress-web-console-cidr.json',
     'AuthorizeSecurityGroupIngress',
     { kind: 'security-group-rules', ruleIds: [rule(3)], groupIds: [GROUP_ORDERS] },
