@@ -13,5 +13,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The functions' structured logs would bury the test report; a test that inspects logs sets its own level.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
   },
 });

@@ -12,6 +12,7 @@ import type { AccountReaders } from '../ports.ts';
 import { DEFAULT_SETTINGS } from '../policy/settings.ts';
 import { buildSnapshot, createSnapshotCache } from '../use-cases/build-snapshot.ts';
 import { toCompliance } from '../use-cases/config-evaluations.ts';
+import { mapBounded } from '../use-cases/bounded.ts';
 import { evaluateSnapshot } from '../use-cases/evaluate.ts';
 import { renderTable } from './table.ts';
 
@@ -27,24 +28,6 @@ const isCredentialsProblem = (error: unknown): boolean => {
   if (error instanceof AwsCallError)
     return CREDENTIAL_ERRORS.has(error.awsErrorName) || isCredentialsProblem(error.cause);
   return error instanceof Error && CREDENTIAL_ERRORS.has(error.name);
-};
-
-/** Runs `work` over `items` with at most `limit` in flight (the Amazon MQ API rate is shared per account). */
-const mapLimited = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 };
 
 export const scanAccount = async (options: {
@@ -65,7 +48,7 @@ export const scanAccount = async (options: {
     const summaries = await readers.brokers.listBrokers();
     const cache = createSnapshotCache();
     const findings = (
-      await mapLimited(summaries, 5, async (summary) => {
+      await mapBounded(summaries, 5, async (summary) => {
         const account = summary.arn.split(':')[4] ?? '';
         const snapshot = await buildSnapshot(summary.id, readers, { account, region, now, cache });
         return snapshot ? evaluateSnapshot(snapshot, checks, { settings, now }).findings : [];

@@ -12,6 +12,7 @@
  */
 import type { Broker, NetworkInterfaceUse } from '../model/types.ts';
 import type { AccountReaders } from '../ports.ts';
+import { mapBounded } from './bounded.ts';
 
 /** DescribeBroker calls in flight at once: the Amazon MQ rate limit is one bucket per account. */
 export const DESCRIBE_CONCURRENCY = 5;
@@ -66,28 +67,10 @@ export const isOtherServiceInterface = (eni: NetworkInterfaceUse): boolean => {
   return OTHER_SERVICE_DESCRIPTIONS.some((pattern) => pattern.test(eni.description));
 };
 
-/** Runs `work` over `items`, at most `limit` at a time, results in the items' order. */
-const mapLimited = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
-
 /** Every broker of the account, described, except `skip`; brokers gone since the listing are left out. */
 const describeAllBrokers = async (readers: AccountReaders, skip: ReadonlySet<string> = new Set()) => {
   const summaries = (await readers.brokers.listBrokers()).filter((s) => !skip.has(s.id));
-  const brokers = await mapLimited(summaries, DESCRIBE_CONCURRENCY, (s) =>
+  const brokers = await mapBounded(summaries, DESCRIBE_CONCURRENCY, (s) =>
     readers.brokers.describeBroker(s.id),
   );
   return brokers.filter((broker): broker is Broker => broker !== null);

@@ -138,31 +138,3 @@ export const loadRateLimit = (
   }
   return limits;
 };
-
-/**
- * Runs `work` on every item with at most `limit` running at once and waits for all of them: one
- * failing item never stops the others. Results come back in the items' order.
- */
-export const settleBounded = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> => {
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new RangeError(`concurrency must be a positive integer: ${limit}`);
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      try {
-        results[index] = { status: 'fulfilled', value: await work(items[index] as T) };
-      } catch (reason) {
-        results[index] = { status: 'rejected', reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};

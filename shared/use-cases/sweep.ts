@@ -10,7 +10,8 @@ import { logger } from '../logger.ts';
 import type { RemediationRequester } from '../ports.ts';
 import { createSnapshotCache } from './build-snapshot.ts';
 import { type BrokerOutcome, type EvaluationDeps, evaluateBroker } from './handle-api-call.ts';
-import { settleBounded, type TokenBucketLimits } from './rate-limit.ts';
+import { settleBounded } from './bounded.ts';
+import type { TokenBucketLimits } from './rate-limit.ts';
 
 /** Brokers evaluated at once. The token bucket sets the pace; this only bounds memory and open sockets. */
 export const DEFAULT_SWEEP_CONCURRENCY = 4;

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../shared/errors.ts';
 import type { BrokerSummary } from '../../../shared/model/types.ts';
 import type { BrokerReader } from '../../../shared/ports.ts';
+import { mapBounded, settleBounded } from '../../../shared/use-cases/bounded.ts';
 import {
   AMAZON_MQ_API_QUOTA,
   type Clock,
   createTokenBucket,
   loadRateLimit,
   rateLimitedBrokerReader,
-  settleBounded,
 } from '../../../shared/use-cases/rate-limit.ts';
 
 /** A clock that only moves when someone sleeps (or the test advances it): nothing really waits. */
@@ -263,5 +263,31 @@ describe('settleBounded', () => {
 
     // Assess
     await expect(run).rejects.toThrow(RangeError);
+  });
+});
+
+describe('mapBounded', () => {
+  it('returns results in the items order', async () => {
+    // Act
+    const results = await mapBounded([3, 1, 2], 2, async (n) => n * 10);
+
+    // Assess
+    expect(results).toEqual([30, 10, 20]);
+  });
+
+  it('rejects with the first failure in item order after all work has ended', async () => {
+    // Prepare
+    const done: number[] = [];
+
+    // Act
+    const run = mapBounded([1, 2, 3, 4], 2, async (n) => {
+      if (n === 2 || n === 4) throw new Error(`item ${n}`);
+      done.push(n);
+      return n;
+    });
+
+    // Assess
+    await expect(run).rejects.toThrow('item 2');
+    expect(done.sort()).toEqual([1, 3]);
   });
 });
