@@ -22,7 +22,9 @@ Usage:
   mq-guardian checks [--json]
       List the catalogue of checks.
   mq-guardian scan [--region R] [--profile P] [--json] [--fail-on SEVERITY]
-      Evaluate every broker of a live account, read-only (needs AWS credentials).
+                   [--remediate [--mode dry-run|enforce]]
+      Evaluate every broker of a live account (needs AWS credentials); read-only unless
+      --remediate --mode enforce. --remediate alone shows the plan (dry-run).
       Exit code 1 when a finding at or above SEVERITY (default HIGH) fails.
   mq-guardian replay --event FILE --state FILE [--mode off|dry-run|enforce] [--json]
       Run what the deployed functions run for an event (EventBridge envelope, CloudTrail record or
@@ -218,14 +220,18 @@ const scanCommand = async (args: string[]): Promise<number> => {
       profile: { type: 'string' },
       json: { type: 'boolean' },
       'fail-on': { type: 'string' },
+      remediate: { type: 'boolean' },
+      mode: { type: 'string' },
     },
     strict: true,
   });
   const failOn = failOnSeverity(values['fail-on']);
+  if (values.mode && !values.remediate) throw new UsageError('--mode goes with --remediate');
+  const remediationMode = values.remediate ? parseMode(values.mode) : 'off';
   if (values.profile) process.env.AWS_PROFILE = values.profile;
   if (values.region) process.env.AWS_REGION = values.region;
   const { scanAccount } = await import('./scan.ts');
-  return scanAccount({ json: values.json === true, failOn, print });
+  return scanAccount({ json: values.json === true, failOn, print, remediationMode });
 };
 
 export const main = async (argv: string[]): Promise<number> => {

@@ -2,18 +2,18 @@
  * `mq-guardian scan`: every broker of a live account, read-only, through the same adapters and use
  * cases as the deployed functions. Loaded lazily by the CLI so that offline commands never load the SDK.
  */
-import { createEc2NetworkReader } from '../aws/ec2.ts';
+import { createEc2IngressWriter, createEc2NetworkReader } from '../aws/ec2.ts';
 import { createKmsKeyReader } from '../aws/kms.ts';
 import { createMqBrokerReader } from '../aws/mq.ts';
 import { enabledChecks } from '../checks/registry.ts';
 import { AwsCallError, GuardianError } from '../errors.ts';
 import { type Finding, SEVERITY_ORDER, type Severity } from '../model/finding.ts';
-import type { AccountReaders } from '../ports.ts';
-import { DEFAULT_SETTINGS } from '../policy/settings.ts';
-import { buildSnapshot, createSnapshotCache } from '../use-cases/build-snapshot.ts';
+import type { AccountReaders, IngressWriter } from '../ports.ts';
+import { DEFAULT_SETTINGS, type RemediationMode } from '../policy/settings.ts';
+import { createSnapshotCache } from '../use-cases/build-snapshot.ts';
 import { toCompliance } from '../use-cases/config-evaluations.ts';
+import { evaluateBroker } from '../use-cases/handle-api-call.ts';
 import { mapBounded } from '../use-cases/bounded.ts';
-import { evaluateSnapshot } from '../use-cases/evaluate.ts';
 import { renderTable } from './table.ts';
 
 const CREDENTIAL_ERRORS = new Set([
@@ -30,31 +30,48 @@ const isCredentialsProblem = (error: unknown): boolean => {
   return error instanceof Error && CREDENTIAL_ERRORS.has(error.name);
 };
 
-export const scanAccount = async (options: {
+export interface ScanOptions {
   readonly json: boolean;
   readonly failOn: Severity;
   readonly print: (text: string) => void;
-}): Promise<number> => {
+  /** `off` (plain scan, read-only), or remediate with the same planner and executor as the functions. */
+  readonly remediationMode: RemediationMode;
+}
+
+export const scanAccount = async (options: ScanOptions): Promise<number> => {
   const readers: AccountReaders = {
     brokers: createMqBrokerReader(),
     network: createEc2NetworkReader(),
     keys: createKmsKeyReader(),
   };
-  const settings = DEFAULT_SETTINGS;
-  const checks = enabledChecks(settings);
-  const now = new Date();
+  const settings = { ...DEFAULT_SETTINGS, remediationMode: options.remediationMode };
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? '';
   try {
     const summaries = await readers.brokers.listBrokers();
     const cache = createSnapshotCache();
-    const findings = (
-      await mapBounded(summaries, 5, async (summary) => {
-        const account = summary.arn.split(':')[4] ?? '';
-        const snapshot = await buildSnapshot(summary.id, readers, { account, region, now, cache });
-        return snapshot ? evaluateSnapshot(snapshot, checks, { settings, now }).findings : [];
-      })
-    ).flat();
+    // The EC2 writer exists only when asked to enforce: a plain scan cannot write.
+    const writer = options.remediationMode === 'enforce' ? createEc2IngressWriter() : undefined;
+    const outcomes = await mapBounded(summaries, 5, (summary) =>
+      evaluateBroker(summary.id, {
+        readers,
+        settings,
+        checks: enabledChecks(settings),
+        account: summary.arn.split(':')[4] ?? '',
+        region,
+        now: () => new Date(),
+        cache,
+        // dry-run plans through the same executor, which never calls the writer outside enforce.
+        ...(options.remediationMode === 'off' ? {} : { writer: writer ?? refuseWrites }),
+      }),
+    );
+    const findings = outcomes.flatMap((o) => o.evaluation?.findings ?? []);
     report(findings, options);
+    for (const outcome of outcomes) {
+      for (const action of outcome.remediation?.actions ?? []) {
+        options.print(`remediation [${action.status}] ${action.summary}`);
+        if (action.undo && action.status !== 'skipped') options.print(`  undo: ${action.undo}`);
+      }
+    }
     const threshold = SEVERITY_ORDER.indexOf(options.failOn);
     const failing = findings.some(
       (f) => (f.status === 'FAIL' || f.status === 'ERROR') && SEVERITY_ORDER.indexOf(f.severity) >= threshold,
@@ -72,6 +89,12 @@ export const scanAccount = async (options: {
     }
     throw error;
   }
+};
+
+/** Handed to the executor in dry-run: it must never be called, and says so loudly if it is. */
+const refuseWrites: IngressWriter = {
+  authorizeIngress: () => Promise.reject(new Error('dry-run: no write may be made')),
+  revokeIngress: () => Promise.reject(new Error('dry-run: no write may be made')),
 };
 
 const report = (

@@ -53,7 +53,8 @@ const configurationSchema = z.object({
   Revisions: z.array(revisionSchema).min(1),
 });
 
-export const recordedAccountFileSchema = z.object({
+// Strict at the top: an EventBridge event also has "account" and "region", and must not load as an empty account.
+export const recordedAccountFileSchema = z.strictObject({
   account: z.string().regex(/^\d{12}$/, 'is not a 12-digit account id'),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not a region name'),
   brokers: z.array(awsObject({ BrokerId: z.string().min(1) })).default([]),

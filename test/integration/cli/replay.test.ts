@@ -42,7 +42,13 @@ describe('replay of a world-open 0-65535 rule on a broker that uses only OpenWir
         ToPort: number;
         IpRanges: { CidrIp: string; Description: string }[];
       }[];
-      return [w.input.GroupId, permission?.IpProtocol, permission?.FromPort, permission?.ToPort, permission?.IpRanges[0]?.CidrIp];
+      return [
+        w.input.GroupId,
+        permission?.IpProtocol,
+        permission?.FromPort,
+        permission?.ToPort,
+        permission?.IpRanges[0]?.CidrIp,
+      ];
     });
     expect(authorized).toEqual(
       expect.arrayContaining([
@@ -54,7 +60,9 @@ describe('replay of a world-open 0-65535 rule on a broker that uses only OpenWir
       GroupId: 'sg-0a1b2c3d4e5f60005',
       SecurityGroupRuleIds: ['sgr-0a1b2c3d4e5f60050'],
     });
-    const evaluation = first.evaluations.find((e) => e.checkId === 'mq-broker-ingress-limited-to-used-protocols');
+    const evaluation = first.evaluations.find(
+      (e) => e.checkId === 'mq-broker-ingress-limited-to-used-protocols',
+    );
     expect(evaluation?.compliance).toBe('NON_COMPLIANT');
     expect(evaluation?.annotation).toContain('sgr-0a1b2c3d4e5f60050');
   });
@@ -85,9 +93,9 @@ describe('replay of a world-open 0-65535 rule on a broker that uses only OpenWir
     // Assess
     expect(first.writes).toHaveLength(3);
     expect(second.writes).toEqual([]);
-    expect(second.evaluations.find((e) => e.checkId === 'mq-broker-ingress-limited-to-used-protocols')?.compliance).toBe(
-      'COMPLIANT',
-    );
+    expect(
+      second.evaluations.find((e) => e.checkId === 'mq-broker-ingress-limited-to-used-protocols')?.compliance,
+    ).toBe('COMPLIANT');
   });
 
   it('writes nothing and names off in mode off', async () => {
@@ -117,7 +125,10 @@ describe('replay of a disallowed rule on a group an EC2 instance also uses', () 
 describe('replay of an event on a group no broker uses', () => {
   it('evaluates nothing and writes nothing', async () => {
     // Act
-    const { first, account } = await replay('ec2-authorize-security-group-ingress-group-name.json', 'enforce');
+    const { first, account } = await replay(
+      'ec2-authorize-security-group-ingress-group-name.json',
+      'enforce',
+    );
 
     // Assess
     expect(first.evaluations).toEqual([]);

@@ -131,3 +131,13 @@ describe('loadRecordedAccount', () => {
     expect(error).toMatchObject({ code: 'ENOENT' });
   });
 });
+
+describe('parseRecordedAccountFile with an event instead of an account', () => {
+  it('refuses a file with keys an account file does not have', () => {
+    // Prepare: an EventBridge envelope also carries "account" and "region".
+    const event = { version: '0', account: '123456789012', region: 'us-east-1', detail: {} };
+
+    // Act / Assess
+    expect(() => parseRecordedAccountFile(event, 'event.json')).toThrow(/Unrecognized key/);
+  });
+});
