@@ -1,0 +1,697 @@
+/**
+ * Which alerts one evaluation of one broker calls for, given what was announced before. Pure: no
+ * I/O, no clock (the caller passes `now`), no logging. The sink (sink.ts) carries a plan out; the
+ * CLI previews it (`buildAlerts`).
+ *
+ * No storms, no gaps:
+ * - a check is announced when it starts failing (`alert`, or `error` when it cannot be evaluated),
+ *   and again only when it fails on something not announced before (a new offending rule or field);
+ *   a check that stays failing is not announced again by later events or sweeps;
+ * - a failing check that passes (or no longer applies) is announced once as `resolved`;
+ * - each rule remediation acted on (or would act on, or left alone) is announced once per outcome;
+ *   a narrowing (authorizes + the revoke they make safe) is one outcome, with all its undo commands;
+ * - a new failing ingress finding whose every new rule is covered by a remediation alert of the same
+ *   check is told inside that alert rather than in one of its own: one message per problem.
+ * - rules mq-guardian created while narrowing count as announced for the findings that named the
+ *   wide rule, so the narrowed rules never come back as "new".
+ */
+import { createHash } from 'node:crypto';
+import { getCheck } from '../checks/registry.ts';
+import type { Actor } from '../model/actor.ts';
+import type { CheckId, Finding, OffendingRule } from '../model/finding.ts';
+import { SEVERITY_ORDER, type Severity } from '../model/finding.ts';
+import { formatRanges } from '../network/port-range.ts';
+import type { RemediationMode } from '../policy/settings.ts';
+import type { ActionReport, RemediationReport } from '../remediation/execute.ts';
+import { formatRule } from '../remediation/rule-shape.ts';
+import type { BrokerEvaluation } from '../use-cases/evaluate.ts';
+import {
+  ALERT_SCHEMA,
+  ALERT_SCHEMA_VERSION,
+  type Alert,
+  type AlertAction,
+  type AlertActor,
+  type AlertFinding,
+  type AlertKind,
+  type AlertRemediation,
+  type AlertSecurityGroup,
+  brokerConsoleUrl,
+  findingStateKey,
+  outboxStateKey,
+  partitionOf,
+  remediationStateKey,
+  securityGroupConsoleUrl,
+} from './alert.ts';
+import { type AsffFinding, toAsffFinding } from './asff.ts';
+import {
+  type AlertState,
+  type AlertStateWrite,
+  type AnnouncedState,
+  expiresAtFor,
+  isExpired,
+  olderThan,
+  SECURITY_HUB_REFRESH_DAYS,
+  type SecurityHubState,
+  type PlannedAlert,
+  type SecurityHubStatus,
+  STATE_REFRESH_DAYS,
+  type StateCommit,
+} from './state.ts';
+
+/** Lines of "what was found" an alert carries; the rest is counted, not listed. */
+export const MAX_DETAILS = 20;
+const MAX_DETAIL_CHARS = 500;
+const MAX_MESSAGE_CHARS = 2000;
+/** The state table keeps at most this many items per key (rule ids are unique: older ones matter less). */
+const MAX_STATE_ITEMS = 200;
+
+const PROTOCOLS_CHECK: CheckId = 'mq-broker-ingress-limited-to-used-protocols';
+const WORLD_CHECK: CheckId = 'mq-broker-ingress-not-open-to-world';
+
+export interface AlertPlanInput {
+  readonly evaluation: BrokerEvaluation;
+  /** States by key as the store returned them (expired ones are read as absent). */
+  readonly previous: ReadonlyMap<string, AlertState>;
+  readonly actor?: Actor;
+  readonly remediation?: RemediationReport;
+  /** The stack's remediation mode (remediation alerts use their report's own mode). */
+  readonly mode: RemediationMode;
+  readonly account: string;
+  readonly region: string;
+  /** For expiry and refresh decisions and the times written; defaults to the evaluation time. */
+  readonly now?: Date;
+}
+
+export interface SecurityHubUpdate {
+  readonly key: string;
+  readonly finding: AsffFinding;
+  readonly state: SecurityHubState;
+}
+
+export interface AlertPlan {
+  readonly alerts: readonly PlannedAlert[];
+  /** State rewrites without an announcement (items changed, TTL refresh). */
+  readonly refresh: readonly StateCommit[];
+  /** Security Hub imports whose status differs from what Security Hub holds (or is about to age out). */
+  readonly securityHub: readonly SecurityHubUpdate[];
+}
+
+/** The keys a notify reads: one per finding, one per rule in the remediation report, and the broker's outbox. */
+export const alertStateKeys = (
+  evaluation: BrokerEvaluation,
+  account: string,
+  region: string,
+  remediation?: RemediationReport,
+): string[] => {
+  const brokerId = evaluation.snapshot.broker.id;
+  return [
+    ...new Set([
+      ...evaluation.findings.map((f) => findingStateKey(account, region, f.checkId, f.resource.id)),
+      ...(remediation?.actions ?? []).map((a) => remediationStateKey(account, region, brokerId, a.ruleId)),
+      outboxStateKey(account, region, brokerId),
+    ]),
+  ];
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const clip = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
+const isFailing = (status: string | undefined): boolean => status === 'FAIL' || status === 'ERROR';
+
+const maxSeverity = (severities: readonly Severity[]): Severity =>
+  severities.reduce<Severity>(
+    (max, s) => (SEVERITY_ORDER.indexOf(s) > SEVERITY_ORDER.indexOf(max) ? s : max),
+    'INFORMATIONAL',
+  );
+
+const alertId = (key: string, outcome: string, version: number): string =>
+  createHash('sha256').update(`${key}|${outcome}|${version}`).digest('hex').slice(0, 32);
+
+const toActor = (actor: Actor): AlertActor => ({
+  type: actor.type,
+  ...(actor.arn === undefined ? {} : { arn: actor.arn }),
+  ...(actor.roleArn === undefined ? {} : { roleArn: actor.roleArn }),
+  ...(actor.invokedBy === undefined ? {} : { invokedBy: actor.invokedBy }),
+  ...(actor.sourceIpAddress === undefined ? {} : { sourceIpAddress: actor.sourceIpAddress }),
+  eventId: actor.eventId,
+  eventName: actor.eventName,
+  eventTime: actor.eventTime,
+});
+
+/** The items a finding fails on: offending rule ids or wrong field paths. */
+export const findingItems = (finding: Finding): string[] => {
+  const evidence = finding.evidence;
+  if (evidence === undefined) return [];
+  const items =
+    evidence.kind === 'ingress'
+      ? evidence.offendingRules.map((r) => r.ruleId)
+      : evidence.fields.map((f) => f.path);
+  return [...new Set(items)].sort();
+};
+
+const ruleLine = (rule: OffendingRule): string =>
+  `${rule.ruleId} on ${rule.groupId}: ${formatRule(rule)}: ${rule.reason}`;
+
+const detailLines = (finding: Finding): string[] => {
+  const evidence = finding.evidence;
+  if (evidence === undefined) return [];
+  if (evidence.kind === 'fields') return evidence.fields.map((f) => `${f.path}: ${f.detail}`);
+  return [
+    ...evidence.offendingRules.map(ruleLine),
+    ...evidence.exemptedRules.map((r) => `${r.ruleId} on ${r.groupId}: exempted: ${r.reason}`),
+  ];
+};
+
+const capDetails = (lines: readonly string[]): Pick<AlertFinding, 'details' | 'omittedDetails'> => ({
+  details: lines.slice(0, MAX_DETAILS).map((l) => clip(l, MAX_DETAIL_CHARS)),
+  omittedDetails: Math.max(0, lines.length - MAX_DETAILS),
+});
+
+const groupsOf = (rules: readonly { groupId: string; ruleId: string }[]): AlertSecurityGroup[] => {
+  const groups = new Map<string, string[]>();
+  for (const rule of rules) {
+    const ids = groups.get(rule.groupId) ?? [];
+    if (!ids.includes(rule.ruleId)) ids.push(rule.ruleId);
+    groups.set(rule.groupId, ids);
+  }
+  return [...groups].map(([groupId, ruleIds]) => ({ groupId, ruleIds }));
+};
+
+const offendingRulesOf = (finding: Finding): readonly OffendingRule[] =>
+  finding.evidence?.kind === 'ingress' ? finding.evidence.offendingRules : [];
+
+// ---------------------------------------------------------------------------------------------
+// Remediation outcomes, one per rule
+
+interface RuleActions {
+  readonly ruleId: string;
+  readonly groupId: string;
+  readonly reports: ActionReport[];
+}
+
+interface RuleOutcome {
+  readonly rule: RuleActions;
+  readonly key: string;
+  readonly action: AlertAction;
+  readonly status: NonNullable<AlertRemediation['status']>;
+  /** What the state remembers: an outcome announced once is not announced again. */
+  readonly fingerprint: string;
+  readonly revoke?: ActionReport;
+  readonly keep: string;
+  readonly createdRuleIds: string[];
+  readonly undo: string[];
+  readonly summary: string;
+  readonly reason?: string;
+  readonly impact?: string;
+  readonly error?: string;
+}
+
+const rulesOf = (report: RemediationReport): RuleActions[] => {
+  const rules = new Map<string, RuleActions>();
+  for (const action of report.actions) {
+    const rule = rules.get(action.ruleId) ?? { ruleId: action.ruleId, groupId: action.groupId, reports: [] };
+    rule.reports.push(action);
+    rules.set(action.ruleId, rule);
+  }
+  return [...rules.values()];
+};
+
+const ruleText = (revoke: ActionReport | undefined): string =>
+  revoke?.action.kind === 'revoke' ? ` (${formatRule(revoke.action.original)})` : '';
+
+/** The outcome worth announcing for one rule, or undefined when nothing happened that people need to know. */
+const outcomeOf = (rule: RuleActions, key: string, report: RemediationReport): RuleOutcome | undefined => {
+  const revoke = rule.reports.find((r) => r.kind === 'revoke');
+  const skip = rule.reports.find((r) => r.kind === 'skip');
+  const authorizes = rule.reports.filter((r) => r.kind === 'authorize');
+  const failed = rule.reports.filter((r) => r.status === 'failed');
+  const keepRanges = revoke?.action.kind === 'revoke' ? revoke.action.keep : [];
+  const keep = formatRanges(keepRanges);
+  const createdRuleIds = authorizes.filter((a) => a.status === 'done').flatMap((a) => a.createdRuleIds ?? []);
+  const on = `${rule.ruleId}${ruleText(revoke)} on ${rule.groupId}`;
+  const base = {
+    rule,
+    key,
+    keep,
+    createdRuleIds,
+    ...(revoke ? { revoke } : {}),
+    ...(revoke?.reason === undefined ? {} : { reason: revoke.reason }),
+    ...(revoke?.impact === undefined ? {} : { impact: revoke.impact }),
+  };
+  const doneUndo = [revoke, ...authorizes]
+    .filter((a): a is ActionReport => a !== undefined && a.status === 'done' && a.undo !== undefined)
+    .map((a) => a.undo as string);
+
+  if (failed.length > 0) {
+    return {
+      ...base,
+      action: 'failed',
+      status: 'failed',
+      fingerprint: 'failed',
+      undo: doneUndo,
+      summary: `Could not remediate ${on}; the invocation fails and is retried.`,
+      error: failed.map((a) => `${a.kind} ${a.ruleId}: ${a.error ?? 'unknown error'}`).join('; '),
+    };
+  }
+  if (skip !== undefined) {
+    const reason = skip.reason ?? 'no reason given';
+    return {
+      ...base,
+      action: 'skipped',
+      status: 'skipped',
+      // The reason text can name network interfaces that come and go: one announcement per rule.
+      fingerprint: 'skipped',
+      undo: [],
+      reason,
+      summary: `Left ${on} unchanged.`,
+    };
+  }
+  if (revoke === undefined) return undefined;
+  const narrowing = keepRanges.length > 0;
+  if (revoke.status === 'done') {
+    const undo = [revoke.undo, ...authorizes.filter((a) => a.status === 'done').map((a) => a.undo)].filter(
+      (u): u is string => u !== undefined,
+    );
+    return narrowing
+      ? {
+          ...base,
+          action: 'narrowed',
+          status: 'done',
+          fingerprint: `narrowed:${keep}`,
+          undo,
+          summary: `Narrowed ${on} to ${keep}${createdRuleIds.length > 0 ? `: authorized ${createdRuleIds.join(', ')} first, then revoked the wide rule` : ''}.`,
+        }
+      : {
+          ...base,
+          action: 'revoked',
+          status: 'done',
+          fingerprint: 'revoked',
+          undo,
+          summary: `Revoked ${on}.`,
+        };
+  }
+  if (revoke.status === 'planned') {
+    const undo = [revoke.undo, ...authorizes.map((a) => a.undo)].filter((u): u is string => u !== undefined);
+    const mode = report.mode === 'dry-run' ? 'dry-run' : `mode ${report.mode}`;
+    return narrowing
+      ? {
+          ...base,
+          action: 'would-narrow',
+          status: 'planned',
+          fingerprint: `would-narrow:${keep}`,
+          undo,
+          summary: `Would narrow ${on} to ${keep} (${mode}: nothing was changed).`,
+        }
+      : {
+          ...base,
+          action: 'would-revoke',
+          status: 'planned',
+          fingerprint: 'would-revoke',
+          undo,
+          summary: `Would revoke ${on} (${mode}: nothing was changed).`,
+        };
+  }
+  // already-gone, already-present, or skipped by the executor because the rule changed since the
+  // evaluation: nothing changed, and the evaluation that the change triggers decides again.
+  return undefined;
+};
+
+/** The ingress checks a rule outcome speaks for: what the alert's reader learns is being handled. */
+const coveredChecks = (outcome: RuleOutcome, failing: readonly Finding[]): Finding[] =>
+  failing.filter((f) => {
+    if (!offendingRulesOf(f).some((r) => r.ruleId === outcome.rule.ruleId)) return false;
+    if (f.checkId === PROTOCOLS_CHECK || outcome.action === 'skipped') return true;
+    // A narrowing keeps the rule's source on the used ports: a world-open rule stays world-open.
+    return f.checkId === WORLD_CHECK && outcome.keep === '';
+  });
+
+// ---------------------------------------------------------------------------------------------
+// The plan
+
+interface FindingDecision {
+  readonly finding: Finding;
+  readonly key: string;
+  readonly state: AlertState;
+  readonly previous?: AnnouncedState;
+  readonly announce?: 'new' | 'worsened' | 'error' | 'resolved';
+  /** Items the next state remembers. */
+  readonly items: string[];
+  /** Items not announced before. */
+  readonly newItems: string[];
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x) => b.includes(x));
+
+export const planAlerts = (input: AlertPlanInput): AlertPlan => {
+  const { evaluation, account, region, actor, remediation } = input;
+  const snapshot = evaluation.snapshot;
+  const broker = snapshot.broker;
+  const now = input.now ?? new Date(snapshot.capturedAt);
+  const nowIso = now.toISOString();
+  const time = actor?.eventTime ?? snapshot.capturedAt;
+  const partition = partitionOf(broker.arn, region);
+  const brokerUrl = brokerConsoleUrl(partition, region, broker.id);
+  const expiresAt = expiresAtFor(now);
+
+  const stateOf = (key: string): AlertState => {
+    const state = input.previous.get(key);
+    if (state === undefined) return { version: 0 };
+    return isExpired(state, now) ? { version: state.version } : state;
+  };
+  const writeOf = (announced: AnnouncedState): AlertStateWrite => ({ announced, seenAt: nowIso, expiresAt });
+
+  const failing = evaluation.findings.filter((f) => f.status === 'FAIL');
+
+  // Remediation outcomes first: findings they announce are folded into them.
+  const outcomes: RuleOutcome[] = [];
+  const refresh: StateCommit[] = [];
+  const createdFrom = new Map<string, string[]>();
+  if (remediation) {
+    for (const rule of rulesOf(remediation)) {
+      const key = remediationStateKey(account, region, broker.id, rule.ruleId);
+      const outcome = outcomeOf(rule, key, remediation);
+      if (outcome === undefined) continue;
+      if (outcome.createdRuleIds.length > 0) createdFrom.set(rule.ruleId, outcome.createdRuleIds);
+      const state = stateOf(key);
+      const announced = state.announced;
+      if (announced?.kind === 'remediation' && announced.status === outcome.fingerprint) {
+        if (olderThan(state.seenAt, STATE_REFRESH_DAYS, now)) {
+          refresh.push({ key, expectedVersion: state.version, write: writeOf(announced) });
+        }
+        continue;
+      }
+      outcomes.push(outcome);
+    }
+  }
+
+  const decisions: FindingDecision[] = evaluation.findings.map((finding) => {
+    const key = findingStateKey(account, region, finding.checkId, finding.resource.id);
+    const state = stateOf(key);
+    const previous = state.announced?.kind === 'finding' ? state.announced : undefined;
+    const known = previous?.items ?? [];
+    const current = findingItems(finding);
+    const created = [...known, ...current].flatMap((item) => createdFrom.get(item) ?? []);
+    const items = [...new Set([...current, ...created])].sort().slice(0, MAX_STATE_ITEMS);
+    const base = { finding, key, state, ...(previous ? { previous } : {}), items };
+    const wasFailing = isFailing(previous?.status);
+    if (finding.status === 'FAIL') {
+      if (!wasFailing || previous?.status === 'ERROR') return { ...base, announce: 'new', newItems: current };
+      const newItems = current.filter((i) => !known.includes(i));
+      return newItems.length > 0 ? { ...base, announce: 'worsened', newItems } : { ...base, newItems };
+    }
+    if (finding.status === 'ERROR') {
+      // A failure that can no longer be confirmed stays the failure it was: no flapping FAIL ↔ ERROR.
+      if (previous?.status === 'FAIL') return { ...base, items: [...known], newItems: [] };
+      return wasFailing ? { ...base, newItems: [] } : { ...base, announce: 'error', newItems: [] };
+    }
+    return wasFailing
+      ? { ...base, items: [], announce: 'resolved', newItems: [] }
+      : { ...base, items: [], newItems: [] };
+  });
+
+  const findingWrite = (d: FindingDecision, alert: Alert): AlertStateWrite => {
+    const stillFailing = isFailing(d.finding.status);
+    const since =
+      stillFailing && isFailing(d.previous?.status)
+        ? (d.previous?.since ?? time)
+        : stillFailing
+          ? time
+          : undefined;
+    return writeOf({
+      kind: 'finding',
+      status: d.finding.status,
+      items: d.items,
+      message: clip(d.finding.message, MAX_MESSAGE_CHARS),
+      ...(since === undefined ? {} : { since }),
+      announcedAt: nowIso,
+      alertId: alert.id,
+      ...(actor ? { eventId: actor.eventId } : {}),
+    });
+  };
+
+  // Fold: a new failing ingress finding whose new rules all have a remediation alert of its check.
+  const folded = new Map<FindingDecision, RuleOutcome>();
+  for (const d of decisions) {
+    if ((d.announce !== 'new' && d.announce !== 'worsened') || d.finding.evidence?.kind !== 'ingress')
+      continue;
+    if (d.newItems.length === 0) continue;
+    const carriers = d.newItems.map((item) =>
+      outcomes.find(
+        (o) =>
+          o.rule.ruleId === item && coveredChecks(o, failing).some((f) => f.checkId === d.finding.checkId),
+      ),
+    );
+    if (carriers.every((o) => o !== undefined)) folded.set(d, carriers[0] as RuleOutcome);
+  }
+
+  const common = (
+    kind: AlertKind,
+    action: AlertAction,
+    key: string,
+    outcome: string,
+    version: number,
+    checkIds: readonly CheckId[],
+  ) => {
+    const primary = checkIds[0] as CheckId;
+    return {
+      schema: ALERT_SCHEMA,
+      schemaVersion: ALERT_SCHEMA_VERSION,
+      id: alertId(key, outcome, version),
+      kind,
+      action,
+      severity: maxSeverity(checkIds.map((id) => getCheck(id).meta.severity)),
+      checkId: primary,
+      checkIds: [...checkIds],
+      title: getCheck(primary).meta.title,
+      time,
+      account,
+      region,
+      partition,
+      broker: { id: broker.id, name: broker.name, arn: broker.arn, engine: broker.engineType },
+    } as const;
+  };
+
+  const remediationOf = (checkId: CheckId, extra: Partial<AlertRemediation> = {}): AlertRemediation => {
+    const meta = getCheck(checkId).meta;
+    return {
+      mode: input.mode,
+      autoRemediable: meta.autoRemediable,
+      undo: [],
+      guidance: meta.remediation.text,
+      guidanceUrl: meta.remediation.url,
+      ...extra,
+    };
+  };
+
+  const alerts: PlannedAlert[] = [];
+
+  // Findings, in catalogue order.
+  for (const d of decisions) {
+    if (d.announce === undefined || d.announce === 'resolved' || folded.has(d)) continue;
+    const action: AlertAction = d.announce === 'error' ? 'error' : 'alert';
+    const fields = common(
+      'finding',
+      action,
+      d.key,
+      `${d.finding.status}:${d.items.join(',')}`,
+      d.state.version,
+      [d.finding.checkId],
+    );
+    const alert: Alert = {
+      ...fields,
+      summary: d.finding.message,
+      finding: {
+        status: d.finding.status,
+        message: d.finding.message,
+        ...(d.announce === 'new' || d.announce === 'worsened' ? { change: d.announce } : {}),
+        ...capDetails(detailLines(d.finding)),
+      },
+      securityGroups: groupsOf(offendingRulesOf(d.finding)),
+      remediation: remediationOf(d.finding.checkId),
+      ...(actor ? { actor: toActor(actor) } : {}),
+      consoleUrl: brokerUrl,
+    };
+    alerts.push({
+      alert,
+      commits: [{ key: d.key, expectedVersion: d.state.version, write: findingWrite(d, alert) }],
+    });
+  }
+
+  // Remediation, in the report's order.
+  for (const outcome of outcomes) {
+    const covered = coveredChecks(outcome, failing);
+    const naming = failing.filter((f) => offendingRulesOf(f).some((r) => r.ruleId === outcome.rule.ruleId));
+    const speaksFor = covered.length > 0 ? covered : naming;
+    const checkIds: CheckId[] =
+      speaksFor.length > 0 ? [...new Set(speaksFor.map((f) => f.checkId))] : [PROTOCOLS_CHECK];
+    const state = stateOf(outcome.key);
+    const fields = common(
+      'remediation',
+      outcome.action,
+      outcome.key,
+      outcome.fingerprint,
+      state.version,
+      checkIds,
+    );
+    const main = speaksFor.find((f) => f.checkId === checkIds[0]);
+    const carried = [...folded].filter(([, o]) => o === outcome).map(([d]) => d);
+    const change = carried.some((d) => d.announce === 'new')
+      ? 'new'
+      : carried.length > 0
+        ? 'worsened'
+        : undefined;
+    const lines = speaksFor.flatMap((f) =>
+      offendingRulesOf(f)
+        .filter((r) => r.ruleId === outcome.rule.ruleId)
+        .map(ruleLine),
+    );
+    const alert: Alert = {
+      ...fields,
+      summary: outcome.summary,
+      finding: {
+        status: main?.status ?? 'FAIL',
+        message: main?.message ?? outcome.reason ?? outcome.summary,
+        ...(change === undefined ? {} : { change }),
+        ...capDetails([...new Set(lines)]),
+      },
+      securityGroups: [
+        { groupId: outcome.rule.groupId, ruleIds: [outcome.rule.ruleId, ...outcome.createdRuleIds] },
+      ],
+      remediation: remediationOf(checkIds[0] as CheckId, {
+        mode: remediation?.mode ?? input.mode,
+        status: outcome.status,
+        summary: outcome.summary,
+        ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+        ...(outcome.impact === undefined ? {} : { impact: outcome.impact }),
+        ...(outcome.error === undefined ? {} : { error: outcome.error }),
+        undo: outcome.undo,
+        ...(outcome.createdRuleIds.length > 0 ? { createdRuleIds: outcome.createdRuleIds } : {}),
+      }),
+      ...(actor ? { actor: toActor(actor) } : {}),
+      consoleUrl: securityGroupConsoleUrl(partition, region, outcome.rule.groupId),
+    };
+    alerts.push({
+      alert,
+      commits: [
+        {
+          key: outcome.key,
+          expectedVersion: state.version,
+          write: writeOf({
+            kind: 'remediation',
+            status: outcome.fingerprint,
+            items: [outcome.rule.ruleId, ...outcome.createdRuleIds],
+            message: clip(outcome.summary, MAX_MESSAGE_CHARS),
+            since: time,
+            announcedAt: nowIso,
+            alertId: alert.id,
+            ...(actor ? { eventId: actor.eventId } : {}),
+          }),
+        },
+        ...carried.map((d) => ({
+          key: d.key,
+          expectedVersion: d.state.version,
+          write: findingWrite(d, alert),
+        })),
+      ],
+    });
+  }
+
+  // Resolved, in catalogue order.
+  for (const d of decisions) {
+    if (d.announce !== 'resolved') continue;
+    const fields = common('resolved', 'resolved', d.key, d.finding.status, d.state.version, [
+      d.finding.checkId,
+    ]);
+    const alert: Alert = {
+      ...fields,
+      summary: `Resolved: ${d.finding.message}`,
+      finding: {
+        status: d.finding.status,
+        message: d.finding.message,
+        details: [],
+        omittedDetails: 0,
+        ...(d.previous?.message === undefined ? {} : { previousMessage: d.previous.message }),
+        ...(d.previous?.since === undefined ? {} : { failingSince: d.previous.since }),
+      },
+      securityGroups: [],
+      remediation: remediationOf(d.finding.checkId),
+      ...(actor ? { actor: toActor(actor) } : {}),
+      consoleUrl: brokerUrl,
+    };
+    alerts.push({
+      alert,
+      commits: [{ key: d.key, expectedVersion: d.state.version, write: findingWrite(d, alert) }],
+    });
+  }
+
+  // Silent rewrites: the remembered items changed, or a failing state is about to age out.
+  for (const d of decisions) {
+    if (d.announce !== undefined || d.previous === undefined || !isFailing(d.previous.status)) continue;
+    const changed = !sameSet(d.items, d.previous.items);
+    if (!changed && !olderThan(d.state.seenAt, STATE_REFRESH_DAYS, now)) continue;
+    refresh.push({
+      key: d.key,
+      expectedVersion: d.state.version,
+      write: writeOf({ ...d.previous, items: d.items }),
+    });
+  }
+
+  return { alerts, refresh, securityHub: planSecurityHub(decisions, input, now, time, partition, brokerUrl) };
+};
+
+const planSecurityHub = (
+  decisions: readonly FindingDecision[],
+  input: AlertPlanInput,
+  now: Date,
+  time: string,
+  partition: string,
+  consoleUrl: string,
+): SecurityHubUpdate[] => {
+  const updates: SecurityHubUpdate[] = [];
+  const nowIso = now.toISOString();
+  for (const d of decisions) {
+    const held = d.state.securityHub;
+    const status = d.finding.status;
+    // An ERROR after a FAIL keeps the FAIL (see the decisions): nothing new for Security Hub either.
+    if (status === 'ERROR' && d.previous?.status === 'FAIL') continue;
+    const desired: SecurityHubStatus | undefined =
+      status === 'FAIL'
+        ? 'FAILED'
+        : status === 'ERROR'
+          ? 'NOT_AVAILABLE'
+          : held !== undefined && held.status !== 'PASSED'
+            ? 'PASSED'
+            : undefined;
+    if (desired === undefined) continue;
+    if (held?.status === desired && !olderThan(held.updatedAt, SECURITY_HUB_REFRESH_DAYS, now)) continue;
+    const createdAt = held?.createdAt ?? nowIso;
+    const since = isFailing(d.previous?.status) ? d.previous?.since : undefined;
+    const firstObservedAt = desired === 'PASSED' ? since : (since ?? time);
+    updates.push({
+      key: d.key,
+      state: { status: desired, createdAt, updatedAt: nowIso },
+      finding: toAsffFinding({
+        finding: d.finding,
+        meta: getCheck(d.finding.checkId).meta,
+        snapshot: input.evaluation.snapshot,
+        account: input.account,
+        region: input.region,
+        partition,
+        status: desired,
+        createdAt,
+        updatedAt: nowIso,
+        ...(firstObservedAt === undefined ? {} : { firstObservedAt }),
+        lastObservedAt: input.evaluation.snapshot.capturedAt,
+        consoleUrl,
+      }),
+    });
+  }
+  return updates;
+};
+
+/** The alerts an evaluation calls for (the CLI's preview): `planAlerts` without the state writes. */
+export const buildAlerts = (input: AlertPlanInput): Alert[] => planAlerts(input).alerts.map((p) => p.alert);

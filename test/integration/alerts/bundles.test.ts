@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The @aws-sdk/client-* packages a bundle built from `entry` contains. */
+const sdkClientsIn = async (entry: string): Promise<string[]> => {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const clients = Object.keys(result.metafile.inputs)
+    .map((input) => /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input)?.[1])
+    .filter((name): name is string => name !== undefined);
+  return [...new Set(clients)].sort();
+};
+
+describe('alerting bundles', () => {
+  it.each([
+    ['shared/aws/sns.ts', ['client-sns']],
+    ['shared/aws/dynamodb.ts', ['client-dynamodb']],
+    ['shared/aws/securityhub.ts', ['client-securityhub']],
+    ['shared/aws/ssm.ts', ['client-ssm']],
+    ['shared/aws/slack.ts', []],
+    ['shared/alerts/sink.ts', []],
+    ['shared/alerts/memory.ts', []],
+    ['functions/notify-slack.ts', ['client-ssm']],
+  ])('%s pulls in only %o', async (entry, expected) => {
+    // Act
+    const clients = await sdkClientsIn(entry);
+
+    // Assess
+    expect(clients).toEqual(expected);
+  });
+});

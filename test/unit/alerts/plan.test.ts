@@ -1,0 +1,486 @@
+import { describe, expect, it } from 'vitest';
+import { findingStateKey, remediationStateKey } from '../../../shared/alerts/alert.ts';
+import { type AlertPlanInput, alertStateKeys, buildAlerts, planAlerts } from '../../../shared/alerts/plan.ts';
+import type { AlertState } from '../../../shared/alerts/state.ts';
+import type { BrokerEvaluation } from '../../../shared/use-cases/evaluate.ts';
+import { FakeEc2 } from '../../support/fake-ec2.ts';
+import { BROKER_ID, cidrIpv4, GROUP_ID } from '../../support/snapshot-builder.ts';
+import {
+  ACCOUNT,
+  allTcpRule,
+  amqpRule,
+  authorizeActor,
+  createBrokerActor,
+  EVALUATED_AT,
+  evaluate,
+  INGRESS_CHECKS,
+  ingressSnapshot,
+  PUBLIC_CHECKS,
+  publicSnapshot,
+  REGION,
+  remediateWith,
+  sharedWith,
+  sshRule,
+  statesAfter,
+} from './scenarios.ts';
+
+const PUBLIC_KEY = findingStateKey(ACCOUNT, REGION, 'mq-broker-not-publicly-accessible', BROKER_ID);
+const PROTOCOLS_KEY = findingStateKey(
+  ACCOUNT,
+  REGION,
+  'mq-broker-ingress-limited-to-used-protocols',
+  BROKER_ID,
+);
+const WORLD_KEY = findingStateKey(ACCOUNT, REGION, 'mq-broker-ingress-not-open-to-world', BROKER_ID);
+const DAY_MS = 86_400_000;
+
+const input = (
+  evaluation: BrokerEvaluation,
+  previous: ReadonlyMap<string, AlertState> = new Map(),
+  extra: Partial<AlertPlanInput> = {},
+): AlertPlanInput => ({
+  evaluation,
+  previous,
+  mode: 'dry-run',
+  account: ACCOUNT,
+  region: REGION,
+  ...extra,
+});
+
+const publicFailing = evaluate(publicSnapshot(true), PUBLIC_CHECKS);
+const publicPassing = evaluate(publicSnapshot(false), PUBLIC_CHECKS);
+
+/** The same finding turned into an ERROR (the check could not read the broker). */
+const asError = (evaluation: BrokerEvaluation): BrokerEvaluation => ({
+  ...evaluation,
+  findings: evaluation.findings.map((f) => ({
+    ...f,
+    status: 'ERROR' as const,
+    message: `Broker ${f.resource.name} could not be evaluated: unexpected value.`,
+    evidence: undefined,
+  })),
+});
+
+describe('planAlerts: findings', () => {
+  it('announces a check that starts failing once, as new, with the items it fails on', () => {
+    // Act
+    const plan = planAlerts(input(publicFailing, new Map(), { actor: createBrokerActor }));
+
+    // Assess
+    expect(plan.alerts.map((a) => [a.alert.action, a.alert.finding.change])).toEqual([['alert', 'new']]);
+    expect(plan.alerts[0]?.commits).toEqual([
+      expect.objectContaining({
+        key: PUBLIC_KEY,
+        expectedVersion: 0,
+        write: expect.objectContaining({
+          announced: expect.objectContaining({
+            kind: 'finding',
+            status: 'FAIL',
+            items: ['PubliclyAccessible'],
+            since: createBrokerActor.eventTime,
+            eventId: createBrokerActor.eventId,
+          }),
+        }),
+      }),
+    ]);
+  });
+
+  it('does not announce a check that stays failing on the same items', () => {
+    // Prepare
+    const previous = statesAfter(planAlerts(input(publicFailing)));
+
+    // Act
+    const plan = planAlerts(input(publicFailing, previous));
+
+    // Assess
+    expect(plan.alerts).toEqual([]);
+    expect(plan.refresh).toEqual([]);
+  });
+
+  it('announces a failing check again, as worsened, when it fails on a rule not announced before', () => {
+    // Prepare
+    const before = evaluate(ingressSnapshot([sshRule]), INGRESS_CHECKS);
+    const after = evaluate(ingressSnapshot([sshRule, amqpRule]), INGRESS_CHECKS);
+    const previous = statesAfter(planAlerts(input(before)));
+
+    // Act
+    const alerts = buildAlerts(input(after, previous));
+
+    // Assess
+    expect(alerts.map((a) => [a.checkId, a.action, a.finding.change])).toEqual([
+      ['mq-broker-ingress-limited-to-used-protocols', 'alert', 'worsened'],
+    ]);
+  });
+
+  it('rewrites the remembered items without an alert when a failing check fails on fewer of them', () => {
+    // Prepare
+    const before = evaluate(ingressSnapshot([sshRule, amqpRule]), INGRESS_CHECKS);
+    const after = evaluate(ingressSnapshot([amqpRule]), INGRESS_CHECKS);
+    const previous = statesAfter(planAlerts(input(before)));
+
+    // Act
+    const plan = planAlerts(input(after, previous));
+
+    // Assess
+    expect(plan.alerts).toEqual([]);
+    expect(plan.refresh.map((r) => [r.key, r.expectedVersion, r.write.announced.items])).toEqual([
+      [PROTOCOLS_KEY, 1, [amqpRule.ruleId]],
+    ]);
+  });
+
+  it('refreshes a failing state seen again after the refresh interval, without an alert', () => {
+    // Prepare
+    const previous = statesAfter(planAlerts(input(publicFailing)));
+    const later = new Date(EVALUATED_AT.getTime() + 8 * DAY_MS);
+
+    // Act
+    const plan = planAlerts(input(publicFailing, previous, { now: later }));
+
+    // Assess
+    expect(plan.alerts).toEqual([]);
+    expect(plan.refresh).toHaveLength(1);
+    expect(plan.refresh[0]?.write.seenAt).toBe(later.toISOString());
+    expect(plan.refresh[0]?.write.announced.status).toBe('FAIL');
+  });
+
+  it('announces a failing check that passes once, as resolved, quoting what failed and since when', () => {
+    // Prepare
+    const previous = statesAfter(planAlerts(input(publicFailing, new Map(), { actor: createBrokerActor })));
+
+    // Act
+    const plan = planAlerts(input(publicPassing, previous));
+
+    // Assess
+    expect(plan.alerts.map((a) => a.alert.action)).toEqual(['resolved']);
+    expect(plan.alerts[0]?.alert.finding).toMatchObject({
+      status: 'PASS',
+      previousMessage: publicFailing.findings[0]?.message,
+      failingSince: createBrokerActor.eventTime,
+    });
+    expect(plan.alerts[0]?.commits[0]?.write.announced).toMatchObject({ status: 'PASS', items: [] });
+  });
+
+  it('announces nothing for a passing check that never failed', () => {
+    // Act
+    const plan = planAlerts(input(publicPassing));
+
+    // Assess
+    expect(plan).toEqual({ alerts: [], refresh: [], securityHub: [] });
+  });
+
+  it('announces a check that cannot be evaluated as an error', () => {
+    // Act
+    const alerts = buildAlerts(input(asError(publicPassing)));
+
+    // Assess
+    expect(alerts.map((a) => [a.action, a.finding.status])).toEqual([['error', 'ERROR']]);
+  });
+
+  it('keeps an announced failure through an ERROR, so FAIL and ERROR do not alternate alerts', () => {
+    // Prepare
+    const previous = statesAfter(planAlerts(input(publicFailing)));
+
+    // Act
+    const duringError = planAlerts(input(asError(publicFailing), previous));
+    const afterwards = planAlerts(input(publicFailing, statesAfter(duringError, previous)));
+
+    // Assess
+    expect(duringError.alerts).toEqual([]);
+    expect(duringError.refresh).toEqual([]);
+    expect(afterwards.alerts).toEqual([]);
+  });
+
+  it('announces a failure confirmed after an error as new', () => {
+    // Prepare
+    const previous = statesAfter(planAlerts(input(asError(publicPassing))));
+
+    // Act
+    const alerts = buildAlerts(input(publicFailing, previous));
+
+    // Assess
+    expect(alerts.map((a) => [a.action, a.finding.change])).toEqual([['alert', 'new']]);
+  });
+
+  it('reads an expired state as absent and announces again with a new alert id', () => {
+    // Prepare
+    const first = planAlerts(input(publicFailing));
+    const previous = statesAfter(first);
+    const afterTtl = new Date(EVALUATED_AT.getTime() + 31 * DAY_MS);
+
+    // Act
+    const again = planAlerts(input(publicFailing, previous, { now: afterTtl }));
+
+    // Assess
+    expect(again.alerts).toHaveLength(1);
+    expect(again.alerts[0]?.commits[0]?.expectedVersion).toBe(1);
+    expect(again.alerts[0]?.alert.id).not.toBe(first.alerts[0]?.alert.id);
+  });
+
+  it('gives the same alert id to the same change planned twice (a re-delivery)', () => {
+    // Act
+    const [first] = buildAlerts(input(publicFailing, new Map(), { actor: createBrokerActor }));
+    const [second] = buildAlerts(input(publicFailing, new Map(), { actor: createBrokerActor }));
+
+    // Assess
+    expect(first?.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(second?.id).toBe(first?.id);
+  });
+});
+
+describe('planAlerts: remediation', () => {
+  it('tells a new finding inside the revoke that remediates it: one alert, committing both keys', async () => {
+    // Prepare
+    const evaluation = evaluate(ingressSnapshot([sshRule]), INGRESS_CHECKS, 'enforce');
+    const remediation = await remediateWith(evaluation, 'enforce');
+
+    // Act
+    const plan = planAlerts(
+      input(evaluation, new Map(), { remediation, mode: 'enforce', actor: authorizeActor }),
+    );
+
+    // Assess
+    expect(plan.alerts.map((a) => a.alert.action)).toEqual(['revoked']);
+    expect(plan.alerts[0]?.alert.finding.change).toBe('new');
+    expect(plan.alerts[0]?.commits.map((c) => c.key)).toEqual([
+      remediationStateKey(ACCOUNT, REGION, BROKER_ID, sshRule.ruleId),
+      PROTOCOLS_KEY,
+    ]);
+  });
+
+  it('announces a planned revoke once however often dry-run plans it again', async () => {
+    // Prepare
+    const evaluation = evaluate(ingressSnapshot([sshRule]), INGRESS_CHECKS);
+    const remediation = await remediateWith(evaluation, 'dry-run');
+    const previous = statesAfter(planAlerts(input(evaluation, new Map(), { remediation })));
+
+    // Act
+    const again = planAlerts(
+      input(evaluation, previous, { remediation: await remediateWith(evaluation, 'dry-run') }),
+    );
+
+    // Assess
+    expect(again.alerts).toEqual([]);
+  });
+
+  it('announces the revoke when the mode changes from dry-run to enforce', async () => {
+    // Prepare
+    const evaluation = evaluate(ingressSnapshot([sshRule]), INGRESS_CHECKS);
+    const previous = statesAfter(
+      planAlerts(input(evaluation, new Map(), { remediation: await remediateWith(evaluation, 'dry-run') })),
+    );
+
+    // Act
+    const alerts = buildAlerts(
+      input(evaluation, previous, {
+        remediation: await remediateWith(evaluation, 'enforce'),
+        mode: 'enforce',
+      }),
+    );
+
+    // Assess
+    expect(alerts.map((a) => [a.action, a.remediation.status, a.finding.change])).toEqual([
+      ['revoked', 'done', undefined],
+    ]);
+  });
+
+  it('announces nothing for a duplicate delivery whose revoke finds the rule already gone', async () => {
+    // Prepare
+    const evaluation = evaluate(ingressSnapshot([sshRule]), INGRESS_CHECKS, 'enforce');
+    const ec2 = new FakeEc2([sshRule]);
+    const first = await remediateWith(evaluation, 'enforce', ec2);
+    const previous = statesAfter(
+      planAlerts(input(evaluation, new Map(), { remediation: first, mode: 'enforce' })),
+    );
+
+    // Act
+    const duplicate = await remediateWith(evaluation, 'enforce', ec2);
+    const plan = planAlerts(input(evaluation, previous, { remediation: duplicate, mode: 'enforce' }));
+
+    // Assess
+    expect(duplicate.actions.map((a) => a.status)).toEqual(['already-gone']);
+    expect(plan.alerts).toEqual([]);
+  });
+
+  it('announces a rule left alone once, even when the reason names other interfaces later', async () => {
+    // Prepare
+    const first = evaluate(ingressSnapshot([sshRule], [sharedWith]), INGRESS_CHECKS, 'enforce');
+    const previous = statesAfter(
+      planAlerts(
+        input(first, new Map(), { remediation: await remediateWith(first, 'enforce'), mode: 'enforce' }),
+      ),
+    );
+    const more = evaluate(
+      ingressSnapshot(
+        [sshRule],
+        [sharedWith, { ...sharedWith, networkInterfaceId: 'eni-0fedcba9876543210' }],
+      ),
+      INGRESS_CHECKS,
+      'enforce',
+    );
+
+    // Act
+    const plan = planAlerts(
+      input(more, previous, { remediation: await remediateWith(more, 'enforce'), mode: 'enforce' }),
+    );
+
+    // Assess
+    expect(plan.alerts).toEqual([]);
+  });
+
+  it('announces a failed revoke with the undo of what was done, then the revoke once it succeeds', async () => {
+    // Prepare
+    const evaluation = evaluate(ingressSnapshot([allTcpRule]), INGRESS_CHECKS, 'enforce');
+    const ec2 = new FakeEc2([allTcpRule]).failNext('RevokeSecurityGroupIngress', 'UnauthorizedOperation');
+    const failed = await remediateWith(evaluation, 'enforce', ec2);
+
+    // Act
+    const failedPlan = planAlerts(input(evaluation, new Map(), { remediation: failed, mode: 'enforce' }));
+    const retried = await remediateWith(evaluation, 'enforce', ec2);
+    const retriedAlerts = buildAlerts(
+      input(evaluation, statesAfter(failedPlan), { remediation: retried, mode: 'enforce' }),
+    );
+
+    // Assess
+    const failedAlert = failedPlan.alerts[0]?.alert;
+    expect(failedPlan.alerts.map((a) => a.alert.action)).toEqual(['failed']);
+    expect(failedAlert?.remediation.error).toContain('UnauthorizedOperation');
+    expect(failedAlert?.remediation.undo).toHaveLength(2);
+    expect(
+      failedAlert?.remediation.undo.every((u) => u.startsWith('aws ec2 revoke-security-group-ingress')),
+    ).toBe(true);
+    expect(retriedAlerts.map((a) => a.action)).toEqual(['narrowed']);
+  });
+
+  it('keeps a world-open finding its own alert when narrowing leaves the rule open to the world', async () => {
+    // Prepare
+    const wide = { ...allTcpRule, source: cidrIpv4('0.0.0.0/0') };
+    const evaluation = evaluate(ingressSnapshot([wide]), INGRESS_CHECKS, 'enforce');
+
+    // Act
+    const alerts = buildAlerts(
+      input(evaluation, new Map(), {
+        remediation: await remediateWith(evaluation, 'enforce'),
+        mode: 'enforce',
+      }),
+    );
+
+    // Assess
+    expect(alerts.map((a) => [a.action, a.checkIds])).toEqual([
+      ['alert', ['mq-broker-ingress-not-open-to-world']],
+      ['narrowed', ['mq-broker-ingress-limited-to-used-protocols']],
+    ]);
+  });
+
+  it('counts the rules a narrowing created as announced, so they never come back as new', async () => {
+    // Prepare
+    const wide = { ...allTcpRule, source: cidrIpv4('0.0.0.0/0') };
+    const ec2 = new FakeEc2([wide]);
+    const evaluation = evaluate(ingressSnapshot([wide]), INGRESS_CHECKS, 'enforce');
+    const remediation = await remediateWith(evaluation, 'enforce', ec2);
+    const previous = statesAfter(planAlerts(input(evaluation, new Map(), { remediation, mode: 'enforce' })));
+    const narrowed = evaluate(ingressSnapshot(ec2.currentRules), INGRESS_CHECKS, 'enforce');
+
+    // Act
+    const plan = planAlerts(input(narrowed, previous, { mode: 'enforce' }));
+
+    // Assess
+    expect(narrowed.findings.map((f) => f.status)).toEqual(['PASS', 'FAIL']);
+    expect(previous.get(WORLD_KEY)?.announced?.items).toEqual(
+      [wide.ruleId, ...ec2.currentRules.map((r) => r.ruleId)].sort(),
+    );
+    expect(plan.alerts.map((a) => a.alert.action)).toEqual(['resolved']);
+  });
+});
+
+describe('planAlerts: Security Hub', () => {
+  it('imports a failing check as FAILED / ACTIVE with a stable id and the default product', () => {
+    // Act
+    const plan = planAlerts(input(publicFailing, new Map(), { actor: createBrokerActor }));
+
+    // Assess
+    expect(plan.securityHub).toHaveLength(1);
+    expect(plan.securityHub[0]?.finding).toMatchObject({
+      Id: PUBLIC_KEY,
+      ProductArn: `arn:aws:securityhub:${REGION}:${ACCOUNT}:product/${ACCOUNT}/default`,
+      Compliance: { Status: 'FAILED' },
+      RecordState: 'ACTIVE',
+      FirstObservedAt: createBrokerActor.eventTime,
+    });
+  });
+
+  it('imports nothing again while Security Hub holds the same status', () => {
+    // Prepare
+    const first = planAlerts(input(publicFailing));
+    const held = statesAfter(first);
+    const update = first.securityHub[0]!;
+    held.set(update.key, { ...held.get(update.key)!, securityHub: update.state });
+
+    // Act
+    const plan = planAlerts(input(publicFailing, held));
+
+    // Assess
+    expect(plan.securityHub).toEqual([]);
+  });
+
+  it('updates the same finding to PASSED / ARCHIVED when the check clears, keeping CreatedAt', () => {
+    // Prepare
+    const first = planAlerts(input(publicFailing));
+    const held = statesAfter(first);
+    const update = first.securityHub[0]!;
+    held.set(update.key, {
+      ...held.get(update.key)!,
+      securityHub: { ...update.state, createdAt: '2025-01-01T00:00:00.000Z' },
+    });
+
+    // Act
+    const plan = planAlerts(input(publicPassing, held));
+
+    // Assess
+    expect(plan.securityHub.map((u) => u.finding)).toEqual([
+      expect.objectContaining({
+        Id: PUBLIC_KEY,
+        CreatedAt: '2025-01-01T00:00:00.000Z',
+        Compliance: { Status: 'PASSED' },
+        RecordState: 'ARCHIVED',
+      }),
+    ]);
+  });
+
+  it('imports a check that cannot be evaluated as NOT_AVAILABLE', () => {
+    // Act
+    const plan = planAlerts(input(asError(publicPassing)));
+
+    // Assess
+    expect(plan.securityHub.map((u) => u.state.status)).toEqual(['NOT_AVAILABLE']);
+  });
+
+  it('names the broker and the offending security groups as resources', () => {
+    // Act
+    const plan = planAlerts(input(evaluate(ingressSnapshot([sshRule]), INGRESS_CHECKS)));
+
+    // Assess
+    expect(plan.securityHub[0]?.finding.Resources.map((r) => [r.Type, r.Id])).toEqual([
+      ['AwsAmazonMQBroker', `arn:aws:mq:${REGION}:${ACCOUNT}:broker:orders-prod:${BROKER_ID}`],
+      ['AwsEc2SecurityGroup', `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/${GROUP_ID}`],
+    ]);
+  });
+});
+
+describe('alertStateKeys', () => {
+  it("lists one key per finding, one per rule of the remediation report, and the broker's outbox", async () => {
+    // Prepare
+    const evaluation = evaluate(ingressSnapshot([sshRule]), INGRESS_CHECKS);
+    const remediation = await remediateWith(evaluation, 'dry-run');
+
+    // Act
+    const keys = alertStateKeys(evaluation, ACCOUNT, REGION, remediation);
+
+    // Assess
+    expect(keys).toEqual([
+      PROTOCOLS_KEY,
+      WORLD_KEY,
+      `${ACCOUNT}/${REGION}/remediation/${BROKER_ID}/${sshRule.ruleId}`,
+      `${ACCOUNT}/${REGION}/outbox/${BROKER_ID}`,
+    ]);
+  });
+});
