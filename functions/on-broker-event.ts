@@ -14,6 +14,7 @@ import { enabledChecks } from '../shared/checks/registry.ts';
 import { parseApiCallEvent } from '../shared/events/cloudtrail.ts';
 import { logger } from '../shared/logger.ts';
 import { loadSettings } from '../shared/policy/load-settings.ts';
+import { alertingFromEnv } from '../shared/runtime/alerting.ts';
 import { acknowledgeInvalidEvents, summarizeOutcome } from '../shared/runtime/handler-support.ts';
 import { handleApiCall } from '../shared/use-cases/handle-api-call.ts';
 
@@ -27,6 +28,7 @@ const readers = {
 };
 const remediatorName = process.env.REMEDIATOR_FUNCTION_NAME;
 const configRulePrefix = process.env.CONFIG_RULE_PREFIX;
+const findingsSinkFor = alertingFromEnv(settings);
 
 export const handler = middy(async (event: unknown) =>
   acknowledgeInvalidEvents(async () => {
@@ -43,6 +45,7 @@ export const handler = middy(async (event: unknown) =>
         ? { remediationRequester: createLambdaRemediationRequester(remediatorName) }
         : {}),
       ...(configRulePrefix ? { compliance: createConfigReporter(), configRulePrefix } : {}),
+      ...(findingsSinkFor ? { findingsSink: findingsSinkFor(apiCall.account, apiCall.region) } : {}),
     });
     const summary = summarizeOutcome(outcome);
     logger.info('Event evaluated', { outcome: summary });

@@ -14,6 +14,7 @@ import { parseApiCallEvent } from '../shared/events/cloudtrail.ts';
 import { isRemediationRequest, parseRemediationRequest } from '../shared/events/remediation-request.ts';
 import { logger } from '../shared/logger.ts';
 import { loadSettings } from '../shared/policy/load-settings.ts';
+import { alertingFromEnv } from '../shared/runtime/alerting.ts';
 import { acknowledgeInvalidEvents, summarizeOutcome } from '../shared/runtime/handler-support.ts';
 import { type EvaluationDeps, evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-call.ts';
 
@@ -26,6 +27,7 @@ const readers = {
 };
 const writer = settings.remediationMode === 'off' ? undefined : createEc2IngressWriter();
 const configRulePrefix = process.env.CONFIG_RULE_PREFIX;
+const findingsSinkFor = alertingFromEnv(settings);
 
 const deps = (account: string, region: string): EvaluationDeps => ({
   readers,
@@ -36,6 +38,7 @@ const deps = (account: string, region: string): EvaluationDeps => ({
   now: () => new Date(),
   ...(writer ? { writer } : {}),
   ...(configRulePrefix ? { compliance: createConfigReporter(), configRulePrefix } : {}),
+  ...(findingsSinkFor ? { findingsSink: findingsSinkFor(account, region) } : {}),
 });
 
 export const handler = middy(async (event: unknown, context: { invokedFunctionArn?: string }) =>

@@ -18,6 +18,7 @@ import { logger } from '../shared/logger.ts';
 import { loadSettings } from '../shared/policy/load-settings.ts';
 import type { Settings } from '../shared/policy/settings.ts';
 import type { AccountReaders, RemediationRequester } from '../shared/ports.ts';
+import { alertingFromEnv } from '../shared/runtime/alerting.ts';
 import { acknowledgeInvalidEvents } from '../shared/runtime/handler-support.ts';
 import type { FindingsSink } from '../shared/use-cases/handle-api-call.ts';
 import { createTokenBucket, loadRateLimit, rateLimitedBrokerReader } from '../shared/use-cases/rate-limit.ts';
@@ -28,7 +29,8 @@ export interface SweepHandlerDeps {
   readonly settings: Settings;
   readonly checks: readonly Check[];
   readonly remediationRequester?: RemediationRequester;
-  readonly findingsSink?: FindingsSink;
+  /** The alert sink for the swept account and region (they are known only per invocation). */
+  readonly findingsSinkFor?: (account: string, region: string) => FindingsSink;
   readonly now?: () => Date;
   readonly concurrency?: number;
 }
@@ -71,7 +73,7 @@ export const createSweepHandler = (deps: SweepHandlerDeps) =>
         region,
         now: deps.now ?? (() => new Date()),
         ...(deps.remediationRequester ? { remediationRequester: deps.remediationRequester } : {}),
-        ...(deps.findingsSink ? { findingsSink: deps.findingsSink } : {}),
+        ...(deps.findingsSinkFor ? { findingsSink: deps.findingsSinkFor(account, region) } : {}),
         ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
       });
       return { status: 'swept' as const, ...summarizeSweep(result) };
@@ -82,6 +84,7 @@ export const createSweepHandler = (deps: SweepHandlerDeps) =>
 // in real time, not per invocation.
 const settings = loadSettings();
 const remediatorName = process.env.REMEDIATOR_FUNCTION_NAME?.trim();
+const findingsSinkFor = alertingFromEnv(settings);
 
 export const handler = createSweepHandler({
   readers: {
@@ -94,6 +97,7 @@ export const handler = createSweepHandler({
   },
   settings,
   checks: enabledChecks(settings),
+  ...(findingsSinkFor ? { findingsSinkFor } : {}),
   ...(remediatorName && settings.remediationMode !== 'off'
     ? { remediationRequester: createLambdaRemediationRequester(remediatorName) }
     : {}),

@@ -119,6 +119,9 @@ const renderReplay = (name: string, result: ReplayResult, onlyFailing = false): 
     }
     if (action.undo && action.status !== 'skipped') lines.push(`     undo: ${action.undo}`);
   }
+  for (const { alert } of result.alerts) {
+    lines.push(`   alert [${alert.severity} ${alert.action}] ${alert.summary}`);
+  }
   lines.push(
     result.writes.length === 0
       ? '   writes: none'

@@ -2,6 +2,10 @@
  * `mq-guardian replay` and the demo: run exactly the use cases the deployed functions run, against a
  * recorded account instead of AWS, and report what they found and every write they made or would make.
  */
+import type { Alert } from '../alerts/alert.ts';
+import { createAlertPreview } from '../alerts/memory.ts';
+import { renderSlackPayload, type SlackPayload } from '../alerts/slack-payload.ts';
+import { renderAlertText } from '../alerts/text.ts';
 import { enabledChecks } from '../checks/registry.ts';
 import { parseApiCallEvent } from '../events/cloudtrail.ts';
 import { parseConfigInvocation } from '../events/config-invocation.ts';
@@ -36,11 +40,22 @@ export interface ReplayAction {
   readonly undo?: string;
 }
 
+export interface ReplayAlert {
+  /** The structured alert (SNS message body for machine subscribers). */
+  readonly alert: Alert;
+  /** What e-mail and SMS subscribers read. */
+  readonly text: string;
+  /** What notify-slack would post. */
+  readonly slack: SlackPayload;
+}
+
 export interface ReplayResult {
   readonly event: { readonly kind: string; readonly id?: string; readonly name?: string };
   readonly resolution: string;
   readonly evaluations: readonly ReplayEvaluation[];
   readonly remediation: readonly ReplayAction[];
+  /** The alerts the deployed functions would publish (deduplicated as they would be, per replay). */
+  readonly alerts: readonly ReplayAlert[];
   readonly writes: readonly WriteRecord[];
 }
 
@@ -77,7 +92,14 @@ export const replayEvent = async (
   const kind = detectEventKind(input);
   const writesBefore = account.writes().length;
   const checks = enabledChecks(options.settings);
+  const preview = createAlertPreview({
+    mode: options.settings.remediationMode,
+    account: account.accountId,
+    region: account.region,
+    now: () => options.now,
+  });
   const deps = {
+    findingsSink: preview.sink,
     readers: { brokers: account, network: account, keys: account },
     writer: account,
     compliance: account,
@@ -103,6 +125,7 @@ export const replayEvent = async (
         annotation: e.annotation,
       })),
       remediation: [],
+      alerts: [],
       writes: account.writes().slice(writesBefore),
     };
   }
@@ -143,6 +166,9 @@ export const replayEvent = async (
     resolution: outcome.resolution,
     evaluations,
     remediation,
+    alerts: preview
+      .alerts()
+      .map((alert) => ({ alert, text: renderAlertText(alert), slack: renderSlackPayload(alert) })),
     writes: account.writes().slice(writesBefore),
   };
 };

@@ -157,9 +157,20 @@ export const evaluateBroker = async (
   let remediation: RemediationReport | undefined;
   let remediationRequested = false;
   if (ingress.length > 0 && deps.writer) {
+    const sink = deps.findingsSink;
     remediation = await remediate(
       { snapshot, findings: ingress, settings: deps.settings, ...(actor ? { actor } : {}) },
-      { network: deps.readers.network, writer: deps.writer },
+      {
+        network: deps.readers.network,
+        writer: deps.writer,
+        // A failed action fails the invocation; what was done and what failed is announced first.
+        ...(sink
+          ? {
+              onReport: (report) =>
+                sink.notify({ evaluation, ...(actor ? { actor } : {}), remediation: report }),
+            }
+          : {}),
+      },
     );
   } else if (ingress.length > 0 && deps.remediationRequester) {
     await deps.remediationRequester.requestRemediation({

@@ -67,6 +67,20 @@ describe('replay of a world-open 0-65535 rule on a broker that uses only OpenWir
     expect(evaluation?.annotation).toContain('sgr-0a1b2c3d4e5f60050');
   });
 
+  it('announces the narrowing in one alert with the undo commands, text and Slack payload', async () => {
+    // Act
+    const { first } = await replay(EVENT, 'enforce');
+
+    // Assess
+    const narrowed = first.alerts.filter((a) => a.alert.action === 'narrowed');
+    expect(narrowed).toHaveLength(1);
+    expect(narrowed[0]?.alert.remediation.undo).toEqual(
+      expect.arrayContaining([expect.stringContaining('aws ec2 authorize-security-group-ingress')]),
+    );
+    expect(narrowed[0]?.text).toContain('sgr-0a1b2c3d4e5f60050');
+    expect(JSON.stringify(narrowed[0]?.slack.blocks)).toContain('sgr-0a1b2c3d4e5f60050');
+  });
+
   it('announces the same plan in dry-run and writes nothing', async () => {
     // Act
     const { first } = await replay(EVENT, 'dry-run');
