@@ -1,6 +1,6 @@
 import { createSnsAlertPublisher } from '../aws/sns.ts';
 import { createDynamoDbAlertStateStore } from '../aws/dynamodb.ts';
-import { createSecurityHubFindingPublisher } from '../aws/securityhub.ts';
+import type { FindingPublisher } from '../alerts/ports.ts';
 import { createAlertingSink } from '../alerts/sink.ts';
 import { ConfigurationError } from '../errors.ts';
 import type { Settings } from '../policy/settings.ts';
@@ -36,7 +36,7 @@ export const alertingFromEnv = (
   const stateStore = createDynamoDbAlertStateStore(table);
   const securityHub =
     env[ALERTING_ENV.securityHub]?.trim().toLowerCase() === 'true'
-      ? createSecurityHubFindingPublisher()
+      ? lazySecurityHubPublisher()
       : undefined;
   return (account, region) =>
     createAlertingSink({
@@ -48,4 +48,18 @@ export const alertingFromEnv = (
       region,
       now: () => new Date(),
     });
+};
+
+/**
+ * Security Hub is off by default and its client is a large part of a bundle: it is loaded on first
+ * use only, so functions of stacks without Security Hub never pay for it at cold start.
+ */
+const lazySecurityHubPublisher = (): FindingPublisher => {
+  let publisher: Promise<FindingPublisher> | undefined;
+  return {
+    importFindings: async (findings) => {
+      publisher ??= import('../aws/securityhub.ts').then((m) => m.createSecurityHubFindingPublisher());
+      return (await publisher).importFindings(findings);
+    },
+  };
 };
