@@ -5,7 +5,7 @@
  * container and reason; a Slack failure is thrown so Lambda retries and the dead-letter queue keeps
  * the message.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors.ts';
 import { parseWith } from '../events/validation.ts';
 import { logger as defaultLogger } from '../logger.ts';
@@ -19,10 +19,10 @@ const snsEventSchema = z.object({
     .array(
       z.object({
         EventSource: z.literal('aws:sns'),
-        Sns: z.object({ MessageId: z.string().min(1), Message: z.string() }),
+        Sns: z.object({ MessageId: z.string().check(z.minLength(1)), Message: z.string() }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export interface SlackNotification {

@@ -4,7 +4,7 @@
  * publisher may add optional ones); a missing or mistyped field, or another schema version, is an
  * InvalidEventError that names the field and never echoes the message.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CHECK_IDS } from '../model/finding.ts';
 import { InvalidEventError } from '../errors.ts';
 import { parseWith } from '../events/validation.ts';
@@ -16,12 +16,12 @@ const checkId = z.enum(CHECK_IDS);
 const alertSchema = z.object({
   schema: z.literal(ALERT_SCHEMA),
   schemaVersion: z.literal(ALERT_SCHEMA_VERSION),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   kind: z.enum(['finding', 'remediation', 'resolved']),
   action: z.enum(ALERT_ACTIONS),
   severity: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL']),
   checkId,
-  checkIds: z.array(checkId).min(1),
+  checkIds: z.array(checkId).check(z.minLength(1)),
   title: text,
   summary: text,
   time: text,
@@ -37,38 +37,38 @@ const alertSchema = z.object({
   finding: z.object({
     status: z.enum(['PASS', 'FAIL', 'NOT_APPLICABLE', 'ERROR']),
     message: text,
-    change: z.enum(['new', 'worsened']).optional(),
+    change: z.optional(z.enum(['new', 'worsened'])),
     details: z.array(text),
-    omittedDetails: z.number().int().nonnegative(),
-    previousMessage: text.optional(),
-    failingSince: text.optional(),
+    omittedDetails: z.number().check(z.int(), z.nonnegative()),
+    previousMessage: z.optional(text),
+    failingSince: z.optional(text),
   }),
   securityGroups: z.array(z.object({ groupId: text, ruleIds: z.array(text) })),
   remediation: z.object({
     mode: z.enum(['off', 'dry-run', 'enforce']),
     autoRemediable: z.boolean(),
-    status: z.enum(['done', 'planned', 'skipped', 'failed']).optional(),
-    summary: text.optional(),
-    reason: text.optional(),
-    impact: text.optional(),
-    error: text.optional(),
+    status: z.optional(z.enum(['done', 'planned', 'skipped', 'failed'])),
+    summary: z.optional(text),
+    reason: z.optional(text),
+    impact: z.optional(text),
+    error: z.optional(text),
     undo: z.array(text),
-    createdRuleIds: z.array(text).optional(),
+    createdRuleIds: z.optional(z.array(text)),
     guidance: text,
     guidanceUrl: text,
   }),
-  actor: z
-    .object({
+  actor: z.optional(
+    z.object({
       type: text,
-      arn: text.optional(),
-      roleArn: text.optional(),
-      invokedBy: text.optional(),
-      sourceIpAddress: text.optional(),
+      arn: z.optional(text),
+      roleArn: z.optional(text),
+      invokedBy: z.optional(text),
+      sourceIpAddress: z.optional(text),
       eventId: text,
       eventName: text,
       eventTime: text,
-    })
-    .optional(),
+    }),
+  ),
   consoleUrl: text,
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors.ts';
 import type { Actor } from '../model/actor.ts';
 import {
@@ -100,42 +100,44 @@ export interface ApiCallEvent {
 // Schemas
 
 const informational = (max: number) =>
-  z
-    .string()
-    .transform((text) => truncate(text, max))
-    .nullish();
+  z.nullish(
+    z.pipe(
+      z.string(),
+      z.transform((text: string) => truncate(text, max)),
+    ),
+  );
 
 const EnvelopeSchema = z.looseObject({
-  version: z.string().max(16).optional(),
-  id: z.string().min(1).max(128),
+  version: z.optional(z.string().check(z.maxLength(16))),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   source: z.string(),
   account: AccountIdSchema,
   time: IsoTimeSchema,
   region: RegionSchema,
-  resources: z.array(z.string().max(2048)).max(MAX_IDS_PER_EVENT).optional(),
+  resources: z.optional(z.array(z.string().check(z.maxLength(2048))).check(z.maxLength(MAX_IDS_PER_EVENT))),
   detail: z.looseObject({}),
 });
 
 const RoutingSchema = z.looseObject({
-  eventSource: z.string({ error: 'expected the name of the calling service' }).max(256),
-  eventName: z.string({ error: 'expected the API call name' }).max(256),
+  eventSource: z.string({ error: 'expected the name of the calling service' }).check(z.maxLength(256)),
+  eventName: z.string({ error: 'expected the API call name' }).check(z.maxLength(256)),
 });
 
 const UserIdentitySchema = z.looseObject({
-  type: z.string().min(1).max(64),
+  type: z.string().check(z.minLength(1), z.maxLength(64)),
   arn: informational(2048),
   invokedBy: informational(256),
-  sessionContext: z
-    .looseObject({
-      sessionIssuer: z.looseObject({ arn: informational(2048) }).nullish(),
-    })
-    .nullish(),
+  sessionContext: z.nullish(
+    z.looseObject({
+      sessionIssuer: z.nullish(z.looseObject({ arn: informational(2048) })),
+    }),
+  ),
 });
 
-const ObjectOrNull = z.record(z.string(), z.unknown(), { error: 'expected an object or null' }).nullish();
+const ObjectOrNull = z.nullish(z.record(z.string(), z.unknown(), { error: 'expected an object or null' }));
 
 const RecordSchema = z.looseObject({
-  eventVersion: z.string().max(16).nullish(),
+  eventVersion: z.nullish(z.string().check(z.maxLength(16))),
   userIdentity: UserIdentitySchema,
   eventTime: IsoTimeSchema,
   awsRegion: RegionSchema,
@@ -143,8 +145,8 @@ const RecordSchema = z.looseObject({
   userAgent: informational(1024),
   requestParameters: ObjectOrNull,
   responseElements: ObjectOrNull,
-  eventID: z.string().regex(/^[A-Za-z0-9-]{1,128}$/, { error: 'expected an event id' }),
-  recipientAccountId: AccountIdSchema.nullish(),
+  eventID: z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, { error: 'expected an event id' })),
+  recipientAccountId: z.nullish(AccountIdSchema),
 });
 
 type CloudTrailRecord = z.output<typeof RecordSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors.ts';
 import { type CheckId, isCheckId } from '../model/finding.ts';
 import {
@@ -109,36 +109,43 @@ export type ConfigInvocation =
 const InvocationSchema = z.looseObject({
   invokingEvent: z
     .string({ error: 'expected a JSON string' })
-    .max(MAX_INVOKING_EVENT_CHARS, { error: `longer than ${MAX_INVOKING_EVENT_CHARS} characters` }),
-  ruleParameters: z
-    .string({ error: 'expected a JSON string' })
-    .max(MAX_RULE_PARAMETERS_CHARS, { error: `longer than ${MAX_RULE_PARAMETERS_CHARS} characters` })
-    .nullish(),
-  resultToken: z.string().min(1).max(100_000),
+    .check(
+      z.maxLength(MAX_INVOKING_EVENT_CHARS, { error: `longer than ${MAX_INVOKING_EVENT_CHARS} characters` }),
+    ),
+  ruleParameters: z.nullish(
+    z.string({ error: 'expected a JSON string' }).check(
+      z.maxLength(MAX_RULE_PARAMETERS_CHARS, {
+        error: `longer than ${MAX_RULE_PARAMETERS_CHARS} characters`,
+      }),
+    ),
+  ),
+  resultToken: z.string().check(z.minLength(1), z.maxLength(100_000)),
   eventLeftScope: z.boolean(),
-  executionRoleArn: z.string().max(2048).nullish(),
-  configRuleArn: z.string().max(2048).nullish(),
-  configRuleName: z.string().min(1).max(128),
-  configRuleId: z.string().max(128).nullish(),
+  executionRoleArn: z.nullish(z.string().check(z.maxLength(2048))),
+  configRuleArn: z.nullish(z.string().check(z.maxLength(2048))),
+  configRuleName: z.string().check(z.minLength(1), z.maxLength(128)),
+  configRuleId: z.nullish(z.string().check(z.maxLength(128))),
   accountId: AccountIdSchema,
-  version: z.string().max(16).nullish(),
+  version: z.nullish(z.string().check(z.maxLength(16))),
 });
 
 const StatusSchema = z.enum(CONFIGURATION_ITEM_STATUSES, {
   error: `expected one of ${CONFIGURATION_ITEM_STATUSES.join(', ')}`,
 });
-const ResourceTypeSchema = z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/, {
-  error: 'expected a resource type such as AWS::AmazonMQ::Broker',
-});
-const ResourceIdSchema = z.string().min(1).max(768);
-const NameSchema = z.string().max(768).nullish();
-const ArnSchema = z.string().max(2048).nullish();
+const ResourceTypeSchema = z.string().check(
+  z.regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/, {
+    error: 'expected a resource type such as AWS::AmazonMQ::Broker',
+  }),
+);
+const ResourceIdSchema = z.string().check(z.minLength(1), z.maxLength(768));
+const NameSchema = z.nullish(z.string().check(z.maxLength(768)));
+const ArnSchema = z.nullish(z.string().check(z.maxLength(2048)));
 
 const RelationshipSchema = z.looseObject({
   resourceType: ResourceTypeSchema,
-  resourceId: ResourceIdSchema.nullish(),
+  resourceId: z.nullish(ResourceIdSchema),
   resourceName: NameSchema,
-  name: z.string().max(256).nullish(),
+  name: z.nullish(z.string().check(z.maxLength(256))),
 });
 
 const ConfigurationItemSchema = z.looseObject({
@@ -148,11 +155,11 @@ const ConfigurationItemSchema = z.looseObject({
   resourceId: ResourceIdSchema,
   resourceName: NameSchema,
   ARN: ArnSchema,
-  awsRegion: RegionSchema.nullish(),
-  awsAccountId: AccountIdSchema.nullish(),
-  configuration: z.record(z.string(), z.unknown(), { error: 'expected an object or null' }).nullish(),
-  relationships: z.array(RelationshipSchema).max(MAX_RELATIONSHIPS).nullish(),
-  tags: z.record(z.string(), z.string()).nullish(),
+  awsRegion: z.nullish(RegionSchema),
+  awsAccountId: z.nullish(AccountIdSchema),
+  configuration: z.nullish(z.record(z.string(), z.unknown(), { error: 'expected an object or null' })),
+  relationships: z.nullish(z.array(RelationshipSchema).check(z.maxLength(MAX_RELATIONSHIPS))),
+  tags: z.nullish(z.record(z.string(), z.string())),
 });
 
 const ChangeNotificationSchema = z.looseObject({
@@ -169,8 +176,8 @@ const OversizedNotificationSchema = z.looseObject({
     resourceId: ResourceIdSchema,
     resourceName: NameSchema,
     ARN: ArnSchema,
-    awsRegion: RegionSchema.nullish(),
-    changeType: z.string().max(32).nullish(),
+    awsRegion: z.nullish(RegionSchema),
+    changeType: z.nullish(z.string().check(z.maxLength(32))),
   }),
 });
 
@@ -180,8 +187,15 @@ const ScheduledNotificationSchema = z.looseObject({
 });
 
 const RuleParametersSchema = z
-  .record(z.string().max(256), z.string({ error: 'expected a string value' }).max(4096))
-  .refine((parameters) => Object.keys(parameters).length <= 64, { error: 'holds more than 64 parameters' });
+  .record(
+    z.string().check(z.maxLength(256)),
+    z.string({ error: 'expected a string value' }).check(z.maxLength(4096)),
+  )
+  .check(
+    z.refine((parameters) => Object.keys(parameters).length <= 64, {
+      error: 'holds more than 64 parameters',
+    }),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Parsing

@@ -25,8 +25,9 @@
  * every item through the same mappers the SDK adapters use, so a file the functions could not read
  * fails at load time with the path of the offending item.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { errorMessage, GuardianError } from '../errors.ts';
+import { safeParse } from '../events/validation.ts';
 import {
   mapBroker,
   mapKeyMetadata,
@@ -38,57 +39,62 @@ import {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** AWS objects are checked by the mappers; the schema only pins what the recorded account itself indexes by. */
-const awsObject = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
+const awsObject = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape);
+
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 const revisionSchema = z.object({
-  Revision: z.number().int().positive(),
-  Data: z.string().regex(BASE64, 'is not base64'),
-  Description: z.string().optional(),
+  Revision: z.number().check(z.int(), z.positive()),
+  Data: z.string().check(z.regex(BASE64, 'is not base64')),
+  Description: z.optional(z.string()),
 });
 
 const configurationSchema = z.object({
-  Id: z.string().min(1),
-  Name: z.string().min(1),
-  EngineType: z.string().min(1),
-  Revisions: z.array(revisionSchema).min(1),
+  Id: nonEmpty(),
+  Name: nonEmpty(),
+  EngineType: nonEmpty(),
+  Revisions: z.array(revisionSchema).check(z.minLength(1)),
 });
 
 // Strict at the top: an EventBridge event also has "account" and "region", and must not load as an empty account.
 export const recordedAccountFileSchema = z.strictObject({
-  account: z.string().regex(/^\d{12}$/, 'is not a 12-digit account id'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not a region name'),
-  brokers: z.array(awsObject({ BrokerId: z.string().min(1) })).default([]),
-  configurations: z.array(configurationSchema).default([]),
-  securityGroups: z
-    .array(
+  account: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not a region name')),
+  brokers: z._default(z.array(awsObject({ BrokerId: nonEmpty() })), []),
+  configurations: z._default(z.array(configurationSchema), []),
+  securityGroups: z._default(
+    z.array(
       awsObject({
-        GroupId: z.string().min(1),
-        GroupName: z.string().optional(),
-        VpcId: z.string().optional(),
-        Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
+        GroupId: nonEmpty(),
+        GroupName: z.optional(z.string()),
+        VpcId: z.optional(z.string()),
+        Tags: z.optional(z.array(z.object({ Key: z.string(), Value: z.string() }))),
       }),
-    )
-    .default([]),
-  securityGroupRules: z
-    .array(
+    ),
+    [],
+  ),
+  securityGroupRules: z._default(
+    z.array(
       awsObject({
-        SecurityGroupRuleId: z.string().min(1),
-        GroupId: z.string().min(1),
+        SecurityGroupRuleId: nonEmpty(),
+        GroupId: nonEmpty(),
         IsEgress: z.boolean(),
       }),
-    )
-    .default([]),
-  networkInterfaces: z.array(awsObject({ NetworkInterfaceId: z.string().min(1) })).default([]),
-  kmsKeys: z
-    .array(
+    ),
+    [],
+  ),
+  networkInterfaces: z._default(z.array(awsObject({ NetworkInterfaceId: nonEmpty() })), []),
+  kmsKeys: z._default(
+    z.array(
       awsObject({
-        KeyId: z.string().min(1),
-        Arn: z.string().min(1),
-        Aliases: z.array(z.string()).optional(),
+        KeyId: nonEmpty(),
+        Arn: nonEmpty(),
+        Aliases: z.optional(z.array(z.string())),
       }),
-    )
-    .default([]),
-  denied: z.object({ kms: z.array(z.string()).default([]) }).default({ kms: [] }),
+    ),
+    [],
+  ),
+  denied: z._default(z.object({ kms: z._default(z.array(z.string()), []) }), { kms: [] }),
 });
 
 export type RecordedAccountFile = z.infer<typeof recordedAccountFileSchema>;
@@ -138,7 +144,7 @@ const mapEach = (
  * Throws RecordedAccountFileError.
  */
 export const parseRecordedAccountFile = (json: unknown, source = 'recorded account'): RecordedAccountFile => {
-  const result = recordedAccountFileSchema.safeParse(json);
+  const result = safeParse(recordedAccountFileSchema, json);
   if (!result.success) {
     const details = result.error.issues
       .map((issue) => `${issuePath(issue.path)}: ${issue.message}`)
