@@ -10,7 +10,7 @@ import { enabledChecks } from '../checks/registry.ts';
 import { parseApiCallEvent } from '../events/cloudtrail.ts';
 import { parseConfigInvocation } from '../events/config-invocation.ts';
 import { detectEventKind } from '../events/detect.ts';
-import type { CheckId, FindingStatus } from '../model/finding.ts';
+import type { CheckId, Finding, FindingStatus } from '../model/finding.ts';
 import type { ConfigCompliance, WriteRecord } from '../ports.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { RecordedAccount } from '../recorded/recorded-account.ts';
@@ -72,6 +72,17 @@ const STATUS_OF: Readonly<Record<ConfigCompliance, FindingStatus>> = {
   NON_COMPLIANT: 'FAIL',
   NOT_APPLICABLE: 'NOT_APPLICABLE',
 };
+
+/** A finding as replay reports it: what AWS Config would be told, and our own status. */
+const toReplayEvaluation = (finding: Finding): ReplayEvaluation => ({
+  checkId: finding.checkId,
+  resourceType: finding.resource.type,
+  resourceId: finding.resource.id,
+  resourceName: finding.resource.name,
+  status: finding.status,
+  compliance: toCompliance(finding),
+  annotation: annotate(finding),
+});
 
 const toAction = (brokerId: string, a: ActionReport): ReplayAction => ({
   brokerId,
@@ -147,17 +158,7 @@ export const replayEvent = async (
       }
       continue;
     }
-    for (const finding of broker.evaluation?.findings ?? []) {
-      evaluations.push({
-        checkId: finding.checkId,
-        resourceType: finding.resource.type,
-        resourceId: finding.resource.id,
-        resourceName: finding.resource.name,
-        status: finding.status,
-        compliance: toCompliance(finding),
-        annotation: annotate(finding),
-      });
-    }
+    evaluations.push(...(broker.evaluation?.findings ?? []).map(toReplayEvaluation));
     for (const action of broker.remediation?.actions ?? [])
       remediation.push(toAction(broker.brokerId, action));
   }
@@ -190,17 +191,7 @@ export const replayAccount = async (
   const evaluations: ReplayEvaluation[] = [];
   for (const summary of await account.listBrokers()) {
     const outcome = await evaluateBroker(summary.id, deps);
-    for (const finding of outcome.evaluation?.findings ?? []) {
-      evaluations.push({
-        checkId: finding.checkId,
-        resourceType: finding.resource.type,
-        resourceId: finding.resource.id,
-        resourceName: finding.resource.name,
-        status: finding.status,
-        compliance: toCompliance(finding),
-        annotation: annotate(finding),
-      });
-    }
+    evaluations.push(...(outcome.evaluation?.findings ?? []).map(toReplayEvaluation));
   }
   return evaluations;
 };

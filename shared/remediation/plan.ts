@@ -10,6 +10,7 @@
  * - nothing is authorized that the wide rule did not already open to the same source;
  * - a group that other workloads use, or whose users are unknown, is never changed.
  */
+import { formatSource } from '../network/rule-analysis.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding, OffendingRule, PortRange } from '../model/finding.ts';
 import type { BrokerSnapshot, IngressRule, SecurityGroupState, Tags } from '../model/types.ts';
@@ -25,7 +26,6 @@ import { TAGS } from '../policy/settings.ts';
 import type { AuthorizeIngressRequest } from '../ports.ts';
 import {
   formatRule,
-  formatSource,
   hasAllowTag,
   isTcp,
   isWorldSource,

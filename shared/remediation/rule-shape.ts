@@ -2,6 +2,7 @@
  * Small pure facts about ingress rules that the planner and the executor must agree on: which TCP
  * ports a rule opens, when two sources are the same, how a rule reads in a sentence.
  */
+import { formatSource } from '../network/rule-analysis.ts';
 import type { PortRange } from '../model/finding.ts';
 import type { IpProtocol, RuleSource, Tags } from '../model/types.ts';
 import { sourceExposure } from '../network/cidr.ts';
@@ -56,18 +57,6 @@ export const sameSource = (a: RuleSource, b: RuleSource): boolean => {
 
 /** 0.0.0.0/0, ::/0 or any other /0: the same judgement as mq-broker-ingress-not-open-to-world. */
 export const isWorldSource = (source: RuleSource): boolean => sourceExposure(source).kind === 'world';
-
-export const formatSource = (source: RuleSource): string => {
-  switch (source.kind) {
-    case 'cidrIpv4':
-    case 'cidrIpv6':
-      return source.cidr;
-    case 'prefixList':
-      return `prefix list ${source.prefixListId}`;
-    case 'securityGroup':
-      return source.userId ? `group ${source.userId}/${source.groupId}` : `group ${source.groupId}`;
-  }
-};
 
 export const formatProtocol = (protocol: IpProtocol): string =>
   classifyProtocol(protocol)?.kind === 'all' ? 'all traffic' : protocol.toLowerCase();
