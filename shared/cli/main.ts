@@ -31,9 +31,12 @@ Usage:
       AWS Config rule invocation) against a recorded account, and print what would happen.
   mq-guardian demo [--json]
       Replay every sample event in events/ against the bundled demo account.
+  mq-guardian redrive (--queue-url URL | --queue LOGICAL_ID --stack NAME) [--messages FILE] [--region R]
+      Print the AWS CLI commands that send a dead-letter queue's events back to their function.
 
 Every command takes --verbose to show the functions' structured logs.
-Exit codes: 0 ok, 1 findings at or above --fail-on (scan), 2 usage or input error.`;
+Exit codes: 0 ok, 1 findings at or above --fail-on (scan) or messages left in the queue (redrive),
+2 usage or input error.`;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -252,6 +255,8 @@ export const main = async (argv: string[]): Promise<number> => {
         return await replayCommand(rest);
       case 'demo':
         return await demoCommand(rest);
+      case 'redrive':
+        return await (await import('./redrive.ts')).redriveCommand(rest, print);
       case undefined:
       case 'help':
       case '--help':

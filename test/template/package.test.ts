@@ -1,19 +1,41 @@
 /**
- * Packages the service once with osls (offline: no AWS account, no credentials, no network) and holds
- * the CloudFormation template and the artifacts to what the code needs: EventBridge rules that let
- * through exactly the events the handlers understand, one least-privilege role per function that
- * grants exactly the IAM actions the adapters declare, safe default settings, and one small ES module
- * bundle per function.
+ * Packages the service with osls (offline: no AWS account, no credentials, no network) in three
+ * settings and holds the CloudFormation template and the artifacts to what the code needs:
+ *
+ * - `defaults`: no --param at all (what `npm run deploy` gives);
+ * - `full`: every optional part on (Config rules with two checks disabled and the opt-in check on,
+ *   e-mail, Slack, Security Hub, dashboard, another schedule and retention);
+ * - `existingTopic`: alerts to an existing topic, Slack parameter without a leading '/', Config rules on
+ *   but every check disabled (no rule at all).
+ *
+ * Parameters are resolved while packaging, so each template's Conditions only compare literals: the
+ * tests decide them (cfn.ts) and look at what CloudFormation would deploy. Every deployed resource is
+ * validated against the AWS resource specification (resource-spec.ts) and every EventBridge pattern and
+ * schedule against the EventBridge grammar (event-pattern-grammar.ts).
+ *
+ * osls quirks: the osls bin is run directly (not `npx osls`), and it always works in .serverless/
+ * before moving the result to --package, so the variants are packaged one after the other, into
+ * temporary directories, by this one test file.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCheck, enabledChecks } from '../../shared/checks/registry.ts';
+import { CONFIG_IAM_ACTIONS } from '../../shared/aws/config.ts';
+import {
+  ALERT_STATE_KEY_ATTRIBUTE,
+  ALERT_STATE_TTL_ATTRIBUTE,
+  DYNAMODB_IAM_ACTIONS,
+} from '../../shared/aws/dynamodb.ts';
 import { EC2_READ_IAM_ACTIONS, EC2_WRITE_IAM_ACTIONS } from '../../shared/aws/ec2.ts';
 import { KMS_IAM_ACTIONS } from '../../shared/aws/kms.ts';
 import { LAMBDA_IAM_ACTIONS } from '../../shared/aws/lambda.ts';
 import { MQ_IAM_ACTIONS } from '../../shared/aws/mq.ts';
+import { SECURITYHUB_IAM_ACTIONS } from '../../shared/aws/securityhub.ts';
+import { SNS_IAM_ACTIONS } from '../../shared/aws/sns.ts';
+import { SSM_IAM_ACTIONS } from '../../shared/aws/ssm.ts';
 import {
   EC2_EVENT_NAMES,
   EC2_EVENT_SOURCE,
@@ -21,86 +43,370 @@ import {
   MQ_EVENT_NAMES,
   MQ_EVENT_SOURCE,
 } from '../../shared/events/cloudtrail.ts';
+import { CHECK_IDS } from '../../shared/model/finding.ts';
 import { loadSettings, SETTINGS_ENV } from '../../shared/policy/load-settings.ts';
+import { ALERTING_ENV } from '../../shared/runtime/alerting.ts';
+import { METRIC_NAMES } from '../../shared/runtime/metrics.ts';
+import { INGRESS_CHECK_IDS } from '../../shared/use-cases/handle-api-call.ts';
 import { type EventPattern, matchesEventPattern } from '../support/event-pattern.ts';
+import {
+  arnText,
+  asArray,
+  type CfnResource,
+  type EffectiveTemplate,
+  effectiveTemplate,
+  isObject,
+  type Json,
+  referencedId,
+  type Template,
+} from './cfn.ts';
+import { eventPatternViolations, scheduleExpressionViolations } from './event-pattern-grammar.ts';
+import {
+  loadResourceSpecification,
+  locateSpecDatabase,
+  type ResourceSpecification,
+  validateReferences,
+  validateResources,
+} from './resource-spec.ts';
 import { listZip } from './zip-listing.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const OSLS = join(ROOT, 'node_modules/osls/bin/serverless.js');
 const SERVICE = 'mq-guardian';
 const STAGE = 'test';
+const PREFIX = `${SERVICE}-${STAGE}`;
 const REGION = 'us-east-1';
 const MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
 
 const BROKER_FN = 'on-broker-event';
 const INGRESS_FN = 'on-ingress-event';
-type FunctionKey = typeof BROKER_FN | typeof INGRESS_FN;
-const FUNCTION_KEYS: readonly FunctionKey[] = [BROKER_FN, INGRESS_FN];
+const CONFIG_FN = 'config-rule';
+const SWEEP_FN = 'sweep';
+const SLACK_FN = 'notify-slack';
+type FunctionKey =
+  | typeof BROKER_FN
+  | typeof INGRESS_FN
+  | typeof CONFIG_FN
+  | typeof SWEEP_FN
+  | typeof SLACK_FN;
+const ALL_FUNCTIONS: readonly FunctionKey[] = [BROKER_FN, INGRESS_FN, CONFIG_FN, SWEEP_FN, SLACK_FN];
+/** The functions that evaluate brokers and so read the settings. */
+const EVALUATING: readonly FunctionKey[] = [BROKER_FN, INGRESS_FN, CONFIG_FN, SWEEP_FN];
+/** The functions that publish alerts (shared/runtime/alerting.ts). */
+const ALERTING: readonly FunctionKey[] = [BROKER_FN, INGRESS_FN, SWEEP_FN];
+/** The functions EventBridge rules invoke. */
+const EVENT_FUNCTIONS = [BROKER_FN, INGRESS_FN] as const;
 
-/** Exactly what each handler's adapters call (their exported lists), plus its own logs and dead letters. */
-const PLATFORM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'];
-const EXPECTED_ACTIONS: Record<FunctionKey, readonly string[]> = {
-  [BROKER_FN]: [
-    ...MQ_IAM_ACTIONS,
-    ...EC2_READ_IAM_ACTIONS,
-    ...KMS_IAM_ACTIONS,
-    ...LAMBDA_IAM_ACTIONS,
-    ...PLATFORM_ACTIONS,
-  ],
-  [INGRESS_FN]: [
-    ...MQ_IAM_ACTIONS,
-    ...EC2_READ_IAM_ACTIONS,
-    ...EC2_WRITE_IAM_ACTIONS,
-    ...KMS_IAM_ACTIONS,
-    ...PLATFORM_ACTIONS,
-  ],
-};
+const EXISTING_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:security-alerts';
+const NON_OPT_IN_CHECKS = CHECK_IDS.filter((id) => !getCheck(id).meta.optIn);
+
+const VARIANTS = {
+  defaults: {},
+  full: {
+    remediationMode: 'enforce',
+    configRules: 'true',
+    configRuleFrequency: 'Six_Hours',
+    // A space after the comma, as people write lists: the code trims it, the rule conditions too.
+    disabledChecks: 'mq-broker-highly-available, mq-broker-no-pii-in-identifiers',
+    enabledOptInChecks: 'mq-broker-ldap-authentication',
+    alertEmail: 'security-team@example.com',
+    slackWebhookParameter: '/mq-guardian/slack-webhook',
+    securityHub: 'true',
+    dashboard: 'true',
+    sweepSchedule: 'rate(30 minutes)',
+    logRetentionInDays: '90',
+  },
+  existingTopic: {
+    alertTopicArn: EXISTING_TOPIC_ARN,
+    slackWebhookParameter: 'mq-guardian-slack-webhook',
+    configRules: 'true',
+    disabledChecks: NON_OPT_IN_CHECKS.join(','),
+  },
+} as const satisfies Record<string, Record<string, string>>;
+type VariantName = keyof typeof VARIANTS;
+const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
 // ---------------------------------------------------------------------------------------------
-// Template access
+// IAM expectations: what each function's adapters declare (shared/aws/*.ts), per variant.
 
-type Json = Record<string, unknown>;
-interface CfnResource {
-  readonly Type: string;
-  readonly Properties?: Json;
+/** Every function writes its own logs and sends its failed asynchronous events to its own queue. */
+const PLATFORM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'];
+const RERUN_RULES = CONFIG_IAM_ACTIONS.filter((a) => a === 'config:StartConfigRulesEvaluation');
+const REPORT_TO_CONFIG = CONFIG_IAM_ACTIONS.filter((a) => a !== 'config:StartConfigRulesEvaluation');
+/** shared/aws/sns.ts: a topic under a customer managed key also needs these of the publisher. */
+const ENCRYPTED_TOPIC_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+interface Features {
+  readonly anyConfigRule: boolean;
+  readonly stackTopic: boolean;
+  readonly securityHub: boolean;
+  readonly slack: boolean;
 }
+
+const FEATURES: Record<VariantName, Features> = {
+  defaults: { anyConfigRule: false, stackTopic: true, securityHub: false, slack: false },
+  full: { anyConfigRule: true, stackTopic: true, securityHub: true, slack: true },
+  existingTopic: { anyConfigRule: false, stackTopic: false, securityHub: false, slack: true },
+};
+
+const alertActions = (f: Features): string[] => [
+  ...SNS_IAM_ACTIONS,
+  ...(f.stackTopic ? ENCRYPTED_TOPIC_ACTIONS : []),
+  ...DYNAMODB_IAM_ACTIONS,
+  ...(f.securityHub ? SECURITYHUB_IAM_ACTIONS : []),
+];
+
+const expectedActions = (key: FunctionKey, f: Features): string[] => {
+  const reads = [...MQ_IAM_ACTIONS, ...EC2_READ_IAM_ACTIONS, ...KMS_IAM_ACTIONS];
+  switch (key) {
+    case BROKER_FN:
+      return [
+        ...reads,
+        ...LAMBDA_IAM_ACTIONS,
+        ...(f.anyConfigRule ? RERUN_RULES : []),
+        ...alertActions(f),
+        ...PLATFORM_ACTIONS,
+      ];
+    case INGRESS_FN:
+      return [
+        ...reads,
+        ...EC2_WRITE_IAM_ACTIONS,
+        ...(f.anyConfigRule ? RERUN_RULES : []),
+        ...alertActions(f),
+        ...PLATFORM_ACTIONS,
+      ];
+    case CONFIG_FN:
+      return [...reads, ...REPORT_TO_CONFIG, ...PLATFORM_ACTIONS];
+    case SWEEP_FN:
+      return [...reads, ...LAMBDA_IAM_ACTIONS, ...alertActions(f), ...PLATFORM_ACTIONS];
+    case SLACK_FN:
+      return [...SSM_IAM_ACTIONS, ...PLATFORM_ACTIONS];
+  }
+};
+
+/**
+ * The SDK command whose presence in a bundle shows that the code uses an action (keepNames keeps the
+ * command class names in the minified bundle), or null for what AWS does with the function's role.
+ */
+const USED_THROUGH: Readonly<Record<string, string | null>> = {
+  // The Lambda service writes the function's logs and its on-failure destination with the role.
+  'logs:CreateLogStream': null,
+  'logs:PutLogEvents': null,
+  'sqs:SendMessage': null,
+  // The SDK calls the InvokeFunction action `Invoke`.
+  'lambda:InvokeFunction': 'InvokeCommand',
+  // Tags on a rule being authorized (TagSpecifications) are authorized as CreateTags.
+  'ec2:CreateTags': 'AuthorizeSecurityGroupIngressCommand',
+  // SNS encrypts a message for an encrypted topic with the publisher's permissions.
+  'kms:GenerateDataKey': 'PublishCommand',
+  'kms:Decrypt': 'PublishCommand',
+};
+const commandOf = (action: string): string | null =>
+  Object.hasOwn(USED_THROUGH, action)
+    ? (USED_THROUGH[action] as string | null)
+    : `${action.split(':')[1]}Command`;
+
+/**
+ * Write actions IAM offers no resource type for (Service Authorization Reference, AWS Config):
+ * config:PutEvaluations is bound to one invocation by its ResultToken.
+ */
+const WRITES_WITHOUT_RESOURCE_TYPE = new Set(['config:PutEvaluations']);
+
+const isReadOnly = (action: string): boolean => /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(action);
+
+// ---------------------------------------------------------------------------------------------
+// Packaging
+
 interface Statement {
   readonly Sid?: string;
   readonly Effect: string;
+  readonly Principal?: unknown;
   readonly Action: string | string[];
   readonly Resource: unknown;
   readonly Condition?: Json;
 }
+
 interface PackagedFunction {
   readonly key: FunctionKey;
   readonly logicalId: string;
   readonly props: Json;
 }
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+interface Packaged {
+  readonly name: VariantName;
+  readonly dir: string;
+  readonly template: Template;
+  readonly effective: EffectiveTemplate;
+  readonly functions: readonly PackagedFunction[];
+}
 
-const asArray = <T>(value: T | T[] | undefined): T[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const packaged = {} as Record<VariantName, Packaged>;
+const directories: string[] = [];
 
-/** The logical id an `{ "Fn::GetAtt": [id, attribute] }` or `{ "Ref": id }` points at. */
-const referencedId = (value: unknown, attribute?: string): string | undefined => {
-  if (!isObject(value)) return undefined;
-  const getAtt = value['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && (attribute === undefined || getAtt[1] === attribute)) {
-    return typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+/** Runs the osls binary without any AWS_* variable: packaging must never need (or reach) an account. */
+const runOsls = (args: readonly string[]) => {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  return spawnSync(process.execPath, [OSLS, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 170_000,
+    env: { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', FORCE_COLOR: '0' },
+  });
+};
+
+const paramArgs = (params: Readonly<Record<string, string>>): string[] =>
+  Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
+
+const packageVariant = (name: VariantName): Packaged => {
+  const dir = mkdtempSync(join(tmpdir(), `mq-guardian-package-${name}-`));
+  directories.push(dir);
+  const run = runOsls([
+    'package',
+    '--stage',
+    STAGE,
+    '--region',
+    REGION,
+    '--package',
+    dir,
+    ...paramArgs(VARIANTS[name]),
+  ]);
+  if (run.status !== 0) {
+    throw new Error(
+      `osls package (${name}) failed (status ${run.status}, signal ${run.signal}, ${run.error?.message ?? 'no spawn error'}):\n${run.stdout}\n${run.stderr}`,
+    );
   }
-  if (attribute === undefined && typeof value.Ref === 'string') return value.Ref;
-  return undefined;
+  const template = JSON.parse(
+    readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
+  const effective = effectiveTemplate(template);
+  const functions = Object.entries(effective.resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+    .map(([logicalId, r]) => {
+      const props = r.Properties ?? {};
+      return { key: String(props.FunctionName).replace(`${PREFIX}-`, '') as FunctionKey, logicalId, props };
+    });
+  return { name, dir, template, effective, functions };
 };
 
-/** A resource ARN as written: a plain string or the template of an `Fn::Sub`. */
-const arnText = (value: unknown): string | undefined => {
-  if (typeof value === 'string') return value;
-  if (isObject(value) && typeof value['Fn::Sub'] === 'string') return value['Fn::Sub'];
-  return undefined;
+beforeAll(() => {
+  for (const name of VARIANT_NAMES) {
+    const started = performance.now();
+    packaged[name] = packageVariant(name);
+    console.info(`osls package (${name}) took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}, 300_000);
+
+afterAll(() => {
+  for (const dir of directories) rmSync(dir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Template access
+
+const resources = (p: Packaged) => p.effective.resources;
+
+const resourcesOfType = (p: Packaged, type: string): [string, CfnResource][] =>
+  Object.entries(resources(p)).filter(([, r]) => r.Type === type);
+
+const resource = (p: Packaged, logicalId: string): CfnResource => {
+  const found = resources(p)[logicalId];
+  if (!found) throw new Error(`${p.name}: resource ${logicalId} is not deployed`);
+  return found;
 };
 
-const isReadOnly = (action: string): boolean => /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(action);
+const fn = (p: Packaged, key: FunctionKey): PackagedFunction => {
+  const found = p.functions.find((f) => f.key === key);
+  if (!found) throw new Error(`${p.name}: function ${key} is not deployed`);
+  return found;
+};
+
+const roleOf = (p: Packaged, f: PackagedFunction): { logicalId: string; props: Json } => {
+  const logicalId = referencedId(f.props.Role, 'Arn');
+  if (!logicalId) throw new Error(`${f.key} has no Role of this template`);
+  return { logicalId, props: resource(p, logicalId).Properties ?? {} };
+};
+
+const statementsOf = (p: Packaged, f: PackagedFunction): Statement[] =>
+  asArray(roleOf(p, f).props.Policies as Json[] | undefined).flatMap((policy) => {
+    const document = policy.PolicyDocument;
+    return isObject(document) ? asArray(document.Statement as Statement[] | undefined) : [];
+  });
+
+const envOf = (f: PackagedFunction): Json => {
+  const environment = f.props.Environment;
+  return isObject(environment) && isObject(environment.Variables) ? environment.Variables : {};
+};
+
+/** The environment as the function gets it, intrinsic functions left out (they resolve at deploy time). */
+const plainEnvOf = (f: PackagedFunction): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(envOf(f)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+
+const artifactOf = (p: Packaged, f: PackagedFunction): string => {
+  const code = f.props.Code;
+  return join(p.dir, basename(String(isObject(code) ? code.S3Key : '')));
+};
+
+const bundleText = (p: Packaged, f: PackagedFunction): string =>
+  listZip(artifactOf(p, f))[0]?.read().toString('utf8') ?? '';
+
+const invokeConfigOf = (p: Packaged, f: PackagedFunction): Json => {
+  const config = resourcesOfType(p, 'AWS::Lambda::EventInvokeConfig').find(
+    ([, r]) => referencedId(r.Properties?.FunctionName) === f.logicalId,
+  );
+  if (!config?.[1].Properties) throw new Error(`${f.key} has no EventInvokeConfig`);
+  return config[1].Properties;
+};
+
+/** The queue the function's failed asynchronous invocations go to. */
+const deadLetterQueueOf = (p: Packaged, f: PackagedFunction): string => {
+  const destination = invokeConfigOf(p, f).DestinationConfig;
+  const onFailure = isObject(destination) && isObject(destination.OnFailure) ? destination.OnFailure : {};
+  const queue = referencedId(onFailure.Destination, 'Arn');
+  if (!queue) throw new Error(`${f.key} has no OnFailure destination`);
+  return queue;
+};
+
+/** The topic ARN as the template writes it: a Ref to the stack's topic, or the existing topic's ARN. */
+const alertTopicOf = (p: Packaged): unknown =>
+  FEATURES[p.name].stackTopic ? { Ref: 'AlertTopic' } : EXISTING_TOPIC_ARN;
+
+interface PackagedRule {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly pattern?: EventPattern;
+  readonly schedule?: string;
+  readonly target: Json;
+  readonly functionKey: FunctionKey | undefined;
+}
+
+const eventRules = (p: Packaged): PackagedRule[] =>
+  resourcesOfType(p, 'AWS::Events::Rule').map(([logicalId, r]) => {
+    const props = r.Properties ?? {};
+    const target = asArray(props.Targets as Json[] | undefined)[0] ?? {};
+    const targetId = referencedId(target.Arn, 'Arn');
+    return {
+      logicalId,
+      name: String(props.Name),
+      ...(props.EventPattern ? { pattern: props.EventPattern as EventPattern } : {}),
+      ...(typeof props.ScheduleExpression === 'string' ? { schedule: props.ScheduleExpression } : {}),
+      target,
+      functionKey: p.functions.find((f) => f.logicalId === targetId)?.key,
+    };
+  });
+
+const patternRules = (p: Packaged) => eventRules(p).filter((r) => r.pattern !== undefined);
+
+const configRules = (p: Packaged) =>
+  resourcesOfType(p, 'AWS::Config::ConfigRule').map(([logicalId, r]) => ({
+    logicalId,
+    props: r.Properties ?? {},
+    resource: r,
+  }));
+
+const alarms = (p: Packaged) =>
+  resourcesOfType(p, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});
 
 // ---------------------------------------------------------------------------------------------
 // Sample events
@@ -144,237 +450,180 @@ const expectedFunction = (event: Json): FunctionKey | undefined => {
   return undefined;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Package once
+// =============================================================================================
 
-let packageDir = '';
-let packageSeconds = 0;
-let resources: Record<string, CfnResource> = {};
-let functions: PackagedFunction[] = [];
-
-const fn = (key: FunctionKey): PackagedFunction => {
-  const found = functions.find((f) => f.key === key);
-  if (!found) throw new Error(`Function ${key} is not in the template`);
-  return found;
-};
-
-const resource = (logicalId: string): CfnResource => {
-  const found = resources[logicalId];
-  if (!found) throw new Error(`Resource ${logicalId} is not in the template`);
-  return found;
-};
-
-const roleOf = (f: PackagedFunction): { logicalId: string; props: Json } => {
-  const logicalId = referencedId(f.props.Role, 'Arn');
-  if (!logicalId) throw new Error(`${f.key} has no Role of this template`);
-  return { logicalId, props: resource(logicalId).Properties ?? {} };
-};
-
-const statementsOf = (f: PackagedFunction): Statement[] =>
-  asArray(roleOf(f).props.Policies as Json[] | undefined).flatMap((policy) => {
-    const document = policy.PolicyDocument;
-    return isObject(document) ? asArray(document.Statement as Statement[] | undefined) : [];
+describe('packaging', () => {
+  it('refuses an unknown value for a stack setting instead of deploying a default', () => {
+    // Act
+    const run = runOsls(['print', '--stage', STAGE, '--region', REGION, '--param=configRules=yes']);
+    // Assess
+    expect(run.status).not.toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toContain('custom.settings.configRules');
   });
 
-const envOf = (f: PackagedFunction): Json => {
-  const environment = f.props.Environment;
-  return isObject(environment) && isObject(environment.Variables) ? environment.Variables : {};
-};
-
-/** The settings as the function gets them, intrinsic functions left out (they resolve at deploy time). */
-const plainEnvOf = (f: PackagedFunction): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(envOf(f)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  );
-
-const artifactOf = (f: PackagedFunction): string => {
-  const code = f.props.Code;
-  return join(packageDir, basename(String(isObject(code) ? code.S3Key : '')));
-};
-
-const invokeConfigOf = (f: PackagedFunction): Json => {
-  const config = Object.values(resources).find(
-    (r) =>
-      r.Type === 'AWS::Lambda::EventInvokeConfig' && referencedId(r.Properties?.FunctionName) === f.logicalId,
-  );
-  if (!config?.Properties) throw new Error(`${f.key} has no EventInvokeConfig`);
-  return config.Properties;
-};
-
-/** The queue the function's failed asynchronous invocations go to. */
-const deadLetterQueueOf = (f: PackagedFunction): string => {
-  const destination = invokeConfigOf(f).DestinationConfig;
-  const onFailure = isObject(destination) && isObject(destination.OnFailure) ? destination.OnFailure : {};
-  const queue = referencedId(onFailure.Destination, 'Arn');
-  if (!queue) throw new Error(`${f.key} has no OnFailure destination`);
-  return queue;
-};
-
-interface PackagedRule {
-  readonly logicalId: string;
-  readonly name: string;
-  readonly pattern: EventPattern;
-  readonly target: Json;
-  readonly functionKey: FunctionKey | undefined;
-}
-
-const rules = (): PackagedRule[] =>
-  Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::Events::Rule')
-    .map(([logicalId, r]) => {
-      const props = r.Properties ?? {};
-      const target = asArray(props.Targets as Json[] | undefined)[0] ?? {};
-      const targetId = referencedId(target.Arn, 'Arn');
-      return {
-        logicalId,
-        name: String(props.Name),
-        pattern: props.EventPattern as EventPattern,
-        target,
-        functionKey: functions.find((f) => f.logicalId === targetId)?.key,
-      };
-    });
-
-beforeAll(() => {
-  packageDir = mkdtempSync(join(tmpdir(), 'mq-guardian-package-'));
-  const started = performance.now();
-  // The osls binary itself rather than `npx osls`: same program, without npm's own start-up checks.
-  // Every AWS_* variable is removed: `package` only builds and writes files, and must keep working on a
-  // machine without an account (and never reach one when a developer's credentials are set).
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
-  const run = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/osls/bin/serverless.js'),
-      'package',
-      '--stage',
-      STAGE,
-      '--region',
-      REGION,
-      // osls always works in .serverless/ (replacing whatever a developer packaged there) and then moves
-      // the result here, so no artifacts of the `test` stage are left behind to be deployed by mistake.
-      '--package',
-      packageDir,
-    ],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 170_000,
-      env: { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', FORCE_COLOR: '0' },
-    },
-  );
-  packageSeconds = (performance.now() - started) / 1000;
-  if (run.status !== 0) {
-    throw new Error(
-      `osls package failed (status ${run.status}, signal ${run.signal}, ${run.error?.message ?? 'no spawn error'}):\n${run.stdout}\n${run.stderr}`,
-    );
-  }
-  const template = JSON.parse(
-    readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-  ) as { Resources: Record<string, CfnResource> };
-  resources = template.Resources;
-  functions = Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-    .map(([logicalId, r]) => {
-      const props = r.Properties ?? {};
-      const key = String(props.FunctionName).replace(`${SERVICE}-${STAGE}-`, '') as FunctionKey;
-      return { key, logicalId, props };
-    });
-  console.info(`osls package took ${packageSeconds.toFixed(1)} s`);
-}, 180_000);
-
-afterAll(() => {
-  if (packageDir) rmSync(packageDir, { recursive: true, force: true });
+  it('names every function it deploys after the service and stage', () => {
+    // Assess
+    for (const name of VARIANT_NAMES) {
+      for (const f of packaged[name].functions) expect(f.props.FunctionName, name).toBe(`${PREFIX}-${f.key}`);
+    }
+  });
 });
 
-// ---------------------------------------------------------------------------------------------
-
 describe('packaged functions', () => {
-  it('are exactly on-broker-event and on-ingress-event', () => {
+  it.each([
+    ['defaults', [BROKER_FN, INGRESS_FN, CONFIG_FN, SWEEP_FN]],
+    ['full', [...ALL_FUNCTIONS]],
+    ['existingTopic', [...ALL_FUNCTIONS]],
+  ] as const)('in %s are exactly %j (notify-slack only with a Slack parameter)', (name, expected) => {
     // Assess
-    expect(functions.map((f) => f.key).sort()).toEqual([...FUNCTION_KEYS].sort());
+    expect(packaged[name].functions.map((f) => f.key).sort()).toEqual([...expected].sort());
   });
 
-  it.each(FUNCTION_KEYS)('%s runs on nodejs22.x, arm64, 256 MB, 60 s', (key) => {
-    // Prepare
-    const { props } = fn(key);
-    // Assess
-    expect(props.Runtime).toBe('nodejs22.x');
-    expect(props.Architectures).toEqual(['arm64']);
-    expect(props.MemorySize).toBe(256);
-    expect(props.Timeout).toBe(60);
-  });
+  it.each([
+    [BROKER_FN, 60, undefined],
+    [INGRESS_FN, 60, undefined],
+    [CONFIG_FN, 900, 2],
+    [SWEEP_FN, 900, 1],
+    [SLACK_FN, 120, 1],
+  ] as const)(
+    '%s runs on nodejs22.x, arm64, 256 MB, %i s, reserved concurrency %s',
+    (key, timeout, reserved) => {
+      // Prepare
+      const { props } = fn(packaged.full, key);
+      // Assess
+      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.MemorySize).toBe(256);
+      expect(props.Timeout).toBe(timeout);
+      expect(props.ReservedConcurrentExecutions).toBe(reserved);
+    },
+  );
 
   it('each has a role of its own, defined in this template', () => {
     // Act
-    const roles = functions.map((f) => roleOf(f).logicalId);
+    const roles = packaged.full.functions.map((f) => roleOf(packaged.full, f).logicalId);
     // Assess
-    expect(new Set(roles).size).toBe(functions.length);
-    for (const role of roles) expect(resource(role).Type).toBe('AWS::IAM::Role');
+    expect(new Set(roles).size).toBe(packaged.full.functions.length);
+    for (const role of roles) expect(resource(packaged.full, role).Type).toBe('AWS::IAM::Role');
   });
 
-  it.each(FUNCTION_KEYS)(
+  it.each(EVALUATING)(
     '%s defaults to dry-run and to touching neither shared groups nor world rules',
     (key) => {
       // Prepare
-      const env = envOf(fn(key));
+      const env = envOf(fn(packaged.defaults, key));
       // Assess
       expect(env.REMEDIATION_MODE).toBe('dry-run');
       expect(env.REMEDIATE_SHARED_GROUPS).toBe('false');
       expect(env.REVOKE_WORLD_INGRESS).toBe('false');
-      expect(env.CONFIG_RULE_PREFIX).toBe('');
     },
   );
 
-  it.each(FUNCTION_KEYS)('%s gets every setting, and load-settings accepts the defaults', (key) => {
-    // Prepare
-    const env = envOf(fn(key));
-    // Act
-    const settings = loadSettings({
-      ...plainEnvOf(fn(key)),
-      [SETTINGS_ENV.remediationRoleArn]: 'arn:aws:iam::123456789012:role/x',
-    });
-    // Assess
-    expect(Object.keys(env)).toEqual(expect.arrayContaining(Object.values(SETTINGS_ENV)));
-    expect(settings.remediationMode).toBe('dry-run');
-    expect(settings.protocolAllowlist).toEqual({});
-    expect(env.POWERTOOLS_SERVICE_NAME).toBe(SERVICE);
-  });
-
-  it.each(FUNCTION_KEYS)('%s knows the remediating role by its ARN', (key) => {
-    // Assess
-    expect(referencedId(envOf(fn(key)).REMEDIATION_ROLE_ARN, 'Arn')).toBe(roleOf(fn(INGRESS_FN)).logicalId);
-  });
-
-  it('hands remediation to on-ingress-event by name, from on-broker-event only', () => {
-    // Assess
-    expect(referencedId(envOf(fn(BROKER_FN)).REMEDIATOR_FUNCTION_NAME)).toBe(fn(INGRESS_FN).logicalId);
-    expect(envOf(fn(INGRESS_FN))).not.toHaveProperty('REMEDIATOR_FUNCTION_NAME');
-  });
-
-  it.each(FUNCTION_KEYS)(
-    '%s retries asynchronous invocations twice, then sends them to its encrypted dead-letter queue',
-    (key) => {
+  it.each(EVALUATING.flatMap((key) => VARIANT_NAMES.map((name) => [key, name] as const)))(
+    '%s gets every setting in %s, and load-settings accepts them',
+    (key, name) => {
       // Prepare
-      const config = invokeConfigOf(fn(key));
+      const f = fn(packaged[name], key);
       // Act
-      const queue = resource(deadLetterQueueOf(fn(key)));
+      const settings = loadSettings({
+        ...plainEnvOf(f),
+        [SETTINGS_ENV.remediationRoleArn]: 'arn:aws:iam::123456789012:role/x',
+      });
       // Assess
-      expect(config.MaximumRetryAttempts).toBe(2);
-      expect(config.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
-      expect(queue.Type).toBe('AWS::SQS::Queue');
-      expect(queue.Properties?.SqsManagedSseEnabled).toBe(true);
+      expect(Object.keys(envOf(f))).toEqual(expect.arrayContaining(Object.values(SETTINGS_ENV)));
+      expect(settings.remediationMode).toBe(name === 'full' ? 'enforce' : 'dry-run');
+      expect(envOf(f).POWERTOOLS_SERVICE_NAME).toBe(SERVICE);
+      expect(envOf(f).POWERTOOLS_METRICS_NAMESPACE).toBe(SERVICE);
     },
   );
 
-  it.each(FUNCTION_KEYS)('%s keeps its logs for the configured number of days', (key) => {
+  it.each(EVALUATING)('%s knows the remediating role by its ARN', (key) => {
     // Prepare
-    const group = Object.values(resources).find(
-      (r) =>
-        r.Type === 'AWS::Logs::LogGroup' &&
-        r.Properties?.LogGroupName === `/aws/lambda/${fn(key).props.FunctionName}`,
-    );
+    const p = packaged.full;
     // Assess
-    expect(group?.Properties?.RetentionInDays).toBe(30);
+    expect(referencedId(envOf(fn(p, key)).REMEDIATION_ROLE_ARN, 'Arn')).toBe(
+      roleOf(p, fn(p, INGRESS_FN)).logicalId,
+    );
+  });
+
+  it('hands remediation to on-ingress-event by name, from on-broker-event and the sweep only', () => {
+    // Prepare
+    const p = packaged.full;
+    // Act
+    const handingOver = p.functions.filter((f) => 'REMEDIATOR_FUNCTION_NAME' in envOf(f)).map((f) => f.key);
+    // Assess
+    expect(handingOver.sort()).toEqual([BROKER_FN, SWEEP_FN]);
+    for (const key of handingOver) {
+      expect(referencedId(envOf(fn(p, key)).REMEDIATOR_FUNCTION_NAME)).toBe(fn(p, INGRESS_FN).logicalId);
+    }
+  });
+
+  it.each(VARIANT_NAMES)(
+    'in %s tells the alerting functions, and only them, the topic and the state table',
+    (name) => {
+      // Prepare
+      const p = packaged[name];
+      // Assess
+      for (const f of p.functions) {
+        const env = envOf(f);
+        if (!ALERTING.includes(f.key)) {
+          expect(env, f.key).not.toHaveProperty(ALERTING_ENV.topicArn);
+          continue;
+        }
+        expect(env[ALERTING_ENV.topicArn], f.key).toEqual(alertTopicOf(p));
+        expect(referencedId(env[ALERTING_ENV.stateTable]), f.key).toBe('AlertStateTable');
+        expect(env[ALERTING_ENV.securityHub], f.key).toBe(String(FEATURES[name].securityHub));
+      }
+    },
+  );
+
+  it('gives notify-slack the name of the webhook parameter, never a URL', () => {
+    // Prepare
+    const env = envOf(fn(packaged.full, SLACK_FN));
+    // Assess
+    expect(env.SLACK_WEBHOOK_PARAMETER).toBe('/mq-guardian/slack-webhook');
+    expect(JSON.stringify(packaged.full.template)).not.toMatch(/hooks\.slack/);
+  });
+
+  it.each([
+    [BROKER_FN, 2, 21600],
+    [INGRESS_FN, 2, 21600],
+    [CONFIG_FN, 2, 3600],
+    [SWEEP_FN, 1, 3600],
+    [SLACK_FN, 2, 21600],
+  ] as const)(
+    '%s retries asynchronous invocations %i time(s), keeps them %i s, then sends them to its own encrypted queue',
+    (key, retries, age) => {
+      // Prepare
+      const p = packaged.full;
+      const config = invokeConfigOf(p, fn(p, key));
+      // Act
+      const queueId = deadLetterQueueOf(p, fn(p, key));
+      const others = p.functions.filter((f) => f.key !== key).map((f) => deadLetterQueueOf(p, f));
+      // Assess
+      expect(config.MaximumRetryAttempts).toBe(retries);
+      expect(config.MaximumEventAgeInSeconds).toBe(age);
+      expect(resource(p, queueId).Type).toBe('AWS::SQS::Queue');
+      expect(resource(p, queueId).Properties?.SqsManagedSseEnabled).toBe(true);
+      expect(resource(p, queueId).Properties?.MessageRetentionPeriod).toBe(1209600);
+      expect(others).not.toContain(queueId);
+    },
+  );
+
+  it.each([
+    ['defaults', 30],
+    ['full', 90],
+  ] as const)('in %s each keep their logs in a log group of their own for %i days', (name, days) => {
+    // Prepare
+    const p = packaged[name];
+    // Assess
+    for (const f of p.functions) {
+      const groups = resourcesOfType(p, 'AWS::Logs::LogGroup').filter(
+        ([, r]) => r.Properties?.LogGroupName === `/aws/lambda/${f.props.FunctionName}`,
+      );
+      expect(groups, f.key).toHaveLength(1);
+      expect(groups[0]?.[1].Properties?.RetentionInDays, f.key).toBe(days);
+    }
   });
 });
 
@@ -399,11 +648,24 @@ describe('EventBridge rules', () => {
     }
   });
 
-  it('each target one of the functions, with a retry policy and that function’s dead-letter queue', () => {
+  it.each(VARIANT_NAMES)('in %s are valid event patterns and schedule expressions', (name) => {
     // Act
-    const found = rules();
+    const violations = eventRules(packaged[name]).flatMap((rule) => [
+      ...(rule.pattern ? eventPatternViolations(rule.pattern) : []),
+      ...(rule.schedule ? scheduleExpressionViolations(rule.schedule) : []),
+      ...(rule.pattern || rule.schedule ? [] : [`${rule.name}: neither a pattern nor a schedule`]),
+    ]);
     // Assess
-    expect(found.length).toBeGreaterThanOrEqual(2);
+    expect(violations).toEqual([]);
+    expect(eventRules(packaged[name]).length).toBe(4);
+  });
+
+  it('each target one function, with a retry policy and that function’s dead-letter queue', () => {
+    // Prepare
+    const p = packaged.full;
+    // Act
+    const found = eventRules(p);
+    // Assess
     for (const rule of found) {
       expect(rule.functionKey, rule.name).toBeDefined();
       const retry = rule.target.RetryPolicy;
@@ -413,16 +675,18 @@ describe('EventBridge rules', () => {
         ? rule.target.DeadLetterConfig.Arn
         : undefined;
       expect(referencedId(deadLetters, 'Arn'), rule.name).toBe(
-        deadLetterQueueOf(fn(rule.functionKey ?? BROKER_FN)),
+        deadLetterQueueOf(p, fn(p, rule.functionKey ?? BROKER_FN)),
       );
     }
   });
 
   it('may put their undelivered events in the dead-letter queues, each rule only in its own', () => {
     // Prepare
-    const policy = Object.values(resources).find((r) => r.Type === 'AWS::SQS::QueuePolicy');
-    const document = policy?.Properties?.PolicyDocument;
-    const statements = isObject(document) ? asArray(document.Statement as Statement[] | undefined) : [];
+    const p = packaged.full;
+    const statements = resourcesOfType(p, 'AWS::SQS::QueuePolicy').flatMap(([, r]) => {
+      const document = r.Properties?.PolicyDocument;
+      return isObject(document) ? asArray(document.Statement as Statement[] | undefined) : [];
+    });
     // Act
     const allowed = (queue: string, ruleName: string): boolean =>
       statements.some((s) => {
@@ -435,21 +699,21 @@ describe('EventBridge rules', () => {
         );
       });
     // Assess
-    for (const rule of rules()) {
-      const own = deadLetterQueueOf(fn(rule.functionKey ?? BROKER_FN));
+    for (const rule of eventRules(p)) {
+      const own = deadLetterQueueOf(p, fn(p, rule.functionKey ?? BROKER_FN));
       expect(allowed(own, rule.name), rule.name).toBe(true);
-      for (const other of FUNCTION_KEYS.filter((k) => k !== rule.functionKey)) {
-        expect(allowed(deadLetterQueueOf(fn(other)), rule.name), `${rule.name} -> ${other}`).toBe(false);
+      for (const other of p.functions.filter((f) => f.key !== rule.functionKey)) {
+        expect(allowed(deadLetterQueueOf(p, other), rule.name), `${rule.name} -> ${other.key}`).toBe(false);
       }
     }
   });
 
-  it.each(FUNCTION_KEYS)('for %s select exactly the event names its parser handles', (key) => {
+  it.each(EVENT_FUNCTIONS)('for %s select exactly the event names its parser handles', (key) => {
     // Act
-    const names = rules()
+    const names = patternRules(packaged.defaults)
       .filter((rule) => rule.functionKey === key)
       .flatMap((rule) => {
-        const detail = rule.pattern.detail;
+        const detail = rule.pattern?.detail;
         return isObject(detail) ? asArray(detail.eventName as string[] | undefined) : [];
       });
     // Assess
@@ -463,7 +727,9 @@ describe('EventBridge rules', () => {
       // Prepare
       const expected = expectedFunction(sample.event);
       // Act
-      const matching = rules().filter((rule) => matchesEventPattern(rule.pattern, sample.event));
+      const matching = patternRules(packaged.defaults).filter((rule) =>
+        matchesEventPattern(rule.pattern as EventPattern, sample.event),
+      );
       // Assess
       expect(matching.map((rule) => rule.functionKey)).toEqual(expected === undefined ? [] : [expected]);
     },
@@ -477,7 +743,10 @@ describe('EventBridge rules', () => {
     const failed = structuredClone(success?.event ?? {});
     (failed.detail as Json).errorCode = 'Client.UnauthorizedOperation';
     // Act
-    const matches = (event: Json) => rules().some((rule) => matchesEventPattern(rule.pattern, event));
+    const matches = (event: Json) =>
+      patternRules(packaged.defaults).some((rule) =>
+        matchesEventPattern(rule.pattern as EventPattern, event),
+      );
     // Assess
     expect(matches(success?.event ?? {})).toBe(true);
     expect(matches(failed)).toBe(false);
@@ -492,89 +761,486 @@ describe('EventBridge rules', () => {
       items: [{ resourceId: 'i-0a1b2c3d4e5f60001' }, { resourceId: 'sg-0a1b2c3d4e5f60009' }],
     };
     // Act
-    const matching = rules().filter((rule) => matchesEventPattern(rule.pattern, mixed));
+    const matching = patternRules(packaged.defaults).filter((rule) =>
+      matchesEventPattern(rule.pattern as EventPattern, mixed),
+    );
     // Assess
     expect(expectedFunction(mixed)).toBe(INGRESS_FN);
     expect(matching.map((rule) => rule.functionKey)).toEqual([INGRESS_FN]);
   });
+
+  it.each([
+    ['defaults', 'rate(1 hour)'],
+    ['full', 'rate(30 minutes)'],
+  ] as const)('in %s run the sweep on %s, and nothing else on a schedule', (name, expression) => {
+    // Act
+    const scheduled = eventRules(packaged[name]).filter((rule) => rule.schedule !== undefined);
+    // Assess
+    expect(scheduled.map((rule) => [rule.name, rule.schedule, rule.functionKey])).toEqual([
+      [`${PREFIX}-sweep`, expression, SWEEP_FN],
+    ]);
+    expect(scheduled[0]?.pattern).toBeUndefined();
+  });
 });
 
-describe('function roles', () => {
-  it.each(FUNCTION_KEYS)('%s may be assumed by Lambda only and has no managed policies', (key) => {
+describe('AWS Config rules', () => {
+  it('are off by default: no rule, no permission for Config, no rule prefix, no rule re-runs', () => {
     // Prepare
-    const role = roleOf(fn(key)).props;
-    const trust = role.AssumeRolePolicyDocument as { Statement: Statement[] };
+    const p = packaged.defaults;
     // Assess
-    expect(role.ManagedPolicyArns ?? []).toEqual([]);
-    expect(trust.Statement).toHaveLength(1);
-    expect(trust.Statement[0]).toMatchObject({
-      Effect: 'Allow',
-      Principal: { Service: 'lambda.amazonaws.com' },
-      Action: 'sts:AssumeRole',
-    });
-  });
-
-  it.each(FUNCTION_KEYS)('%s grants exactly the actions its code calls', (key) => {
-    // Act
-    const granted = new Set(statementsOf(fn(key)).flatMap((s) => asArray(s.Action)));
-    // Assess
-    expect([...granted].sort()).toEqual([...new Set(EXPECTED_ACTIONS[key])].sort());
-  });
-
-  it.each(FUNCTION_KEYS)('%s only allows, and names every action in full', (key) => {
-    // Prepare
-    const statements = statementsOf(fn(key));
-    // Assess
-    expect(statements.length).toBeGreaterThan(0);
-    for (const statement of statements) {
-      expect(statement.Effect, statement.Sid).toBe('Allow');
-      for (const action of asArray(statement.Action)) {
-        expect(action, statement.Sid).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-      }
+    expect(configRules(p)).toEqual([]);
+    expect(
+      resourcesOfType(p, 'AWS::Lambda::Permission').filter(
+        ([, r]) => r.Properties?.Principal === 'config.amazonaws.com',
+      ),
+    ).toEqual([]);
+    for (const key of EVENT_FUNCTIONS) {
+      expect(envOf(fn(p, key)).CONFIG_RULE_PREFIX, key).toBe('');
+      expect(
+        statementsOf(p, fn(p, key)).flatMap((s) => asArray(s.Action)),
+        key,
+      ).not.toContain('config:StartConfigRulesEvaluation');
     }
   });
 
-  it.each(FUNCTION_KEYS)('%s grants no write action on every resource', (key) => {
+  it('exist once for each check the functions evaluate, and for no other', () => {
+    // Prepare
+    const p = packaged.full;
+    const settings = loadSettings(plainEnvOf(fn(p, CONFIG_FN)));
     // Act
-    const writesOnEverything = statementsOf(fn(key))
-      .filter((s) => asArray(s.Resource).includes('*'))
-      .flatMap((s) => asArray(s.Action).filter((action) => !isReadOnly(action)));
-    // Assess
-    expect(writesOnEverything).toEqual([]);
+    const ruleChecks = configRules(p).map((r) => (r.props.InputParameters as Json).checkId);
+    // Assess: the opt-in check is on, the two disabled ones are off.
+    expect([...ruleChecks].sort()).toEqual(
+      enabledChecks(settings)
+        .map((c) => c.meta.id)
+        .sort(),
+    );
+    expect(ruleChecks).toContain('mq-broker-ldap-authentication');
+    expect(ruleChecks).not.toContain('mq-broker-highly-available');
+    expect(ruleChecks).not.toContain('mq-broker-no-pii-in-identifiers');
+    expect(ruleChecks).toHaveLength(CHECK_IDS.length - 2);
   });
 
-  it.each(FUNCTION_KEYS)('%s writes logs to its own log group only', (key) => {
-    // Prepare
-    const name = String(fn(key).props.FunctionName);
-    // Act
-    const resourcesOfLogs = statementsOf(fn(key))
-      .filter((s) => asArray(s.Action).some((action) => action.startsWith('logs:')))
-      .flatMap((s) => asArray(s.Resource).map(arnText));
+  it('are named and described after their check, and tell the function which check to run', () => {
     // Assess
-    expect(resourcesOfLogs).toEqual([
-      `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${name}:*`,
+    for (const rule of configRules(packaged.full)) {
+      const checkId = (rule.props.InputParameters as Json).checkId as (typeof CHECK_IDS)[number];
+      expect(rule.props.ConfigRuleName).toBe(`${PREFIX}-${checkId}`);
+      expect(rule.props.Description).toBe(getCheck(checkId).meta.title);
+      expect(rule.props.InputParameters).toEqual({ checkId });
+    }
+  });
+
+  it('are custom Lambda rules of config-rule, run on changes, oversized changes and the configured period', () => {
+    // Prepare
+    const p = packaged.full;
+    // Assess
+    for (const rule of configRules(p)) {
+      const source = rule.props.Source as Json;
+      expect(source.Owner).toBe('CUSTOM_LAMBDA');
+      expect(referencedId(source.SourceIdentifier, 'Arn')).toBe(fn(p, CONFIG_FN).logicalId);
+      expect(source.SourceDetails).toEqual([
+        { EventSource: 'aws.config', MessageType: 'ConfigurationItemChangeNotification' },
+        { EventSource: 'aws.config', MessageType: 'OversizedConfigurationItemChangeNotification' },
+        {
+          EventSource: 'aws.config',
+          MessageType: 'ScheduledNotification',
+          MaximumExecutionFrequency: 'Six_Hours',
+        },
+      ]);
+    }
+  });
+
+  it('watch brokers, and for the ingress checks also security groups', () => {
+    // Assess
+    for (const rule of configRules(packaged.full)) {
+      const checkId = (rule.props.InputParameters as Json).checkId as (typeof CHECK_IDS)[number];
+      const expected = INGRESS_CHECK_IDS.includes(checkId)
+        ? ['AWS::AmazonMQ::Broker', 'AWS::EC2::SecurityGroup']
+        : ['AWS::AmazonMQ::Broker'];
+      expect(rule.props.Scope, checkId).toEqual({ ComplianceResourceTypes: expected });
+    }
+  });
+
+  it('may invoke config-rule from this account only, and each rule waits for that permission', () => {
+    // Prepare
+    const p = packaged.full;
+    // Act
+    const permissions = resourcesOfType(p, 'AWS::Lambda::Permission').filter(
+      ([, r]) => r.Properties?.Principal === 'config.amazonaws.com',
+    );
+    // Assess
+    expect(permissions).toHaveLength(1);
+    const [permissionId, permission] = permissions[0] as [string, CfnResource];
+    expect(permission.Properties).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fn(p, CONFIG_FN).logicalId, 'Arn'] },
+      Principal: 'config.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+    for (const rule of configRules(p))
+      expect(asArray(rule.resource.DependsOn), rule.logicalId).toContain(permissionId);
+  });
+
+  it('are re-run by the real-time functions by exactly the names the code asks for, on exactly their ARNs', () => {
+    // Prepare
+    const p = packaged.full;
+    const settings = loadSettings(plainEnvOf(fn(p, CONFIG_FN)));
+    const ruleIds = configRules(p)
+      .map((r) => r.logicalId)
+      .sort();
+    // Assess
+    for (const key of EVENT_FUNCTIONS) {
+      const prefix = envOf(fn(p, key)).CONFIG_RULE_PREFIX;
+      const asked = enabledChecks(settings).map((c) => `${prefix}-${c.meta.id}`);
+      expect(asked.sort(), key).toEqual(
+        configRules(p)
+          .map((r) => String(r.props.ConfigRuleName))
+          .sort(),
+      );
+      const rerun = statementsOf(p, fn(p, key)).filter((s) =>
+        asArray(s.Action).includes('config:StartConfigRulesEvaluation'),
+      );
+      expect(rerun, key).toHaveLength(1);
+      expect(
+        asArray(rerun[0]?.Resource)
+          .map((r) => referencedId(r, 'Arn'))
+          .sort(),
+        key,
+      ).toEqual(ruleIds);
+    }
+  });
+
+  it('leave no rule and no re-run permission when every check is disabled, yet deploy', () => {
+    // Prepare
+    const p = packaged.existingTopic;
+    // Assess
+    expect(configRules(p)).toEqual([]);
+    for (const key of EVENT_FUNCTIONS) {
+      expect(
+        statementsOf(p, fn(p, key)).flatMap((s) => asArray(s.Action)),
+        key,
+      ).not.toContain('config:StartConfigRulesEvaluation');
+    }
+    expect(enabledChecks(loadSettings(plainEnvOf(fn(p, CONFIG_FN))))).toEqual([]);
+  });
+});
+
+describe('alerts', () => {
+  it('go to a topic of the stack, encrypted with a key CloudWatch alarms may use', () => {
+    // Prepare
+    const p = packaged.defaults;
+    const topic = resource(p, 'AlertTopic');
+    const key = resource(p, referencedId(topic.Properties?.KmsMasterKeyId) ?? '');
+    const statements = asArray((key.Properties?.KeyPolicy as Json | undefined)?.Statement as Statement[]);
+    // Act
+    const forAlarms = statements.filter(
+      (s) => isObject(s.Principal) && s.Principal.Service === 'cloudwatch.amazonaws.com',
+    );
+    // Assess
+    expect(topic.Type).toBe('AWS::SNS::Topic');
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties?.EnableKeyRotation).toBe(true);
+    expect(forAlarms).toHaveLength(1);
+    expect(asArray(forAlarms[0]?.Action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(forAlarms[0]?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    });
+  });
+
+  it('let this stack’s alarms, and no other principal, publish through the topic policy', () => {
+    // Prepare
+    const p = packaged.defaults;
+    const [, policy] = resourcesOfType(p, 'AWS::SNS::TopicPolicy')[0] ?? [];
+    const statements = asArray(
+      (policy?.Properties?.PolicyDocument as Json | undefined)?.Statement as Statement[],
+    );
+    // Act
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    const alarmArn = arnText((allows[0]?.Condition?.ArnLike as Json | undefined)?.['aws:SourceArn']);
+    // Assess
+    expect(allows).toHaveLength(1);
+    expect(allows[0]?.Action).toBe('sns:Publish');
+    expect((allows[0] as unknown as Json).Principal).toEqual({ Service: 'cloudwatch.amazonaws.com' });
+    expect(alarmArn).toBe(
+      `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${PREFIX}-*`,
+    );
+    for (const alarm of alarms(p)) expect(String(alarm.AlarmName)).toMatch(new RegExp(`^${PREFIX}-`));
+  });
+
+  it('are kept in an on-demand table keyed and expired the way the state store expects', () => {
+    // Prepare
+    const table = resource(packaged.defaults, 'AlertStateTable').Properties ?? {};
+    // Assess
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.KeySchema).toEqual([{ AttributeName: ALERT_STATE_KEY_ATTRIBUTE, KeyType: 'HASH' }]);
+    expect(table.AttributeDefinitions).toEqual([
+      { AttributeName: ALERT_STATE_KEY_ATTRIBUTE, AttributeType: 'S' },
+    ]);
+    expect(table.TimeToLiveSpecification).toEqual({
+      AttributeName: ALERT_STATE_TTL_ATTRIBUTE,
+      Enabled: true,
+    });
+  });
+
+  it.each([
+    ['defaults', []],
+    ['full', ['security-team@example.com']],
+    ['existingTopic', []],
+  ] as const)('in %s are e-mailed to %j', (name, addresses) => {
+    // Act
+    const emails = resourcesOfType(packaged[name], 'AWS::SNS::Subscription')
+      .map(([, r]) => r.Properties ?? {})
+      .filter((s) => s.Protocol === 'email');
+    // Assess
+    expect(emails.map((s) => s.Endpoint)).toEqual(addresses);
+    for (const subscription of emails) expect(subscription.TopicArn).toEqual(alertTopicOf(packaged[name]));
+  });
+
+  it.each(['full', 'existingTopic'] as const)(
+    'in %s reach notify-slack (alerts only, undeliverable ones kept) with SNS allowed to invoke it',
+    (name) => {
+      // Prepare
+      const p = packaged[name];
+      const slack = fn(p, SLACK_FN);
+      // Act
+      const [subscription] = resourcesOfType(p, 'AWS::SNS::Subscription')
+        .map(([, r]) => r.Properties ?? {})
+        .filter((s) => s.Protocol === 'lambda');
+      const permission = resourcesOfType(p, 'AWS::Lambda::Permission')
+        .map(([, r]) => r.Properties ?? {})
+        .find((r) => r.Principal === 'sns.amazonaws.com');
+      // Assess
+      expect(subscription?.TopicArn).toEqual(alertTopicOf(p));
+      expect(referencedId(subscription?.Endpoint, 'Arn')).toBe(slack.logicalId);
+      expect(subscription?.FilterPolicyScope).toBe('MessageAttributes');
+      expect(subscription?.FilterPolicy).toEqual({ action: [{ exists: true }] });
+      expect(
+        referencedId((subscription?.RedrivePolicy as Json | undefined)?.deadLetterTargetArn, 'Arn'),
+      ).toBe(deadLetterQueueOf(p, slack));
+      expect(permission?.SourceArn).toEqual(alertTopicOf(p));
+      expect(referencedId(permission?.FunctionName, 'Arn')).toBe(slack.logicalId);
+    },
+  );
+
+  it('have no Slack subscription, function or role when no webhook parameter is named', () => {
+    // Prepare
+    const p = packaged.defaults;
+    // Assess
+    expect(resourcesOfType(p, 'AWS::SNS::Subscription')).toEqual([]);
+    expect(p.functions.map((f) => f.key)).not.toContain(SLACK_FN);
+    expect(Object.keys(resources(p))).not.toContain('NotifySlackRole');
+  });
+
+  it('use an existing topic as it is: no topic, key or topic policy of the stack', () => {
+    // Prepare
+    const p = packaged.existingTopic;
+    // Assess
+    for (const type of ['AWS::SNS::Topic', 'AWS::SNS::TopicPolicy', 'AWS::KMS::Key', 'AWS::KMS::Alias']) {
+      expect(resourcesOfType(p, type), type).toEqual([]);
+    }
+    expect(p.effective.outputs.AlertTopicArn?.Value).toBe(EXISTING_TOPIC_ARN);
+  });
+});
+
+describe('alarms', () => {
+  it.each(VARIANT_NAMES)('in %s watch every function for errors and notify the alert topic', (name) => {
+    // Prepare
+    const p = packaged[name];
+    // Assess
+    for (const f of p.functions) {
+      const watching = alarms(p).filter(
+        (a) =>
+          a.Namespace === 'AWS/Lambda' &&
+          a.MetricName === 'Errors' &&
+          asArray(a.Dimensions as Json[]).some(
+            (d) => d.Name === 'FunctionName' && referencedId(d.Value) === f.logicalId,
+          ),
+      );
+      expect(watching, f.key).toHaveLength(1);
+      expect(watching[0]?.Threshold).toBe(1);
+      expect(watching[0]?.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+      expect(watching[0]?.AlarmActions, f.key).toEqual([alertTopicOf(p)]);
+    }
+  });
+
+  it.each(VARIANT_NAMES)('in %s fire on the first message in any dead-letter queue', (name) => {
+    // Prepare
+    const p = packaged[name];
+    const queues = resourcesOfType(p, 'AWS::SQS::Queue').map(([id]) => id);
+    // Assess
+    expect(queues.length).toBe(p.functions.length);
+    for (const queue of queues) {
+      const watching = alarms(p).filter(
+        (a) =>
+          a.Namespace === 'AWS/SQS' &&
+          a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          asArray(a.Dimensions as Json[]).some(
+            (d) => d.Name === 'QueueName' && referencedId(d.Value, 'QueueName') === queue,
+          ),
+      );
+      expect(watching, queue).toHaveLength(1);
+      expect(watching[0]?.Threshold).toBe(1);
+      expect(watching[0]?.AlarmActions, queue).toEqual([alertTopicOf(p)]);
+    }
+  });
+});
+
+describe('function roles', () => {
+  // it.each needs its table when the file is collected, before beforeAll has packaged anything.
+  const table = VARIANT_NAMES.flatMap((name) =>
+    (name === 'defaults' ? EVALUATING : ALL_FUNCTIONS).map((key): [VariantName, FunctionKey] => [name, key]),
+  );
+
+  it.each(table)('in %s, %s may be assumed by Lambda only and has no managed policies', (name, key) => {
+    // Prepare
+    const role = roleOf(packaged[name], fn(packaged[name], key)).props;
+    const trust = role.AssumeRolePolicyDocument as { Statement: Statement[] };
+    // Assess
+    expect(role.ManagedPolicyArns ?? []).toEqual([]);
+    expect(trust.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
   });
 
-  it.each(FUNCTION_KEYS)('%s sends messages to its own dead-letter queue only', (key) => {
+  it.each(table)('in %s, %s grants exactly the actions its adapters declare', (name, key) => {
     // Act
-    const queues = statementsOf(fn(key))
-      .filter((s) => asArray(s.Action).includes('sqs:SendMessage'))
-      .flatMap((s) => asArray(s.Resource).map((r) => referencedId(r, 'Arn')));
+    const granted = new Set(
+      statementsOf(packaged[name], fn(packaged[name], key)).flatMap((s) => asArray(s.Action)),
+    );
     // Assess
-    expect(queues).toEqual([deadLetterQueueOf(fn(key))]);
+    expect([...granted].sort()).toEqual([...new Set(expectedActions(key, FEATURES[name]))].sort());
   });
 
-  it('lets on-broker-event invoke on-ingress-event and nothing else', () => {
+  it.each(table)('in %s, %s grants only actions its bundle calls', (name, key) => {
+    // Prepare
+    const p = packaged[name];
+    const text = bundleText(p, fn(p, key));
     // Act
-    const statements = statementsOf(fn(BROKER_FN)).filter((s) =>
+    const unused = statementsOf(p, fn(p, key))
+      .flatMap((s) => asArray(s.Action))
+      .filter((action) => {
+        const command = commandOf(action);
+        return command !== null && !text.includes(`"${command}"`);
+      });
+    // Assess
+    expect(text.length).toBeGreaterThan(0);
+    expect(unused).toEqual([]);
+  });
+
+  it.each(table)(
+    'in %s, %s only allows, names every action in full and writes nowhere with "*"',
+    (name, key) => {
+      // Prepare
+      const statements = statementsOf(packaged[name], fn(packaged[name], key));
+      // Act
+      const writesOnEverything = statements
+        .filter((s) => asArray(s.Resource).includes('*'))
+        .flatMap((s) =>
+          asArray(s.Action).filter((a) => !isReadOnly(a) && !WRITES_WITHOUT_RESOURCE_TYPE.has(a)),
+        );
+      // Assess
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect(statement.Effect, statement.Sid).toBe('Allow');
+        expect(asArray(statement.Resource).length, statement.Sid).toBeGreaterThan(0);
+        for (const action of asArray(statement.Action))
+          expect(action, statement.Sid).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      }
+      expect(writesOnEverything).toEqual([]);
+    },
+  );
+
+  it.each(table)(
+    'in %s, %s writes logs to its own log group and dead letters to its own queue',
+    (name, key) => {
+      // Prepare
+      const p = packaged[name];
+      const f = fn(p, key);
+      const statements = statementsOf(p, f);
+      // Act
+      const logs = statements
+        .filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')))
+        .flatMap((s) => asArray(s.Resource).map(arnText));
+      const queues = statements
+        .filter((s) => asArray(s.Action).includes('sqs:SendMessage'))
+        .flatMap((s) => asArray(s.Resource).map((r) => referencedId(r, 'Arn')));
+      // Assess
+      expect(logs).toEqual([
+        `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${f.props.FunctionName}:*`,
+      ]);
+      expect(queues).toEqual([deadLetterQueueOf(p, f)]);
+    },
+  );
+
+  it.each(VARIANT_NAMES)(
+    'in %s publish alerts only to the alert topic and keep state only in the table',
+    (name) => {
+      // Prepare
+      const p = packaged[name];
+      // Assess
+      for (const f of p.functions) {
+        for (const statement of statementsOf(p, f)) {
+          const actions = asArray(statement.Action);
+          if (actions.some((a) => a.startsWith('sns:')))
+            expect(statement.Resource, f.key).toEqual(alertTopicOf(p));
+          if (actions.some((a) => a.startsWith('dynamodb:')))
+            expect(referencedId(statement.Resource, 'Arn'), f.key).toBe('AlertStateTable');
+          if (actions.includes('kms:GenerateDataKey')) {
+            expect(referencedId(statement.Resource, 'Arn'), f.key).toBe('AlertTopicKey');
+            expect(statement.Condition, f.key).toEqual({
+              StringEquals: { 'kms:ViaService': { 'Fn::Sub': `sns.\${AWS::Region}.amazonaws.com` } },
+            });
+          }
+        }
+      }
+    },
+  );
+
+  it('imports findings into this account’s own Security Hub product only', () => {
+    // Prepare
+    const p = packaged.full;
+    // Assess
+    for (const key of ALERTING) {
+      const statements = statementsOf(p, fn(p, key)).filter((s) =>
+        asArray(s.Action).includes('securityhub:BatchImportFindings'),
+      );
+      expect(statements, key).toHaveLength(1);
+      expect(arnText(statements[0]?.Resource), key).toBe(
+        `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
+      );
+      expect(statements[0]?.Condition, key).toEqual({
+        StringEquals: { 'securityhub:TargetAccount': { Ref: 'AWS::AccountId' } },
+      });
+    }
+  });
+
+  it.each([
+    ['full', 'parameter/mq-guardian/slack-webhook'],
+    ['existingTopic', 'parameter/mq-guardian-slack-webhook'],
+  ] as const)('in %s let notify-slack read only %s', (name, parameter) => {
+    // Act
+    const reads = statementsOf(packaged[name], fn(packaged[name], SLACK_FN)).filter((s) =>
+      asArray(s.Action).includes('ssm:GetParameter'),
+    );
+    // Assess
+    expect(reads.map((s) => asArray(s.Resource).map(arnText))).toEqual([
+      [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:${parameter}`],
+    ]);
+  });
+
+  it.each([BROKER_FN, SWEEP_FN] as const)('lets %s invoke on-ingress-event and nothing else', (key) => {
+    // Prepare
+    const p = packaged.full;
+    // Act
+    const statements = statementsOf(p, fn(p, key)).filter((s) =>
       asArray(s.Action).includes('lambda:InvokeFunction'),
     );
     // Assess
     expect(statements).toHaveLength(1);
     expect(asArray(statements[0]?.Action)).toEqual(['lambda:InvokeFunction']);
     expect(asArray(statements[0]?.Resource).map((r) => referencedId(r, 'Arn'))).toEqual([
-      fn(INGRESS_FN).logicalId,
+      fn(p, INGRESS_FN).logicalId,
     ]);
   });
 
@@ -583,7 +1249,7 @@ describe('function roles', () => {
     const scope =
       /^arn:\$\{AWS::Partition\}:ec2:\$\{AWS::Region\}:\$\{AWS::AccountId\}:security-group(-rule)?\/\*$/;
     // Act
-    const writes = statementsOf(fn(INGRESS_FN)).filter((s) =>
+    const writes = statementsOf(packaged.full, fn(packaged.full, INGRESS_FN)).filter((s) =>
       asArray(s.Action).some((a) => a.startsWith('ec2:') && !isReadOnly(a)),
     );
     // Assess
@@ -597,7 +1263,9 @@ describe('function roles', () => {
 
   it('lets on-ingress-event tag rules only while authorizing them', () => {
     // Act
-    const tagging = statementsOf(fn(INGRESS_FN)).filter((s) => asArray(s.Action).includes('ec2:CreateTags'));
+    const tagging = statementsOf(packaged.full, fn(packaged.full, INGRESS_FN)).filter((s) =>
+      asArray(s.Action).includes('ec2:CreateTags'),
+    );
     // Assess
     expect(tagging).toHaveLength(1);
     expect(asArray(tagging[0]?.Action)).toEqual(['ec2:CreateTags']);
@@ -609,21 +1277,90 @@ describe('function roles', () => {
     ]);
   });
 
-  it('gives on-broker-event no way to change security groups', () => {
+  it('gives no function but on-ingress-event a way to change security groups', () => {
+    // Prepare
+    const p = packaged.full;
     // Act
-    const granted = statementsOf(fn(BROKER_FN)).flatMap((s) => asArray(s.Action));
+    const writers = p.functions.filter((f) =>
+      statementsOf(p, f).some((s) => asArray(s.Action).some((a) => a.startsWith('ec2:') && !isReadOnly(a))),
+    );
     // Assess
-    expect(granted.filter((action) => action.startsWith('ec2:') && !isReadOnly(action))).toEqual([]);
+    expect(writers.map((f) => f.key)).toEqual([INGRESS_FN]);
+  });
+});
+
+describe('resource specification', () => {
+  const located = locateSpecDatabase();
+  let spec: ResourceSpecification | undefined;
+  const specification = (): ResourceSpecification => {
+    if ('missing' in located) throw new Error(`No CloudFormation resource specification: ${located.missing}`);
+    spec ??= loadResourceSpecification(located.path);
+    return spec;
+  };
+
+  it.each(VARIANT_NAMES)(
+    'accepts every resource deployed in %s: types, properties, required ones, references',
+    (name) => {
+      // Prepare
+      const p = packaged[name];
+      // Act
+      const violations = [
+        ...validateResources(specification(), resources(p)),
+        ...Object.entries(p.effective.outputs).flatMap(([id, output]) =>
+          validateReferences(specification(), resources(p), `Outputs.${id}`, output),
+        ),
+      ];
+      // Assess
+      expect(violations).toEqual([]);
+      expect(Object.keys(resources(p)).length).toBeGreaterThan(20);
+    },
+  );
+});
+
+describe('dashboard', () => {
+  it('is deployed only when asked for', () => {
+    // Assess
+    expect(resourcesOfType(packaged.defaults, 'AWS::CloudWatch::Dashboard')).toEqual([]);
+    expect(resourcesOfType(packaged.full, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  it('shows every custom metric the functions emit, and every function and queue', () => {
+    // Prepare
+    const p = packaged.full;
+    const [, dashboard] = resourcesOfType(p, 'AWS::CloudWatch::Dashboard')[0] ?? [];
+    const sub = (dashboard?.Properties?.DashboardBody as Json | undefined)?.['Fn::Sub'] as [string, Json];
+    // Act: the body as JSON, with the Fn::Sub variables named rather than resolved.
+    const body = JSON.parse(sub[0].replace(/\$\{([^}]+)\}/g, '<$1>')) as {
+      widgets: { properties: { metrics: string[][] } }[];
+    };
+    const lines = body.widgets.flatMap((w) => w.properties.metrics);
+    const custom = lines.filter((m) => m[0] === SERVICE).map((m) => m[1]);
+    const functionNames = lines.filter((m) => m[0] === 'AWS/Lambda').map((m) => m[3]);
+    const queueVariables = lines
+      .filter((m) => m[0] === 'AWS/SQS')
+      .map((m) => String(m[3]).replace(/^<|>$/g, ''));
+    // Assess
+    expect([...custom].sort()).toEqual([...METRIC_NAMES].sort());
+    for (const line of lines.filter((m) => m[0] === SERVICE))
+      expect(line.slice(2)).toEqual(['service', SERVICE]);
+    expect([...functionNames].sort()).toEqual(p.functions.map((f) => String(f.props.FunctionName)).sort());
+    expect(queueVariables.map((v) => referencedId(sub[1][v], 'QueueName')).sort()).toEqual(
+      p.functions
+        .filter((f) => f.key !== SLACK_FN)
+        .map((f) => deadLetterQueueOf(p, f))
+        .sort(),
+    );
   });
 });
 
 describe('artifacts', () => {
-  it.each(FUNCTION_KEYS)('%s is one minified ES module under 2 MB', (key) => {
+  it.each(ALL_FUNCTIONS)('%s is one minified ES module under 2 MB', (key) => {
     // Prepare
-    const f = fn(key);
+    const p = packaged.full;
+    const f = fn(p, key);
     const handlerFile = `${String(f.props.Handler).replace(/\.handler$/, '')}.mjs`;
     // Act
-    const entries = listZip(artifactOf(f));
+    const entries = listZip(artifactOf(p, f));
     const bundle = entries[0];
     const text = bundle?.read().toString('utf8') ?? '';
     console.info(
@@ -638,10 +1375,11 @@ describe('artifacts', () => {
     expect(text.split('\n').length).toBeLessThan(200);
   });
 
-  it.each(FUNCTION_KEYS)('%s loads on its own, AWS SDK included, and exports the handler', (key) => {
+  it.each(ALL_FUNCTIONS)('%s loads on its own, AWS SDK included, and exports the handler', (key) => {
     // Prepare: the bundle alone in a directory with no node_modules anywhere above it, so any
     // package left external (the AWS SDK, say) fails to resolve.
-    const bundle = listZip(artifactOf(fn(key)))[0];
+    const p = packaged.full;
+    const bundle = listZip(artifactOf(p, fn(p, key)))[0];
     const dir = mkdtempSync(join(tmpdir(), 'mq-guardian-bundle-'));
     const file = join(dir, 'handler.mjs');
     writeFileSync(file, bundle?.read() ?? Buffer.alloc(0));
@@ -651,20 +1389,27 @@ describe('artifacts', () => {
       [
         '--input-type=module',
         '-e',
-        'const m = await import(process.argv[1]); console.log(typeof m.handler, Object.keys(m).join(","));',
+        'const m = await import(process.argv[1]); console.log(typeof m.handler);',
         file,
       ],
       {
         cwd: dir,
         encoding: 'utf8',
         timeout: 30_000,
-        env: { PATH: process.env.PATH, AWS_REGION: REGION, ...plainEnvOf(fn(key)) },
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: REGION,
+          ...plainEnvOf(fn(p, key)),
+          // What CloudFormation fills in on deploy (Refs in the template).
+          ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:mq-guardian-test-alerts',
+          ALERT_STATE_TABLE: 'mq-guardian-test-AlertStateTable-ABC',
+        },
       },
     );
     rmSync(dir, { recursive: true, force: true });
     // Assess
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout.trim()).toBe('function handler');
+    expect(run.stdout.trim()).toBe('function');
   });
 });
