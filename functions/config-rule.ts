@@ -16,6 +16,7 @@ import { ConfigurationError } from '../shared/errors.ts';
 import { parseConfigInvocation } from '../shared/events/config-invocation.ts';
 import { REGION_PATTERN } from '../shared/events/ids.ts';
 import { logger } from '../shared/logger.ts';
+import { logMetrics, metrics } from '../shared/runtime/metrics.ts';
 import { loadSettings } from '../shared/policy/load-settings.ts';
 import type { Settings } from '../shared/policy/settings.ts';
 import type { AccountReaders, ComplianceReporter } from '../shared/ports.ts';
@@ -80,7 +81,9 @@ export const createConfigRuleHandler = (deps: ConfigRuleHandlerDeps) =>
       logger.info('Config rule evaluated', { outcome: summary });
       return summary;
     }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 
 const countBy = (values: readonly string[]): Record<string, number> => {
   const counts: Record<string, number> = {};

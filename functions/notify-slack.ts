@@ -10,6 +10,7 @@ import { createSlackWebhookClient } from '../shared/aws/slack.ts';
 import { createSsmSecureParameterReader } from '../shared/aws/ssm.ts';
 import { ConfigurationError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
+import { logMetrics, metrics } from '../shared/runtime/metrics.ts';
 import { acknowledgeInvalidEvents } from '../shared/runtime/handler-support.ts';
 
 const parameterName = process.env.SLACK_WEBHOOK_PARAMETER?.trim();
@@ -23,6 +24,6 @@ const notifier = createSlackNotifier({
   }),
 });
 
-export const handler = middy(async (event: unknown) =>
-  acknowledgeInvalidEvents(() => notifier.handle(event)),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(async (event: unknown) => acknowledgeInvalidEvents(() => notifier.handle(event)))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

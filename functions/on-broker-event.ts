@@ -13,9 +13,14 @@ import { createMqBrokerReader } from '../shared/aws/mq.ts';
 import { enabledChecks } from '../shared/checks/registry.ts';
 import { parseApiCallEvent } from '../shared/events/cloudtrail.ts';
 import { logger } from '../shared/logger.ts';
+import { logMetrics, metrics } from '../shared/runtime/metrics.ts';
 import { loadSettings } from '../shared/policy/load-settings.ts';
 import { alertingFromEnv } from '../shared/runtime/alerting.ts';
-import { acknowledgeInvalidEvents, summarizeOutcome } from '../shared/runtime/handler-support.ts';
+import {
+  acknowledgeInvalidEvents,
+  recordOutcomes,
+  summarizeOutcome,
+} from '../shared/runtime/handler-support.ts';
 import { handleApiCall } from '../shared/use-cases/handle-api-call.ts';
 
 // Created once per container: settings are validated at cold start, SDK clients are reused.
@@ -47,8 +52,11 @@ export const handler = middy(async (event: unknown) =>
       ...(configRulePrefix ? { compliance: createConfigReporter(), configRulePrefix } : {}),
       ...(findingsSinkFor ? { findingsSink: findingsSinkFor(apiCall.account, apiCall.region) } : {}),
     });
+    recordOutcomes(outcome.brokers);
     const summary = summarizeOutcome(outcome);
     logger.info('Event evaluated', { outcome: summary });
     return summary;
   }),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -13,9 +13,14 @@ import { enabledChecks } from '../shared/checks/registry.ts';
 import { parseApiCallEvent } from '../shared/events/cloudtrail.ts';
 import { isRemediationRequest, parseRemediationRequest } from '../shared/events/remediation-request.ts';
 import { logger } from '../shared/logger.ts';
+import { logMetrics, metrics } from '../shared/runtime/metrics.ts';
 import { loadSettings } from '../shared/policy/load-settings.ts';
 import { alertingFromEnv } from '../shared/runtime/alerting.ts';
-import { acknowledgeInvalidEvents, summarizeOutcome } from '../shared/runtime/handler-support.ts';
+import {
+  acknowledgeInvalidEvents,
+  recordOutcomes,
+  summarizeOutcome,
+} from '../shared/runtime/handler-support.ts';
 import { type EvaluationDeps, evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-call.ts';
 
 const settings = loadSettings();
@@ -50,6 +55,7 @@ export const handler = middy(async (event: unknown, context: { invokedFunctionAr
       const results = [];
       for (const brokerId of request.detail.brokerIds) {
         const outcome = await evaluateBroker(brokerId, deps(account, region), request.detail.actor);
+        recordOutcomes([outcome]);
         results.push({
           brokerId,
           status: outcome.status,
@@ -66,6 +72,7 @@ export const handler = middy(async (event: unknown, context: { invokedFunctionAr
     const apiCall = parseApiCallEvent(event);
     logger.appendKeys({ eventId: apiCall.eventId, eventName: apiCall.eventName });
     const outcome = await handleApiCall(apiCall, deps(apiCall.account, apiCall.region));
+    recordOutcomes(outcome.brokers);
     if (outcome.brokers.length === 0) {
       logger.debug('No broker uses the security group', { resolution: outcome.resolution });
     } else {
@@ -73,4 +80,6 @@ export const handler = middy(async (event: unknown, context: { invokedFunctionAr
     }
     return summarizeOutcome(outcome);
   }),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -15,11 +15,12 @@ import { enabledChecks } from '../shared/checks/registry.ts';
 import { ConfigurationError } from '../shared/errors.ts';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../shared/events/ids.ts';
 import { logger } from '../shared/logger.ts';
+import { logMetrics, metrics } from '../shared/runtime/metrics.ts';
 import { loadSettings } from '../shared/policy/load-settings.ts';
 import type { Settings } from '../shared/policy/settings.ts';
 import type { AccountReaders, RemediationRequester } from '../shared/ports.ts';
 import { alertingFromEnv } from '../shared/runtime/alerting.ts';
-import { acknowledgeInvalidEvents } from '../shared/runtime/handler-support.ts';
+import { acknowledgeInvalidEvents, recordOutcomes } from '../shared/runtime/handler-support.ts';
 import type { FindingsSink } from '../shared/use-cases/handle-api-call.ts';
 import { createTokenBucket, loadRateLimit, rateLimitedBrokerReader } from '../shared/use-cases/rate-limit.ts';
 import { SWEEP_RATE_LIMIT, summarizeSweep, sweep } from '../shared/use-cases/sweep.ts';
@@ -76,9 +77,12 @@ export const createSweepHandler = (deps: SweepHandlerDeps) =>
         ...(deps.findingsSinkFor ? { findingsSink: deps.findingsSinkFor(account, region) } : {}),
         ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
       });
+      recordOutcomes(result.outcomes);
       return { status: 'swept' as const, ...summarizeSweep(result) };
     }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 
 // Created once per container. The bucket outlives invocations because the account's quota refills
 // in real time, not per invocation.

@@ -3,6 +3,7 @@ import { createDynamoDbAlertStateStore } from '../aws/dynamodb.ts';
 import type { FindingPublisher } from '../alerts/ports.ts';
 import { createAlertingSink } from '../alerts/sink.ts';
 import { ConfigurationError } from '../errors.ts';
+import { countPublishedAlerts } from './metrics.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { FindingsSink } from '../use-cases/handle-api-call.ts';
 
@@ -32,12 +33,10 @@ export const alertingFromEnv = (
       `${ALERTING_ENV.topicArn} and ${ALERTING_ENV.stateTable} must be set together`,
     );
   }
-  const publisher = createSnsAlertPublisher(topicArn);
+  const publisher = countPublishedAlerts(createSnsAlertPublisher(topicArn));
   const stateStore = createDynamoDbAlertStateStore(table);
   const securityHub =
-    env[ALERTING_ENV.securityHub]?.trim().toLowerCase() === 'true'
-      ? lazySecurityHubPublisher()
-      : undefined;
+    env[ALERTING_ENV.securityHub]?.trim().toLowerCase() === 'true' ? lazySecurityHubPublisher() : undefined;
   return (account, region) =>
     createAlertingSink({
       publisher,

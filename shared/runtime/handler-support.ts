@@ -1,6 +1,7 @@
 import { InvalidEventError } from '../errors.ts';
 import { logger } from '../logger.ts';
-import type { EventOutcome } from '../use-cases/handle-api-call.ts';
+import type { BrokerOutcome, EventOutcome } from '../use-cases/handle-api-call.ts';
+import { recordEvaluations, recordRemediation } from './metrics.ts';
 
 export interface IgnoredResult {
   readonly status: 'ignored';
@@ -43,3 +44,9 @@ export const summarizeOutcome = (outcome: EventOutcome) => ({
   })),
   configRulesRequested: outcome.configRulesRequested,
 });
+
+/** Evaluations by result and remediation actions by outcome, as CloudWatch metrics (EMF). */
+export const recordOutcomes = (brokers: readonly BrokerOutcome[]): void => {
+  recordEvaluations(brokers.flatMap((b) => b.evaluation?.findings ?? []));
+  recordRemediation(brokers.flatMap((b) => b.remediation?.actions ?? []));
+};
