@@ -1,0 +1,186 @@
+/**
+ * Section 1: each function's deployment bundle, built with esbuild's JS API and exactly the options
+ * serverless-esbuild passes (serverless-config.ts), then attributed byte by byte to packages with the
+ * metafile, so a bundle over budget shows what its bytes buy.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { BUDGETS, BUNDLE_EXCEPTIONS } from './budgets.ts';
+import { kib, ROOT } from './harness.ts';
+import type { ServerlessConfig, ServerlessFunction } from './serverless-config.ts';
+
+export interface PackageShare {
+  /** npm package name, `(mq-guardian)` for the repository's own code, `(esbuild)` for banner and glue. */
+  readonly name: string;
+  readonly bytes: number;
+}
+
+export interface BundleResult {
+  readonly function: string;
+  readonly entry: string;
+  /** Where the bundle was written (in the bench's scratch folder). */
+  readonly path: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  /** Largest contributors first. */
+  readonly packages: readonly PackageShare[];
+  /** The @aws-sdk/client-* packages in the bundle (which SDK clients the function loads). */
+  readonly sdkClients: readonly string[];
+  /**
+   * Packages reached only through a dynamic `import()`: their bytes are in the bundle (one file, no
+   * code splitting) but their modules are evaluated on first use, not at cold start.
+   */
+  readonly lazyPackages: readonly string[];
+  readonly budget: BundleBudgetVerdict;
+}
+
+export interface BundleBudgetVerdict {
+  readonly limitBytes: number;
+  readonly status: 'pass' | 'explained' | 'fail';
+  readonly explanation: string;
+}
+
+/** The package a bundled file belongs to: the last node_modules segment of its path. */
+export const packageOf = (inputPath: string): string => {
+  const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/.exec(inputPath);
+  if (match) return match[1] as string;
+  return inputPath.startsWith('<') || inputPath.includes(':') ? '(esbuild)' : '(mq-guardian)';
+};
+
+/** Packages whose every path from the entry goes through a dynamic import(). */
+const lazyPackagesOf = (metafile: Metafile, entry: string): string[] => {
+  const eager = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const input = queue.pop() as string;
+    if (eager.has(input)) continue;
+    eager.add(input);
+    for (const imported of metafile.inputs[input]?.imports ?? []) {
+      if (imported.kind !== 'dynamic-import' && !imported.external) queue.push(imported.path);
+    }
+  }
+  const eagerPackages = new Set([...eager].map(packageOf));
+  const all = new Set(Object.keys(metafile.inputs).map(packageOf));
+  return [...all].filter((name) => !eagerPackages.has(name) && name !== '(esbuild)').sort();
+};
+
+const attribute = (metafile: Metafile, totalBytes: number): PackageShare[] => {
+  const output = Object.values(metafile.outputs)[0];
+  const byPackage = new Map<string, number>();
+  let attributed = 0;
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const name = packageOf(input);
+    byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
+    attributed += bytesInOutput;
+  }
+  // Banner, module wrappers and the runtime helpers esbuild adds belong to no input.
+  byPackage.set('(esbuild)', (byPackage.get('(esbuild)') ?? 0) + Math.max(0, totalBytes - attributed));
+  return [...byPackage.entries()]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .filter((share) => share.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
+};
+
+/** The serverless-esbuild options for one entry, plus what the bench needs to see (metafile, in memory). */
+export const functionBuildOptions = (
+  config: ServerlessConfig,
+  entry: string,
+  extra: Partial<BuildOptions> = {},
+): BuildOptions => ({
+  ...config.esbuildOptions,
+  absWorkingDir: ROOT,
+  entryPoints: [entry],
+  outdir: join('.esbuild', '.build', entry.slice(0, entry.lastIndexOf('/'))),
+  write: false,
+  metafile: true,
+  logLevel: 'silent',
+  ...extra,
+});
+
+const judge = (fn: string, bytes: number, packages: readonly PackageShare[]): BundleBudgetVerdict => {
+  const limitBytes = BUDGETS.bundleBytes;
+  if (bytes <= limitBytes) {
+    return { limitBytes, status: 'pass', explanation: `${kib(bytes)} ≤ ${kib(limitBytes)}` };
+  }
+  const exception = BUNDLE_EXCEPTIONS[fn];
+  const bought = exception
+    ? packages.filter((p) => exception.packages.includes(p.name)).reduce((sum, p) => sum + p.bytes, 0)
+    : 0;
+  const rest = bytes - bought;
+  const top = packages
+    .slice(0, 4)
+    .map((p) => `${p.name} ${kib(p.bytes)}`)
+    .join(', ');
+  if (exception && bought > 0 && rest <= limitBytes) {
+    return {
+      limitBytes,
+      status: 'explained',
+      explanation: `${kib(bytes)} > ${kib(limitBytes)}: ${exception.packages.join(' + ')} is ${kib(bought)} of it and buys ${exception.buys}; everything else is ${kib(rest)} (within budget)`,
+    };
+  }
+  return {
+    limitBytes,
+    status: 'fail',
+    explanation: exception
+      ? `${kib(bytes)} > ${kib(limitBytes)} and even without ${exception.packages.join(' + ')} (${kib(bought)}) it is ${kib(rest)}; largest: ${top}`
+      : `${kib(bytes)} > ${kib(limitBytes)} and no exception explains it; largest: ${top}`,
+  };
+};
+
+export const buildFunctionBundle = async (
+  config: ServerlessConfig,
+  fn: ServerlessFunction,
+  outDir: string,
+): Promise<BundleResult> => {
+  const result = await build(functionBuildOptions(config, fn.entry));
+  const outputs = result.outputFiles ?? [];
+  const main = outputs.find((file) => /\.(m?js|cjs)$/.test(file.path));
+  if (!main || outputs.length !== 1) {
+    throw new Error(
+      `${fn.entry}: expected one JavaScript output, got ${outputs.map((f) => f.path).join(', ')}`,
+    );
+  }
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, `${fn.name}${basename(main.path).slice(basename(main.path).indexOf('.'))}`);
+  writeFileSync(path, main.contents);
+  const bytes = main.contents.byteLength;
+  const packages = attribute(result.metafile as Metafile, bytes);
+  return {
+    function: fn.name,
+    entry: fn.entry,
+    path,
+    bytes,
+    gzipBytes: gzipSync(main.contents, { level: 9 }).byteLength,
+    packages,
+    sdkClients: packages.map((p) => p.name).filter((name) => name.startsWith('@aws-sdk/client-')),
+    lazyPackages: lazyPackagesOf(result.metafile as Metafile, fn.entry),
+    budget: judge(fn.name, bytes, packages),
+  };
+};
+
+/**
+ * Builds a bench child script with the functions' own esbuild options, so the code it runs is the
+ * code deployed (minified the same way). `virtual` maps `bench:<name>` imports to generated source.
+ */
+export const buildChild = async (
+  config: ServerlessConfig,
+  entry: string,
+  outfile: string,
+  virtual: Readonly<Record<string, string>> = {},
+): Promise<void> => {
+  const plugin: Plugin = {
+    name: 'bench-virtual-modules',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^bench:/ }, (args) => ({ path: args.path, namespace: 'bench' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'bench' }, (args) => {
+        const contents = virtual[args.path.slice('bench:'.length)];
+        if (contents === undefined) return { errors: [{ text: `no virtual module ${args.path}` }] };
+        return { contents, loader: 'ts', resolveDir: ROOT };
+      });
+    },
+  };
+  const { outdir: _outdir, outExtension: _outExtension, ...options } = functionBuildOptions(config, entry);
+  await build({ ...options, outfile, write: true, metafile: false, plugins: [plugin] });
+};
