@@ -226,43 +226,47 @@ export const executePlan = async (plan: RemediationPlan, deps: ExecuteDeps): Pro
       ]),
     );
 
-    for (const action of authorizes) {
-      const verdict = verdicts.get(action.narrowedFrom) ?? {
-        go: false,
-        gone: false,
-        reason: `no revoke of ${action.narrowedFrom} is planned; authorizing alone would only add access`,
-      };
-      if (!verdict.go) {
-        reports.set(action, report(action, 'skipped', { reason: verdict.reason }));
-        continue;
-      }
-      try {
-        const result = await retry(() => deps.writer.authorizeIngress(action.request));
-        reports.set(
-          action,
-          result.alreadyExisted
-            ? report(action, 'already-present')
-            : report(action, 'done', {
-                createdRuleIds: result.ruleIds,
-                undo:
-                  result.ruleIds.length > 0
-                    ? revokeIngressByIdsCommand({
-                        groupId: action.groupId,
-                        region: plan.region,
-                        ruleIds: result.ruleIds,
-                      })
-                    : action.undo,
-              }),
-        );
-      } catch (error) {
-        reports.set(
-          action,
-          DUPLICATE_ERRORS.has(awsErrorName(error) ?? '')
-            ? report(action, 'already-present')
-            : report(action, 'failed', { error: errorMessage(error) }),
-        );
-      }
-    }
+    // The authorizes of a group are independent of each other: sent together, so the revoke they make
+    // safe comes one round trip after them instead of one per port range.
+    await Promise.all(
+      authorizes.map(async (action) => {
+        const verdict = verdicts.get(action.narrowedFrom) ?? {
+          go: false,
+          gone: false,
+          reason: `no revoke of ${action.narrowedFrom} is planned; authorizing alone would only add access`,
+        };
+        if (!verdict.go) {
+          reports.set(action, report(action, 'skipped', { reason: verdict.reason }));
+          return;
+        }
+        try {
+          const result = await retry(() => deps.writer.authorizeIngress(action.request));
+          reports.set(
+            action,
+            result.alreadyExisted
+              ? report(action, 'already-present')
+              : report(action, 'done', {
+                  createdRuleIds: result.ruleIds,
+                  undo:
+                    result.ruleIds.length > 0
+                      ? revokeIngressByIdsCommand({
+                          groupId: action.groupId,
+                          region: plan.region,
+                          ruleIds: result.ruleIds,
+                        })
+                      : action.undo,
+                }),
+          );
+        } catch (error) {
+          reports.set(
+            action,
+            DUPLICATE_ERRORS.has(awsErrorName(error) ?? '')
+              ? report(action, 'already-present')
+              : report(action, 'failed', { error: errorMessage(error) }),
+          );
+        }
+      }),
+    );
 
     for (const action of revokes) {
       const verdict = verdicts.get(action.ruleId);
