@@ -482,3 +482,33 @@ describe('createMemoryAlertStateStore', () => {
     expect(store.states().get('k')?.version).toBe(1);
   });
 });
+
+describe('createAlertingSink concurrency', () => {
+  it('publishes alerts with disjoint state keys together, each exactly once', async () => {
+    // Prepare: a world-open ssh rule fails both ingress checks: two independent finding alerts.
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const published: Alert[] = [];
+    const slowPublisher: AlertPublisher = {
+      async publish(alert) {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        published.push(alert);
+        inFlight -= 1;
+      },
+    };
+    const { sink } = setup({ publisher: slowPublisher });
+    const worldSsh = { ...sshRule, source: { kind: 'cidrIpv4' as const, cidr: '0.0.0.0/0' } };
+    const evaluation = evaluate(ingressSnapshot([worldSsh]), INGRESS_CHECKS, 'dry-run');
+
+    // Act
+    await sink.notify({ evaluation });
+    await sink.notify({ evaluation });
+
+    // Assess
+    expect(published).toHaveLength(2);
+    expect(new Set(published.map((a) => a.id)).size).toBe(published.length);
+    expect(maxInFlight).toBe(published.length);
+  });
+});
