@@ -22,6 +22,12 @@ import {
   summarizeOutcome,
 } from '../shared/runtime/handler-support.ts';
 import { handleApiCall } from '../shared/use-cases/handle-api-call.ts';
+import {
+  createTokenBucket,
+  loadRateLimit,
+  REAL_TIME_RATE_LIMIT,
+  rateLimitedBrokerReader,
+} from '../shared/use-cases/rate-limit.ts';
 
 // Created once per container: settings are validated at cold start, SDK clients are reused.
 const settings = loadSettings();

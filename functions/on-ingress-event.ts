@@ -22,6 +22,12 @@ import {
   summarizeOutcome,
 } from '../shared/runtime/handler-support.ts';
 import { type EvaluationDeps, evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-call.ts';
+import {
+  createTokenBucket,
+  loadRateLimit,
+  REAL_TIME_RATE_LIMIT,
+  rateLimitedBrokerReader,
+} from '../shared/use-cases/rate-limit.ts';
 
 const settings = loadSettings();
 const checks = enabledChecks(settings);

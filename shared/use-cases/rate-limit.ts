@@ -11,6 +11,13 @@ import type { BrokerReader } from '../ports.ts';
 /** The account's Amazon MQ API quota. A client bucket must never be wider than this. */
 export const AMAZON_MQ_API_QUOTA: TokenBucketLimits = { capacity: 100, refillPerSecond: 15 };
 
+/**
+ * The real-time functions' share, per container: an event touches one or a few brokers (a burst of
+ * 20 covers them without waiting); only a change to a configuration or group shared by dozens of
+ * brokers is paced, instead of bursting past the account's bucket and failing on throttling.
+ */
+export const REAL_TIME_RATE_LIMIT: TokenBucketLimits = { capacity: 20, refillPerSecond: 4 };
+
 export interface TokenBucketLimits {
   /** Tokens the bucket holds when full: the largest burst. */
   readonly capacity: number;
