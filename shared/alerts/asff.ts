@@ -7,7 +7,7 @@
  * cleared check is sent as Compliance PASSED with RecordState ARCHIVED; a check failing again is
  * FAILED / ACTIVE, and Security Hub moves its workflow back to NEW by itself.
  */
-import type { CheckMeta } from '../checks/check.ts';
+import { brokerDisplayName, type CheckMeta } from '../checks/check.ts';
 import type { Finding, Severity } from '../model/finding.ts';
 import type { BrokerSnapshot } from '../model/types.ts';
 import { ENGINE_NAMES, findingStateKey } from './alert.ts';
@@ -157,7 +157,8 @@ export const toAsffFinding = (input: AsffInput): AsffFinding => {
           AwsAmazonMqBroker: {
             BrokerArn: broker.arn,
             BrokerId: broker.id,
-            BrokerName: broker.name,
+            // The ARN must stay the resource's identity; the name field is display, withheld like everywhere.
+            BrokerName: brokerDisplayName(snapshot),
             EngineType: ENGINE_NAMES[broker.engineType],
             EngineVersion: broker.engineVersion,
             DeploymentMode: broker.deploymentMode,

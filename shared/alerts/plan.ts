@@ -16,6 +16,7 @@
  *   wide rule, so the narrowed rules never come back as "new".
  */
 import { createHash } from 'node:crypto';
+import { brokerDisplayName } from '../checks/check.ts';
 import { getCheck } from '../checks/registry.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding, OffendingRule } from '../model/finding.ts';
@@ -350,6 +351,12 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
   const { evaluation, account, region, actor, remediation } = input;
   const snapshot = evaluation.snapshot;
   const broker = snapshot.broker;
+  // A name holding personal data is withheld here as in every finding message; the ARN embeds it too.
+  const brokerName = brokerDisplayName(snapshot);
+  const brokerArn =
+    brokerName === broker.name
+      ? broker.arn
+      : broker.arn.replace(`:broker:${broker.name}:`, ':broker:(name withheld):');
   const now = input.now ?? new Date(snapshot.capturedAt);
   const nowIso = now.toISOString();
   const time = actor?.eventTime ?? snapshot.capturedAt;
@@ -471,7 +478,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
       account,
       region,
       partition,
-      broker: { id: broker.id, name: broker.name, arn: broker.arn, engine: broker.engineType },
+      broker: { id: broker.id, name: brokerName, arn: brokerArn, engine: broker.engineType },
     } as const;
   };
 

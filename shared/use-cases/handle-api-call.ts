@@ -1,4 +1,5 @@
 import type { Check } from '../checks/check.ts';
+import { AwsCallError } from '../errors.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding } from '../model/finding.ts';
@@ -189,6 +190,16 @@ export const evaluateBroker = async (
     ...(actor ? { actor } : {}),
     ...(remediation ? { remediation } : {}),
   });
+  // Remediation skipped a group because its other users could not be read: safe, but the failing
+  // ingress is still open. Fail (after announcing) so that the invocation is retried.
+  const unknownUsage = snapshot.securityGroups.filter((g) => g.otherUsers === null).map((g) => g.groupId);
+  if (deps.writer && ingress.length > 0 && unknownUsage.length > 0) {
+    throw new AwsCallError(
+      'DescribeNetworkInterfaces',
+      'IncompleteRead',
+      `Could not tell which other network interfaces use ${unknownUsage.join(', ')}; remediation of broker ${brokerId} was skipped and will be retried`,
+    );
+  }
   return {
     brokerId,
     status: 'evaluated',

@@ -51,8 +51,18 @@ export class BrokerFailuresError extends GuardianError {
   }
 }
 
-/** Failures a retry can fix: AWS answered with an error (throttling, 5xx, access denied). */
-export const isAwsFailure = (failure: BrokerFailure): boolean => failure.error instanceof AwsCallError;
+/**
+ * Failures a retry can fix: AWS answered with an error (throttling, 5xx, access denied), directly or
+ * as the cause of one of ours (an alert that could not be published wraps the SNS / DynamoDB error).
+ */
+export const isAwsFailure = (failure: BrokerFailure): boolean => {
+  const seen = new Set<unknown>();
+  for (let error: unknown = failure.error; error instanceof Error && !seen.has(error); error = error.cause) {
+    if (error instanceof AwsCallError) return true;
+    seen.add(error);
+  }
+  return false;
+};
 
 /**
  * Evaluates each broker with bounded concurrency. Every broker is attempted; those that throw are
