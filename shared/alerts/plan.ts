@@ -455,6 +455,24 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
     if (carriers.every((o) => o !== undefined)) folded.set(d, carriers[0] as RuleOutcome);
   }
 
+  // Rules this run found already revoked: another invocation (a simultaneous delivery of the same
+  // event) did it and announces it. A finding whose new rules are all among them is stale: left to
+  // that invocation and to the next evaluation, instead of a second message for one problem.
+  const goneHere = new Set(
+    (remediation?.actions ?? [])
+      .filter((a) => a.kind === 'revoke' && a.status === 'already-gone')
+      .map((a) => a.ruleId),
+  );
+  const stale = new Set(
+    decisions.filter(
+      (d) =>
+        (d.announce === 'new' || d.announce === 'worsened') &&
+        d.finding.evidence?.kind === 'ingress' &&
+        d.newItems.length > 0 &&
+        d.newItems.every((item) => goneHere.has(item)),
+    ),
+  );
+
   const common = (
     kind: AlertKind,
     action: AlertAction,
@@ -498,7 +516,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
 
   // Findings, in catalogue order.
   for (const d of decisions) {
-    if (d.announce === undefined || d.announce === 'resolved' || folded.has(d)) continue;
+    if (d.announce === undefined || d.announce === 'resolved' || folded.has(d) || stale.has(d)) continue;
     const action: AlertAction = d.announce === 'error' ? 'error' : 'alert';
     const fields = common(
       'finding',

@@ -140,7 +140,7 @@ describe('alerts when the same event is delivered twice', () => {
   // narrowing already done (already-present / already-gone, for which no remediation outcome is
   // planned) announces the protocols finding on its own ("New finding"), while the other one
   // announces the narrowing: two messages for one problem, where one delivery sends one.
-  it.fails('two simultaneous deliveries announce exactly what one delivery announces', async () => {
+  it('two simultaneous deliveries announce exactly what one delivery announces', async () => {
     // Act
     const { once, twice } = await simultaneous();
 
