@@ -22,18 +22,15 @@ import {
   summarizeOutcome,
 } from '../shared/runtime/handler-support.ts';
 import { handleApiCall } from '../shared/use-cases/handle-api-call.ts';
-import {
-  createTokenBucket,
-  loadRateLimit,
-  REAL_TIME_RATE_LIMIT,
-  rateLimitedBrokerReader,
-} from '../shared/use-cases/rate-limit.ts';
+import { pacedBrokerReader, REAL_TIME_RATE_LIMIT } from '../shared/use-cases/rate-limit.ts';
 
 // Created once per container: settings are validated at cold start, SDK clients are reused.
 const settings = loadSettings();
 const checks = enabledChecks(settings);
 const readers = {
-  brokers: createMqBrokerReader(),
+  // Paced below the account's Amazon MQ quota: a change to a configuration or group that dozens of
+  // brokers share must not burst past it and fail on throttling.
+  brokers: pacedBrokerReader(createMqBrokerReader(), REAL_TIME_RATE_LIMIT),
   network: createEc2NetworkReader(),
   keys: createKmsKeyReader(),
 };

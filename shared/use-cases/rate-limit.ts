@@ -109,7 +109,12 @@ export const rateLimitedBrokerReader = (reader: BrokerReader, bucket: TokenBucke
 });
 
 /** Environment variables that narrow a function's share of the account's Amazon MQ quota. */
-export const RATE_LIMIT_ENV = { burst: 'MQ_API_BURST', ratePerSecond: 'MQ_API_RATE_PER_SECOND' } as const;
+export const RATE_LIMIT_ENV = {
+  burst: 'MQ_API_BURST',
+  ratePerSecond: 'MQ_API_RATE_PER_SECOND',
+  /** `off`: no client-side pacing (tests and local replays that make thousands of calls; the stack never sets it). */
+  switch: 'MQ_API_RATE_LIMIT',
+} as const;
 
 const positiveNumber = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined || value.trim() === '') return undefined;
@@ -145,3 +150,16 @@ export const loadRateLimit = (
   }
   return limits;
 };
+
+/**
+ * The reader behind this container's token bucket (limits from `defaults`, narrowed by the
+ * environment), or the reader itself when `MQ_API_RATE_LIMIT=off`.
+ */
+export const pacedBrokerReader = (
+  reader: BrokerReader,
+  defaults: TokenBucketLimits,
+  env: NodeJS.ProcessEnv = process.env,
+): BrokerReader =>
+  env[RATE_LIMIT_ENV.switch]?.trim().toLowerCase() === 'off'
+    ? reader
+    : rateLimitedBrokerReader(reader, createTokenBucket(loadRateLimit(defaults, env)));

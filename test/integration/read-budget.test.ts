@@ -56,7 +56,9 @@ describe('reads per event kind', () => {
 
   it('reads the interfaces once for an ingress change on a broker group, and the rules again only before writing', async () => {
     // Act
-    const { result, reads } = await run(sample('ec2-authorize-security-group-ingress-world-tcp-all-ports.json'));
+    const { result, reads } = await run(
+      sample('ec2-authorize-security-group-ingress-world-tcp-all-ports.json'),
+    );
 
     // Assess: interfaces (find brokers, reused for "is the group shared"), broker, configuration,
     // rules, group tags; then the executor's re-read of the rules right before the writes.

@@ -57,13 +57,11 @@ const serveBillingBroker = (): void => {
     ),
   });
   ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: rulesOf(BILLING_GROUP) });
-  ec2
-    .on(DescribeSecurityGroupsCommand)
-    .resolves({
-      SecurityGroups: (account.securityGroups as { GroupId: string }[]).filter(
-        (g) => g.GroupId === BILLING_GROUP,
-      ),
-    });
+  ec2.on(DescribeSecurityGroupsCommand).resolves({
+    SecurityGroups: (account.securityGroups as { GroupId: string }[]).filter(
+      (g) => g.GroupId === BILLING_GROUP,
+    ),
+  });
   ec2
     .on(AuthorizeSecurityGroupIngressCommand)
     .callsFake((input: { IpPermissions: { FromPort: number }[] }) => ({

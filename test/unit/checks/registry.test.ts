@@ -26,16 +26,19 @@ describe('check registry', () => {
     expect(checkFiles).toEqual([...CHECK_IDS].sort());
   });
 
-  it.each(ALL_CHECKS.map((c) => [c.meta.id, c] as const))('%s has complete, kebab-case metadata', (id, check) => {
-    // Assess
-    expect(id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
-    expect(check.meta.title.length).toBeGreaterThan(10);
-    expect(check.meta.risk.length).toBeGreaterThan(10);
-    expect(check.meta.remediation.text.length).toBeGreaterThan(10);
-    expect(check.meta.remediation.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
-    expect(check.meta.source).toMatch(/^https:\/\//);
-    expect(check.meta.engines.length).toBeGreaterThan(0);
-  });
+  it.each(ALL_CHECKS.map((c) => [c.meta.id, c] as const))(
+    '%s has complete, kebab-case metadata',
+    (id, check) => {
+      // Assess
+      expect(id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+      expect(check.meta.title.length).toBeGreaterThan(10);
+      expect(check.meta.risk.length).toBeGreaterThan(10);
+      expect(check.meta.remediation.text.length).toBeGreaterThan(10);
+      expect(check.meta.remediation.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+      expect(check.meta.source).toMatch(/^https:\/\//);
+      expect(check.meta.engines.length).toBeGreaterThan(0);
+    },
+  );
 
   it('marks only the ingress-protocols check as auto-remediable', () => {
     // Assess
@@ -47,9 +50,10 @@ describe('check registry', () => {
   it('keeps the opt-in LDAP check off by default and on when enabled', () => {
     // Act
     const byDefault = enabledChecks(DEFAULT_SETTINGS).map((c) => c.meta.id);
-    const optedIn = enabledChecks({ ...DEFAULT_SETTINGS, enabledOptInChecks: ['mq-broker-ldap-authentication'] }).map(
-      (c) => c.meta.id,
-    );
+    const optedIn = enabledChecks({
+      ...DEFAULT_SETTINGS,
+      enabledOptInChecks: ['mq-broker-ldap-authentication'],
+    }).map((c) => c.meta.id);
 
     // Assess
     expect(byDefault).not.toContain('mq-broker-ldap-authentication');

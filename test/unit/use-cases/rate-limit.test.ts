@@ -9,6 +9,8 @@ import {
   createTokenBucket,
   loadRateLimit,
   rateLimitedBrokerReader,
+  pacedBrokerReader,
+  REAL_TIME_RATE_LIMIT,
 } from '../../../shared/use-cases/rate-limit.ts';
 
 /** A clock that only moves when someone sleeps (or the test advances it): nothing really waits. */
@@ -289,5 +291,36 @@ describe('mapBounded', () => {
     // Assess
     await expect(run).rejects.toThrow('item 2');
     expect(done.sort()).toEqual([1, 3]);
+  });
+});
+
+describe('pacedBrokerReader', () => {
+  const reader = {
+    describeBroker: async () => null,
+    listBrokers: async () => [],
+    describeConfigurationRevision: async () => null,
+  };
+
+  it('returns the reader itself when MQ_API_RATE_LIMIT is off', () => {
+    // Act / Assess
+    expect(pacedBrokerReader(reader, REAL_TIME_RATE_LIMIT, { MQ_API_RATE_LIMIT: 'off' })).toBe(reader);
+  });
+
+  it('puts the reader behind a token bucket otherwise', () => {
+    // Act
+    const paced = pacedBrokerReader(reader, REAL_TIME_RATE_LIMIT, {});
+
+    // Assess
+    expect(paced).not.toBe(reader);
+    expect(Object.keys(paced).sort()).toEqual([
+      'describeBroker',
+      'describeConfigurationRevision',
+      'listBrokers',
+    ]);
+  });
+
+  it('still refuses limits above the Amazon MQ quota', () => {
+    // Act / Assess
+    expect(() => pacedBrokerReader(reader, REAL_TIME_RATE_LIMIT, { MQ_API_BURST: '500' })).toThrow(/quota/);
   });
 });
