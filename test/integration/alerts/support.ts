@@ -4,9 +4,6 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
-import type {} from 'aws-sdk-client-mock-vitest/extend';
-import { expect } from 'vitest';
 import type { Alert } from '../../../shared/alerts/alert.ts';
 import { buildAlerts } from '../../../shared/alerts/plan.ts';
 import {
@@ -20,43 +17,8 @@ import {
   sshRule,
 } from '../../unit/alerts/scenarios.ts';
 
-expect.extend(allCustomMatcher);
-
-export const REQUEST_ID = '5c3a6a9e-0000-4000-8000-000000000006';
-
-type ServiceExceptionClass = new (options: {
-  name: string;
-  message?: string;
-  $fault: 'client' | 'server';
-  $metadata: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number };
-}) => Error;
-
-export const awsError = (
-  ExceptionClass: ServiceExceptionClass,
-  name: string,
-  message: string,
-  httpStatusCode = 400,
-): Error =>
-  new ExceptionClass({
-    name,
-    message,
-    $fault: httpStatusCode >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode, requestId: REQUEST_ID, attempts: 1, totalRetryDelay: 0 },
-  });
-
-interface CommandCall {
-  readonly args: readonly [{ readonly input: unknown }, ...unknown[]];
-}
-interface CallSource {
-  commandCalls(command: never): readonly CommandCall[];
-  calls(): readonly CommandCall[];
-}
-
-export const sentInputs = (mock: CallSource, command: unknown): unknown[] =>
-  mock.commandCalls(command as never).map((call) => call.args[0].input);
-
-export const sentCommands = (mock: CallSource): string[] =>
-  mock.calls().map((call) => (call.args[0] as { constructor: { name: string } }).constructor.name);
+// The matchers, SDK-shaped service errors and call readers are the adapter tests' own.
+export { awsError, REQUEST_ID, sentCommands, sentInputs } from '../aws/support.ts';
 
 /** A dry-run "would revoke" alert, as the planner builds it. */
 export const dryRunAlert = async (): Promise<Alert> => {
