@@ -122,8 +122,10 @@ const renderReplay = (name: string, result: ReplayResult, onlyFailing = false): 
     }
     if (action.undo && action.status !== 'skipped') lines.push(`     undo: ${action.undo}`);
   }
-  for (const { alert } of result.alerts) {
+  for (const { alert, text } of result.alerts) {
     lines.push(`   alert [${alert.severity} ${alert.action}] ${alert.summary}`);
+    // replay shows each alert as e-mail subscribers would read it; the demo keeps one line each.
+    if (!onlyFailing) lines.push(...text.split('\n').map((l) => `     | ${l}`));
   }
   lines.push(
     result.writes.length === 0
