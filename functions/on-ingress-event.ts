@@ -5,49 +5,25 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createConfigReporter } from '../shared/aws/config.ts';
-import { createEc2IngressWriter, createEc2NetworkReader } from '../shared/aws/ec2.ts';
-import { createKmsKeyReader } from '../shared/aws/kms.ts';
-import { createMqBrokerReader } from '../shared/aws/mq.ts';
-import { enabledChecks } from '../shared/checks/registry.ts';
+import { createEc2IngressWriter } from '../shared/aws/ec2.ts';
 import { parseApiCallEvent } from '../shared/events/cloudtrail.ts';
 import { isRemediationRequest, parseRemediationRequest } from '../shared/events/remediation-request.ts';
 import { logger } from '../shared/logger.ts';
+import { createRealTimeContainer } from '../shared/runtime/real-time.ts';
 import { logMetrics, metrics } from '../shared/runtime/metrics.ts';
-import { loadSettings } from '../shared/policy/load-settings.ts';
-import { alertingFromEnv } from '../shared/runtime/alerting.ts';
 import {
   acknowledgeInvalidEvents,
   recordOutcomes,
   summarizeOutcome,
 } from '../shared/runtime/handler-support.ts';
-import { type EvaluationDeps, evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-call.ts';
-import { pacedBrokerReader, REAL_TIME_RATE_LIMIT } from '../shared/use-cases/rate-limit.ts';
+import { evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-call.ts';
 
-const settings = loadSettings();
-const checks = enabledChecks(settings);
-const readers = {
-  // Paced below the account's Amazon MQ quota: a change to a configuration or group that dozens of
-  // brokers share must not burst past it and fail on throttling.
-  brokers: pacedBrokerReader(createMqBrokerReader(), REAL_TIME_RATE_LIMIT),
-  network: createEc2NetworkReader(),
-  keys: createKmsKeyReader(),
-};
-const writer = settings.remediationMode === 'off' ? undefined : createEc2IngressWriter();
-const configRulePrefix = process.env.CONFIG_RULE_PREFIX;
-const findingsSinkFor = alertingFromEnv(settings);
-
-const deps = (account: string, region: string): EvaluationDeps => ({
-  readers,
-  settings,
-  checks,
-  account,
-  region,
-  now: () => new Date(),
-  ...(writer ? { writer } : {}),
-  ...(configRulePrefix ? { compliance: createConfigReporter(), configRulePrefix } : {}),
-  ...(findingsSinkFor ? { findingsSink: findingsSinkFor(account, region) } : {}),
-});
+// Created once per container: settings are validated at cold start, SDK clients are reused.
+const container = createRealTimeContainer();
+// The only function that writes to security groups; no writer at all when remediation is off.
+const writer = container.settings.remediationMode === 'off' ? undefined : createEc2IngressWriter();
+const deps = (account: string, region: string) =>
+  container.depsFor(account, region, writer ? { writer } : {});
 
 export const handler = middy(async (event: unknown, context: { invokedFunctionArn?: string }) =>
   acknowledgeInvalidEvents(async () => {

@@ -1,0 +1,55 @@
+/**
+ * What both real-time functions (on-broker-event, on-ingress-event) build once per container: settings
+ * validated at cold start, the checks they switch on, the paced readers, Config re-run and alerting.
+ */
+import { createConfigReporter } from '../aws/config.ts';
+import { createEc2NetworkReader } from '../aws/ec2.ts';
+import { createKmsKeyReader } from '../aws/kms.ts';
+import { createMqBrokerReader } from '../aws/mq.ts';
+import { enabledChecks } from '../checks/registry.ts';
+import { loadSettings } from '../policy/load-settings.ts';
+import type { Settings } from '../policy/settings.ts';
+import type { IngressWriter, RemediationRequester } from '../ports.ts';
+import type { EvaluationDeps } from '../use-cases/handle-api-call.ts';
+import { pacedBrokerReader, REAL_TIME_RATE_LIMIT } from '../use-cases/rate-limit.ts';
+import { alertingFromEnv } from './alerting.ts';
+
+export interface RealTimeContainer {
+  readonly settings: Settings;
+  /** The use case's dependencies for one event's account and region, with how remediation happens. */
+  depsFor(
+    account: string,
+    region: string,
+    remediation: { readonly writer?: IngressWriter; readonly remediationRequester?: RemediationRequester },
+  ): EvaluationDeps;
+}
+
+export const createRealTimeContainer = (env: NodeJS.ProcessEnv = process.env): RealTimeContainer => {
+  const settings = loadSettings(env);
+  const checks = enabledChecks(settings);
+  const readers = {
+    // Paced below the account's Amazon MQ quota: a change to a configuration or group that dozens of
+    // brokers share must not burst past it and fail on throttling.
+    brokers: pacedBrokerReader(createMqBrokerReader(), REAL_TIME_RATE_LIMIT, env),
+    network: createEc2NetworkReader(),
+    keys: createKmsKeyReader(),
+  };
+  const configRulePrefix = env.CONFIG_RULE_PREFIX?.trim();
+  const compliance = configRulePrefix ? createConfigReporter() : undefined;
+  const findingsSinkFor = alertingFromEnv(settings, env);
+  return {
+    settings,
+    depsFor: (account, region, remediation) => ({
+      readers,
+      settings,
+      checks,
+      account,
+      region,
+      now: () => new Date(),
+      ...(remediation.writer ? { writer: remediation.writer } : {}),
+      ...(remediation.remediationRequester ? { remediationRequester: remediation.remediationRequester } : {}),
+      ...(compliance && configRulePrefix ? { compliance, configRulePrefix } : {}),
+      ...(findingsSinkFor ? { findingsSink: findingsSinkFor(account, region) } : {}),
+    }),
+  };
+};
