@@ -23,12 +23,22 @@ const sdkClientsIn = async (entry: string): Promise<string[]> => {
   return [...new Set(clients)].sort();
 };
 
-describe('shared/aws bundles', () => {
+// One client package per adapter file, so a function bundle loads only the clients it calls.
+describe('bundles pull in only their own SDK clients', () => {
   it.each([
     ['shared/aws/ec2.ts', ['client-ec2']],
     ['shared/aws/mq.ts', ['client-mq']],
     ['shared/aws/kms.ts', ['client-kms']],
     ['shared/aws/config.ts', ['client-config-service']],
+    ['shared/aws/lambda.ts', ['client-lambda']],
+    ['shared/aws/sns.ts', ['client-sns']],
+    ['shared/aws/dynamodb.ts', ['client-dynamodb']],
+    ['shared/aws/securityhub.ts', ['client-securityhub']],
+    ['shared/aws/ssm.ts', ['client-ssm']],
+    ['shared/aws/slack.ts', []],
+    ['shared/alerts/sink.ts', []],
+    ['shared/alerts/memory.ts', []],
+    ['functions/notify-slack.ts', ['client-ssm']],
     ['shared/aws/clients.ts', []],
     ['shared/aws/calls.ts', []],
   ])('%s pulls in only %o', async (entry, expected) => {
