@@ -22,7 +22,9 @@ import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { KMSClient, KMSServiceException } from '@aws-sdk/client-kms';
 import { LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
 import { MqClient, MqServiceException } from '@aws-sdk/client-mq';
+import { SecurityHubServiceException } from '@aws-sdk/client-securityhub';
 import { SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
+import { SSMServiceException } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -40,7 +42,20 @@ export interface AccountFile {
   denied?: { kms?: string[] };
 }
 
-export type Service = 'ec2' | 'mq' | 'kms' | 'config-service' | 'lambda' | 'sns' | 'dynamodb';
+/**
+ * Services answered. SSM and Security Hub are answered only over the wire (test/support/loopback-aws):
+ * their adapters' own tests mock those clients, so install() leaves them alone.
+ */
+export type Service =
+  | 'ec2'
+  | 'mq'
+  | 'kms'
+  | 'config-service'
+  | 'lambda'
+  | 'sns'
+  | 'dynamodb'
+  | 'ssm'
+  | 'securityhub';
 
 export interface SdkCall {
   /** Position among all calls since the last reset, from 0. */
@@ -74,6 +89,8 @@ const EXCEPTIONS = {
   lambda: LambdaServiceException,
   sns: SNSServiceException,
   dynamodb: DynamoDBServiceException,
+  ssm: SSMServiceException,
+  securityhub: SecurityHubServiceException,
 } as const;
 
 let requestNumber = 0;
@@ -116,6 +133,8 @@ const THROTTLING: Record<Service, [string, number]> = {
   lambda: ['TooManyRequestsException', 429],
   sns: ['Throttled', 429],
   dynamodb: ['ProvisionedThroughputExceededException', 400],
+  ssm: ['ThrottlingException', 400],
+  securityhub: ['LimitExceededException', 429],
 };
 const SERVER_ERROR: Record<Service, [string, number]> = {
   ec2: ['InternalError', 500],
@@ -125,6 +144,8 @@ const SERVER_ERROR: Record<Service, [string, number]> = {
   lambda: ['ServiceException', 500],
   sns: ['InternalError', 500],
   dynamodb: ['InternalServerError', 500],
+  ssm: ['InternalServerError', 500],
+  securityhub: ['InternalException', 500],
 };
 const ACCESS_DENIED: Record<Service, [string, number]> = {
   ec2: ['UnauthorizedOperation', 403],
@@ -134,6 +155,8 @@ const ACCESS_DENIED: Record<Service, [string, number]> = {
   lambda: ['AccessDeniedException', 403],
   sns: ['AuthorizationError', 403],
   dynamodb: ['AccessDeniedException', 400],
+  ssm: ['AccessDeniedException', 400],
+  securityhub: ['AccessDeniedException', 403],
 };
 const NOT_FOUND: Record<string, [string, number]> = {
   'ec2:DescribeSecurityGroups': ['InvalidGroup.NotFound', 400],
@@ -148,6 +171,7 @@ const NOT_FOUND: Record<string, [string, number]> = {
   'sns:Publish': ['NotFound', 404],
   'dynamodb:BatchGetItem': ['ResourceNotFoundException', 400],
   'dynamodb:UpdateItem': ['ResourceNotFoundException', 400],
+  'ssm:GetParameter': ['ParameterNotFound', 400],
 };
 
 /** The error a fault of `kind` on `service:operation` is answered with. */
@@ -262,6 +286,8 @@ export class SdkAccount {
   #before = new Map<string, CallHook[]>();
   #answers = new Map<string, (call: SdkCall) => unknown>();
   #ruleNumber = 1;
+  /** SSM parameters by name (not part of the recorded-account file: the stack's own settings). */
+  #parameters = new Map<string, { Type: string; Value: string }>();
   /** DynamoDB tables (the alert state): table → key → item, AttributeValue maps as DynamoDB stores them. */
   #tables = new Map<string, Map<string, Item>>();
   #stubs: ReturnType<typeof mockClient>[] = [];
@@ -306,6 +332,7 @@ export class SdkAccount {
       this.#state = JSON.parse(this.#fileText) as AccountFile;
       this.#state.denied ??= {};
       this.#tables = new Map();
+      this.#parameters = new Map();
       this.#dirty = false;
     }
     this.#calls = [];
@@ -395,6 +422,12 @@ export class SdkAccount {
   addRule(rule: Item): void {
     this.#dirty = true;
     this.#state.securityGroupRules.push(clone(rule));
+  }
+
+  /** Stores an SSM parameter (SecureString values are returned decrypted, as GetParameter WithDecryption does). */
+  putParameter(name: string, value: string, type = 'SecureString'): void {
+    this.#dirty = true;
+    this.#parameters.set(name, { Type: type, Value: value });
   }
 
   removeBroker(brokerId: string): void {
@@ -499,9 +532,34 @@ export class SdkAccount {
         return this.#batchGetItem(input);
       case 'dynamodb:UpdateItem':
         return this.#updateItem(input);
+      case 'ssm:GetParameter':
+        return this.#getParameter(input);
+      case 'securityhub:BatchImportFindings': {
+        const findings = (input.Findings as Item[] | undefined) ?? [];
+        return { FailedCount: 0, SuccessCount: findings.length, FailedFindings: [] };
+      }
       default:
         throw new Error(`sdk-account: ${key} is not simulated`);
     }
+  }
+
+  #getParameter(input: Item): unknown {
+    const name = String(input.Name);
+    const parameter = this.#parameters.get(name);
+    if (!parameter) throw serviceError('ssm', 'ParameterNotFound', `Parameter ${name} not found.`);
+    if (parameter.Type === 'SecureString' && input.WithDecryption !== true) {
+      return { Parameter: { Name: name, Type: parameter.Type, Value: 'AQICAH…(encrypted)', Version: 1 } };
+    }
+    return {
+      Parameter: {
+        Name: name,
+        Type: parameter.Type,
+        Value: parameter.Value,
+        Version: 1,
+        ARN: `arn:aws:ssm:${this.#state.region}:${this.#state.account}:parameter/${name.replace(/^\//, '')}`,
+        DataType: 'text',
+      },
+    };
   }
 
   #describeBroker(input: Item): unknown {

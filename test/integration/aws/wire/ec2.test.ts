@@ -1,0 +1,333 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { describe, expect, it } from 'vitest';
+import { createEc2IngressWriter, createEc2NetworkReader } from '../../../../shared/aws/ec2.ts';
+import { AwsCallError } from '../../../../shared/errors.ts';
+import {
+  mapNetworkInterface,
+  mapSecurityGroup,
+  mapSecurityGroupRule,
+} from '../../../../shared/model/mappers.ts';
+import { serviceError } from '../../../support/sdk-account.ts';
+import { formPairs, useLoopbackAws } from './support.ts';
+
+const loopback = useLoopbackAws();
+
+const ORDERS_GROUP = 'sg-0a1b2c3d4e5f60001';
+const CLIENTS_GROUP = 'sg-0a1b2c3d4e5f60003';
+
+const reader = () => createEc2NetworkReader(new EC2Client(loopback.config()));
+const writer = () => createEc2IngressWriter(new EC2Client(loopback.config()));
+
+const bodies = () => loopback.aws.requests.map((request) => formPairs(request.body));
+
+const ingressOf = (groupId: string) =>
+  loopback.account.ingressRules(groupId).map((rule) => mapSecurityGroupRule(rule as never));
+
+describe('EC2 adapters over the EC2 Query protocol', () => {
+  describe('createEc2NetworkReader', () => {
+    it('sends DescribeSecurityGroupRules with a group-id filter and parses the XML rule set', async () => {
+      // Act
+      const rules = await reader().describeIngressRules([ORDERS_GROUP]);
+
+      // Assess
+      expect(bodies()).toEqual([
+        [
+          ['Action', 'DescribeSecurityGroupRules'],
+          ['Version', '2016-11-15'],
+          ['Filter.1.Name', 'group-id'],
+          ['Filter.1.Value.1', ORDERS_GROUP],
+          ['MaxResults', '1000'],
+        ],
+      ]);
+      expect(rules).toEqual(ingressOf(ORDERS_GROUP));
+      expect(rules.length).toBeGreaterThan(0);
+    });
+
+    it('follows NextToken until the last page and keeps every rule once', async () => {
+      // Prepare
+      loopback.aws.pageSize = 2;
+
+      // Act
+      const rules = await reader().describeIngressRules([ORDERS_GROUP, CLIENTS_GROUP]);
+
+      // Assess
+      const expected = [...ingressOf(ORDERS_GROUP), ...ingressOf(CLIENTS_GROUP)];
+      expect(new Set(rules.map((r) => r?.ruleId))).toEqual(new Set(expected.map((r) => r?.ruleId)));
+      expect(rules).toHaveLength(expected.length);
+      const tokens = bodies().map((pairs) => pairs.find(([key]) => key === 'NextToken')?.[1]);
+      expect(tokens[0]).toBeUndefined();
+      expect(tokens.slice(1).every((token) => typeof token === 'string' && token.length > 0)).toBe(true);
+      expect(loopback.aws.requests.length).toBe(
+        Math.ceil(
+          loopback.account.state.securityGroupRules.filter((r) =>
+            [ORDERS_GROUP, CLIENTS_GROUP].includes(String(r.GroupId)),
+          ).length / 2,
+        ),
+      );
+    });
+
+    it('reads rules by id with the security-group-rule-id filter', async () => {
+      // Prepare
+      const [first] = ingressOf(ORDERS_GROUP);
+
+      // Act
+      const rules = await reader().describeRulesById([String(first?.ruleId), 'sgr-0000000000000dead']);
+
+      // Assess
+      expect(bodies()[0]).toEqual([
+        ['Action', 'DescribeSecurityGroupRules'],
+        ['Version', '2016-11-15'],
+        ['Filter.1.Name', 'security-group-rule-id'],
+        ['Filter.1.Value.1', first?.ruleId],
+        ['Filter.1.Value.2', 'sgr-0000000000000dead'],
+        ['MaxResults', '1000'],
+      ]);
+      expect(rules).toEqual([first]);
+    });
+
+    it('parses security groups with their tags from securityGroupInfo', async () => {
+      // Act
+      const groups = await reader().describeSecurityGroups([ORDERS_GROUP]);
+
+      // Assess
+      const recorded = loopback.account.state.securityGroups.find((g) => g.GroupId === ORDERS_GROUP);
+      expect(groups).toEqual([mapSecurityGroup(recorded as never)]);
+      expect(groups[0]?.tags).toEqual({ team: 'orders' });
+    });
+
+    it('finds groups by name with the group-name filter', async () => {
+      // Act
+      const ids = await reader().findSecurityGroupIdsByName('orders-prod-mq');
+
+      // Assess
+      expect(bodies()[0]).toContainEqual(['Filter.1.Name', 'group-name']);
+      expect(ids).toEqual([ORDERS_GROUP]);
+    });
+
+    it('parses the network interfaces of a group from networkInterfaceSet', async () => {
+      // Act
+      const interfaces = await reader().describeNetworkInterfaces([ORDERS_GROUP]);
+
+      // Assess
+      const recorded = loopback.account.state.networkInterfaces
+        .filter((eni) => (eni.Groups as { GroupId: string }[]).some((g) => g.GroupId === ORDERS_GROUP))
+        .map((eni) => mapNetworkInterface(eni as never));
+      expect(interfaces).toEqual(recorded);
+      expect(interfaces.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('createEc2IngressWriter', () => {
+    const narrowed = {
+      groupId: ORDERS_GROUP,
+      protocol: 'tcp',
+      fromPort: 61617,
+      toPort: 61617,
+      source: { kind: 'cidrIpv4', cidr: '198.51.100.0/24' },
+      description: 'Narrowed by mq-guardian from sgr-0a1b2c3d4e5f60010',
+      tags: { 'mq-guardian:narrowed-from': 'sgr-0a1b2c3d4e5f60010' },
+    } as const;
+
+    it('authorizes with IpPermissions and a security-group-rule TagSpecification, and the rule exists after', async () => {
+      // Act
+      const result = await writer().authorizeIngress(narrowed);
+
+      // Assess
+      expect(bodies()).toEqual([
+        [
+          ['Action', 'AuthorizeSecurityGroupIngress'],
+          ['Version', '2016-11-15'],
+          ['GroupId', ORDERS_GROUP],
+          ['IpPermissions.1.IpProtocol', 'tcp'],
+          ['IpPermissions.1.FromPort', '61617'],
+          ['IpPermissions.1.ToPort', '61617'],
+          ['IpPermissions.1.IpRanges.1.Description', narrowed.description],
+          ['IpPermissions.1.IpRanges.1.CidrIp', '198.51.100.0/24'],
+          ['TagSpecification.1.ResourceType', 'security-group-rule'],
+          ['TagSpecification.1.Tag.1.Key', 'mq-guardian:narrowed-from'],
+          ['TagSpecification.1.Tag.1.Value', 'sgr-0a1b2c3d4e5f60010'],
+        ],
+      ]);
+      expect(result.alreadyExisted).toBe(false);
+      expect(result.ruleIds).toHaveLength(1);
+      const created = loopback.account.state.securityGroupRules.find(
+        (r) => r.SecurityGroupRuleId === result.ruleIds[0],
+      );
+      expect(created).toMatchObject({
+        GroupId: ORDERS_GROUP,
+        CidrIpv4: '198.51.100.0/24',
+        FromPort: 61617,
+        Tags: [{ Key: 'mq-guardian:narrowed-from', Value: 'sgr-0a1b2c3d4e5f60010' }],
+      });
+    });
+
+    it('reads InvalidPermission.Duplicate as a rule that already exists', async () => {
+      // Prepare
+      await writer().authorizeIngress(narrowed);
+
+      // Act
+      const again = await writer().authorizeIngress(narrowed);
+
+      // Assess
+      expect(again).toEqual({ ruleIds: [], alreadyExisted: true });
+      expect(loopback.aws.requests.at(-1)).toMatchObject({
+        status: 400,
+        errorCode: 'InvalidPermission.Duplicate',
+      });
+    });
+
+    it('revokes by SecurityGroupRuleId.N and the rule is gone after', async () => {
+      // Prepare
+      const [first, second] = ingressOf(ORDERS_GROUP);
+
+      // Act
+      const result = await writer().revokeIngress(ORDERS_GROUP, [
+        String(first?.ruleId),
+        String(second?.ruleId),
+      ]);
+
+      // Assess
+      expect(bodies()).toEqual([
+        [
+          ['Action', 'RevokeSecurityGroupIngress'],
+          ['Version', '2016-11-15'],
+          ['GroupId', ORDERS_GROUP],
+          ['SecurityGroupRuleId.1', first?.ruleId],
+          ['SecurityGroupRuleId.2', second?.ruleId],
+        ],
+      ]);
+      expect(result).toEqual({ revokedRuleIds: [first?.ruleId, second?.ruleId], missingRuleIds: [] });
+      expect(ingressOf(ORDERS_GROUP).map((r) => r?.ruleId)).not.toContain(first?.ruleId);
+    });
+
+    it('reads InvalidSecurityGroupRuleId.NotFound as missing, and still revokes the ids that exist', async () => {
+      // Prepare
+      const [first] = ingressOf(ORDERS_GROUP);
+
+      // Act
+      const result = await writer().revokeIngress(ORDERS_GROUP, [
+        String(first?.ruleId),
+        'sgr-0000000000000dead',
+      ]);
+
+      // Assess
+      expect(result).toEqual({ revokedRuleIds: [first?.ruleId], missingRuleIds: ['sgr-0000000000000dead'] });
+      expect(loopback.aws.requests.map((r) => r.errorCode)).toEqual([
+        'InvalidSecurityGroupRuleId.NotFound',
+        undefined,
+        'InvalidSecurityGroupRuleId.NotFound',
+      ]);
+    });
+
+    it('reads InvalidPermission.NotFound as missing', async () => {
+      // Prepare
+      loopback.account.fail({
+        on: 'RevokeSecurityGroupIngress',
+        error: serviceError(
+          'ec2',
+          'InvalidPermission.NotFound',
+          'The specified rule does not exist in this security group.',
+        ),
+      });
+
+      // Act
+      const result = await writer().revokeIngress(ORDERS_GROUP, ['sgr-0a1b2c3d4e5f60010']);
+
+      // Assess
+      expect(result).toEqual({ revokedRuleIds: [], missingRuleIds: ['sgr-0a1b2c3d4e5f60010'] });
+    });
+
+    it.each([
+      ['InvalidGroup.NotFound', 400, "The security group 'sg-0000000000000dead' does not exist"],
+      ['UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'],
+    ])('raises %s (HTTP %i) as an AwsCallError with that code', async (code, status, message) => {
+      // Prepare
+      loopback.account.fail({
+        on: 'AuthorizeSecurityGroupIngress',
+        error: serviceError('ec2', code, message, status),
+      });
+
+      // Act
+      const error = await writer()
+        .authorizeIngress(narrowed)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error).toMatchObject({ operation: 'AuthorizeSecurityGroupIngress', awsErrorName: code });
+      expect((error as Error).message).toContain(`HTTP ${status}`);
+      expect(loopback.aws.requests).toHaveLength(1);
+    });
+
+    it('authorizes a group that does not exist: InvalidGroup.NotFound from the account itself', async () => {
+      // Act
+      const error = await writer()
+        .authorizeIngress({ ...narrowed, groupId: 'sg-0000000000000dead' })
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toMatchObject({ awsErrorName: 'InvalidGroup.NotFound' });
+    });
+  });
+
+  describe('retries of the real client', () => {
+    it('retries RequestLimitExceeded (HTTP 503) and succeeds on the third attempt', async () => {
+      // Prepare
+      loopback.aws.inject({ on: 'DescribeSecurityGroupRules', fault: 'throttling', times: 2 });
+
+      // Act
+      const rules = await reader().describeIngressRules([ORDERS_GROUP]);
+
+      // Assess
+      expect(rules).toEqual(ingressOf(ORDERS_GROUP));
+      expect(loopback.aws.requests.map((r) => [r.status, r.errorCode])).toEqual([
+        [503, 'RequestLimitExceeded'],
+        [503, 'RequestLimitExceeded'],
+        [200, undefined],
+      ]);
+    });
+
+    it('gives up after the configured attempts with the throttling code', async () => {
+      // Prepare
+      loopback.aws.inject({ on: 'RevokeSecurityGroupIngress', fault: 'throttling' });
+
+      // Act
+      const error = await writer()
+        .revokeIngress(ORDERS_GROUP, ['sgr-0a1b2c3d4e5f60010'])
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toMatchObject({ awsErrorName: 'RequestLimitExceeded' });
+      expect(loopback.aws.requests).toHaveLength(5);
+      expect(ingressOf(ORDERS_GROUP).map((r) => r?.ruleId)).toContain('sgr-0a1b2c3d4e5f60010');
+    });
+
+    it.each(['server-error', 'timeout', 'truncated'] as const)(
+      'retries a %s and answers from the next attempt',
+      async (fault) => {
+        // Prepare
+        loopback.aws.inject({ on: 'DescribeSecurityGroups', fault, times: 1 });
+
+        // Act
+        const groups = await reader().describeSecurityGroups([ORDERS_GROUP]);
+
+        // Assess
+        expect(groups.map((g) => g.groupId)).toEqual([ORDERS_GROUP]);
+        expect(loopback.aws.requests.map((r) => r.fault)).toEqual([fault, undefined]);
+      },
+    );
+
+    it('never takes a body cut short for an answer', async () => {
+      // Prepare
+      loopback.aws.inject({ on: 'DescribeSecurityGroupRules', fault: 'truncated' });
+
+      // Act
+      const error = await reader()
+        .describeIngressRules([ORDERS_GROUP])
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(AwsCallError);
+    });
+  });
+});
