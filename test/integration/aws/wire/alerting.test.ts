@@ -36,11 +36,12 @@ describe('alerting adapters over the wire', () => {
       await publisher().publish(alert);
 
       // Assess
+      // The SDK writes members in the model's order (Message is the first member of PublishInput).
       expect(formPairs(loopback.aws.requests[0]?.body ?? '')).toEqual([
         ['Action', 'Publish'],
         ['Version', '2010-03-31'],
-        ['TopicArn', TOPIC_ARN],
         ['Message', rendered.Message],
+        ['TopicArn', TOPIC_ARN],
         ['Subject', rendered.Subject],
         ['MessageStructure', 'json'],
         ['MessageAttributes.entry.1.Name', 'severity'],
@@ -59,7 +60,9 @@ describe('alerting adapters over the wire', () => {
       });
     });
 
-    it('retries Throttled (HTTP 429) and raises AuthorizationError as an AwsCallError', async () => {
+    // AWS Query error codes are not exception names: the SDK maps the wire code `AuthorizationError`
+    // to AuthorizationErrorException (the model's awsQueryError trait), and that name is what adapters see.
+    it('retries Throttled (HTTP 429) and raises AuthorizationError as AuthorizationErrorException', async () => {
       // Prepare
       loopback.aws.inject({ on: 'Publish', fault: 'throttling', times: 1 });
       await publisher().publish(await dryRunAlert());
@@ -73,7 +76,7 @@ describe('alerting adapters over the wire', () => {
       // Assess
       expect(loopback.aws.requests.map((r) => r.errorCode)).toEqual(['Throttled', undefined, 'AuthorizationError']);
       expect(error).toBeInstanceOf(AwsCallError);
-      expect(error).toMatchObject({ operation: 'Publish', awsErrorName: 'AuthorizationError' });
+      expect(error).toMatchObject({ operation: 'Publish', awsErrorName: 'AuthorizationErrorException' });
     });
   });
 
