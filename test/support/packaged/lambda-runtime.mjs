@@ -25,13 +25,19 @@ const modulePath = handlerName.slice(0, dot);
 const exportName = handlerName.slice(dot + 1);
 const file = ['.mjs', '.js', '.cjs'].map((ext) => join(root, `${modulePath}${ext}`)).find(existsSync);
 if (!file) {
-  write({ ok: false, error: { name: 'Runtime.ImportModuleError', message: `Cannot find module ${modulePath}` } });
+  write({
+    ok: false,
+    error: { name: 'Runtime.ImportModuleError', message: `Cannot find module ${modulePath}` },
+  });
   process.exit(0);
 }
 const module = await import(pathToFileURL(file).href);
 const handler = module[exportName];
 if (typeof handler !== 'function') {
-  write({ ok: false, error: { name: 'Runtime.HandlerNotFound', message: `${handlerName} is undefined or not exported` } });
+  write({
+    ok: false,
+    error: { name: 'Runtime.HandlerNotFound', message: `${handlerName} is undefined or not exported` },
+  });
   process.exit(0);
 }
 const event = JSON.parse(readFileSync(process.env.LOOPBACK_EVENT_FILE ?? '', 'utf8'));

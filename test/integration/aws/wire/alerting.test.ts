@@ -74,7 +74,11 @@ describe('alerting adapters over the wire', () => {
         .catch((e: unknown) => e);
 
       // Assess
-      expect(loopback.aws.requests.map((r) => r.errorCode)).toEqual(['Throttled', undefined, 'AuthorizationError']);
+      expect(loopback.aws.requests.map((r) => r.errorCode)).toEqual([
+        'Throttled',
+        undefined,
+        'AuthorizationError',
+      ]);
       expect(error).toBeInstanceOf(AwsCallError);
       expect(error).toMatchObject({ operation: 'Publish', awsErrorName: 'AuthorizationErrorException' });
     });
@@ -122,9 +126,9 @@ describe('alerting adapters over the wire', () => {
 
     it('imports the ASFF finding with POST /findings/import and reads the counts', async () => {
       // Act
-      const failures = await createSecurityHubFindingPublisher(new SecurityHubClient(loopback.config())).importFindings(
-        finding ? [finding] : [],
-      );
+      const failures = await createSecurityHubFindingPublisher(
+        new SecurityHubClient(loopback.config()),
+      ).importFindings(finding ? [finding] : []);
 
       // Assess
       expect(failures).toEqual([]);
@@ -138,9 +142,9 @@ describe('alerting adapters over the wire', () => {
       loopback.aws.inject({ on: 'BatchImportFindings', fault: 'throttling', times: 2 });
 
       // Act
-      const failures = await createSecurityHubFindingPublisher(new SecurityHubClient(loopback.config())).importFindings(
-        finding ? [finding] : [],
-      );
+      const failures = await createSecurityHubFindingPublisher(
+        new SecurityHubClient(loopback.config()),
+      ).importFindings(finding ? [finding] : []);
 
       // Assess
       expect(failures).toEqual([]);
@@ -153,8 +157,18 @@ describe('alerting adapters over the wire', () => {
 
     it('claims a new key, reads it back consistently, and refuses a second claim (ConditionalCheckFailedException)', async () => {
       // Act
-      const first = await store().claim(KEY, { expectedVersion: 0, token: 'token-1', until: UNTIL, now: NOW });
-      const second = await store().claim(KEY, { expectedVersion: 0, token: 'token-2', until: UNTIL, now: NOW });
+      const first = await store().claim(KEY, {
+        expectedVersion: 0,
+        token: 'token-1',
+        until: UNTIL,
+        now: NOW,
+      });
+      const second = await store().claim(KEY, {
+        expectedVersion: 0,
+        token: 'token-2',
+        until: UNTIL,
+        now: NOW,
+      });
       const states = await store().load([KEY, 'other-key']);
 
       // Assess
@@ -165,7 +179,9 @@ describe('alerting adapters over the wire', () => {
         ['BatchGetItem', undefined],
       ]);
       expect(JSON.parse(loopback.aws.requests[2]?.body ?? '{}')).toEqual({
-        RequestItems: { [TABLE]: { Keys: [{ key: { S: KEY } }, { key: { S: 'other-key' } }], ConsistentRead: true } },
+        RequestItems: {
+          [TABLE]: { Keys: [{ key: { S: KEY } }, { key: { S: 'other-key' } }], ConsistentRead: true },
+        },
       });
       expect([...states.keys()]).toEqual([KEY]);
       expect(states.get(KEY)?.version).toBe(0);

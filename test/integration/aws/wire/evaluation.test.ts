@@ -77,7 +77,9 @@ describe('evaluation-side adapters over the wire', () => {
       });
 
       // Act
-      const answer = await reporter().startRulesEvaluation(['mq-guardian-dev-mq-broker-not-publicly-accessible']);
+      const answer = await reporter().startRulesEvaluation([
+        'mq-guardian-dev-mq-broker-not-publicly-accessible',
+      ]);
 
       // Assess
       expect(answer).toBe('limited');
@@ -128,7 +130,11 @@ describe('evaluation-side adapters over the wire', () => {
       await reporter().putEvaluations('result-token-1', [evaluation]);
 
       // Assess
-      expect(loopback.aws.requests.map((r) => r.errorCode)).toEqual(['ThrottlingException', 'ThrottlingException', undefined]);
+      expect(loopback.aws.requests.map((r) => r.errorCode)).toEqual([
+        'ThrottlingException',
+        'ThrottlingException',
+        undefined,
+      ]);
     });
   });
 
@@ -165,9 +171,10 @@ describe('evaluation-side adapters over the wire', () => {
       const request = { version: 1, brokerIds: [BROKER], reason: 'test' };
 
       // Act
-      await createLambdaRemediationRequester(REMEDIATOR, new LambdaClient(loopback.config())).requestRemediation(
-        request as never,
-      );
+      await createLambdaRemediationRequester(
+        REMEDIATOR,
+        new LambdaClient(loopback.config()),
+      ).requestRemediation(request as never);
 
       // Assess
       const [sent] = loopback.aws.requests;
