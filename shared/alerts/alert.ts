@@ -5,7 +5,7 @@
  * removing or changing the meaning of a field needs version 2.
  */
 import type { CheckId, FindingStatus, Severity } from '../model/finding.ts';
-import type { EngineType } from '../model/types.ts';
+import type { EngineType, OpenEnum } from '../model/types.ts';
 import type { RemediationMode } from '../policy/settings.ts';
 
 export const ALERT_SCHEMA = 'mq-guardian/alert';
@@ -34,7 +34,7 @@ export interface AlertBroker {
   readonly id: string;
   readonly name: string;
   readonly arn: string;
-  readonly engine: EngineType;
+  readonly engine: OpenEnum<EngineType>;
 }
 
 export interface AlertFinding {
@@ -131,11 +131,6 @@ export const ACTION_LABELS: Readonly<Record<AlertAction, string>> = {
   skipped: 'Ingress left unchanged',
   failed: 'Remediation failed',
   resolved: 'Resolved',
-};
-
-export const ENGINE_NAMES: Readonly<Record<EngineType, string>> = {
-  ACTIVEMQ: 'ActiveMQ',
-  RABBITMQ: 'RabbitMQ',
 };
 
 /** The state-table key of a check's finding about a broker: account / region / check / resource. */

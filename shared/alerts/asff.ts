@@ -10,7 +10,8 @@
 import { brokerDisplayName, type CheckMeta } from '../checks/check.ts';
 import type { Finding, Severity } from '../model/finding.ts';
 import type { BrokerSnapshot } from '../model/types.ts';
-import { ENGINE_NAMES, findingStateKey } from './alert.ts';
+import { findingStateKey } from './alert.ts';
+import { engineDisplayName } from '../network/protocol-ports.ts';
 import type { SecurityHubStatus } from './state.ts';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -145,7 +146,7 @@ export const toAsffFinding = (input: AsffInput): AsffFinding => {
     ProductFields: {
       'mq-guardian/CheckId': finding.checkId,
       'mq-guardian/Status': finding.status,
-      'mq-guardian/Engine': ENGINE_NAMES[broker.engineType],
+      'mq-guardian/Engine': engineDisplayName(broker.engineType),
     },
     Resources: [
       {
@@ -159,7 +160,7 @@ export const toAsffFinding = (input: AsffInput): AsffFinding => {
             BrokerId: broker.id,
             // The ARN must stay the resource's identity; the name field is display, withheld like everywhere.
             BrokerName: brokerDisplayName(snapshot),
-            EngineType: ENGINE_NAMES[broker.engineType],
+            EngineType: engineDisplayName(broker.engineType),
             EngineVersion: broker.engineVersion,
             DeploymentMode: broker.deploymentMode,
             PubliclyAccessible: broker.publiclyAccessible,

@@ -6,7 +6,8 @@
  * more"). Every piece of text that came from AWS or from people (names, messages, reasons,
  * commands) is escaped (`&`, `<`, `>`), so it can neither ping a channel nor forge a link.
  */
-import { type Alert, ENGINE_NAMES } from './alert.ts';
+import type { Alert } from './alert.ts';
+import { engineDisplayName } from '../network/protocol-ports.ts';
 import { alertHeadline } from './text.ts';
 
 export const SLACK_MAX_BLOCKS = 50;
@@ -192,7 +193,10 @@ export const renderSlackPayload = (alert: Alert): SlackPayload => {
     {
       type: 'section',
       fields: [
-        field('Broker', `${alert.broker.name} (${alert.broker.id})\n${ENGINE_NAMES[alert.broker.engine]}`),
+        field(
+          'Broker',
+          `${alert.broker.name} (${alert.broker.id})\n${engineDisplayName(alert.broker.engine)}`,
+        ),
         field('Account', alert.account),
         field('Region', alert.region),
         // Check ids are ours (kebab-case): the backticks are the only markup.

@@ -2,7 +2,8 @@
  * The readable text of an alert: the SNS `default` / `email` body, the e-mail subject and what the
  * CLI prints. Pure.
  */
-import { ACTION_LABELS, type Alert, ENGINE_NAMES } from './alert.ts';
+import { ACTION_LABELS, type Alert } from './alert.ts';
+import { engineDisplayName } from '../network/protocol-ports.ts';
 
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */
 const MAX_SUBJECT = 99;
@@ -41,7 +42,7 @@ export const renderAlertText = (alert: Alert): string => {
     `[${alert.severity}] ${alertHeadline(alert)}: ${alert.title}`,
     alert.summary,
     '',
-    field('Broker', `${alert.broker.name} (${alert.broker.id}), ${ENGINE_NAMES[alert.broker.engine]}`),
+    field('Broker', `${alert.broker.name} (${alert.broker.id}), ${engineDisplayName(alert.broker.engine)}`),
     field('Account', alert.account),
     field('Region', alert.region),
     field('Check', alert.checkIds.join(', ')),

@@ -1,5 +1,6 @@
 import type { CheckId, Evidence, Finding, FindingStatus, Severity } from '../model/finding.ts';
-import type { BrokerSnapshot, EngineType } from '../model/types.ts';
+import { type BrokerSnapshot, type EngineType, isKnownEngineType } from '../model/types.ts';
+import { engineDisplayName } from '../network/protocol-ports.ts';
 import type { Settings } from '../policy/settings.ts';
 import { findPii } from './support/pii.ts';
 
@@ -66,13 +67,34 @@ export const brokerDisplayName = (snapshot: BrokerSnapshot): string =>
 export const brokerLabel = (snapshot: BrokerSnapshot): string =>
   `Broker ${brokerDisplayName(snapshot)} (${snapshot.broker.id})`;
 
-/** NOT_APPLICABLE for an engine the check does not cover, with the reason. */
-export const engineNotApplicable = (meta: CheckMeta, snapshot: BrokerSnapshot): Finding | undefined =>
-  meta.engines.includes(snapshot.broker.engineType)
+/**
+ * NOT_APPLICABLE for an engine the check does not cover, with the reason. An engine type mq-guardian
+ * does not know is neither in nor out: ERROR, saying which engines the check judges.
+ */
+export const engineNotApplicable = (meta: CheckMeta, snapshot: BrokerSnapshot): Finding | undefined => {
+  const engine = snapshot.broker.engineType;
+  const covered = meta.engines.map(engineDisplayName).join(' and ');
+  if (!isKnownEngineType(engine)) {
+    return makeFinding(
+      meta,
+      snapshot,
+      'ERROR',
+      `${brokerLabel(snapshot)} could not be checked: its engine type ${describeEnum(engine)} is not one mq-guardian knows, and this check applies to ${covered} only.`,
+      { kind: 'fields', fields: [{ path: 'EngineType', detail: `unknown value ${describeEnum(engine)}` }] },
+    );
+  }
+  return meta.engines.includes(engine)
     ? undefined
     : makeFinding(
         meta,
         snapshot,
         'NOT_APPLICABLE',
-        `${brokerLabel(snapshot)} runs ${snapshot.broker.engineType === 'ACTIVEMQ' ? 'ActiveMQ' : 'RabbitMQ'}; this check applies to ${meta.engines.map((e) => (e === 'ACTIVEMQ' ? 'ActiveMQ' : 'RabbitMQ')).join(' and ')} only.`,
+        `${brokerLabel(snapshot)} runs ${engineDisplayName(engine)}; this check applies to ${covered} only.`,
       );
+};
+
+const MAX_ENUM_SHOWN = 40;
+
+/** An enum value AWS returned, quoted and cut short: it is free text as far as mq-guardian knows. */
+export const describeEnum = (value: string): string =>
+  JSON.stringify(value.length > MAX_ENUM_SHOWN ? `${value.slice(0, MAX_ENUM_SHOWN)}…` : value);

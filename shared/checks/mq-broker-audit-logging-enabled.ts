@@ -1,5 +1,5 @@
 import { type Check, type CheckMeta, brokerLabel, makeFinding } from './check.ts';
-import { type FieldIssue, fieldsEvidence, unexpectedValue, unknownEngine } from './support/fields.ts';
+import { type FieldIssue, fieldsEvidence, knownEngine, unexpectedValue } from './support/fields.ts';
 
 // Parity: AWS Config managed rule mq-cloudwatch-audit-log-enabled
 // (https://docs.aws.amazon.com/config/latest/developerguide/mq-cloudwatch-audit-log-enabled.html),
@@ -39,12 +39,11 @@ const joinNames = (names: readonly LogName[]): string => names.join(' and ');
 export const check: Check = {
   meta,
   evaluate(snapshot) {
-    const invalid = unknownEngine(meta, snapshot);
-    if (invalid) return invalid;
+    const known = knownEngine(meta, snapshot, 'which logs it must publish is unknown');
+    if ('finding' in known) return known.finding;
     const broker = snapshot.broker;
     const label = brokerLabel(snapshot);
-    const required: readonly LogName[] =
-      broker.engineType === 'ACTIVEMQ' ? ['general', 'audit'] : ['general'];
+    const required: readonly LogName[] = known.engine === 'ACTIVEMQ' ? ['general', 'audit'] : ['general'];
 
     const general: unknown = broker.logs?.general;
     if (typeof general !== 'boolean')
@@ -63,7 +62,7 @@ export const check: Check = {
     };
 
     const missing = required.filter((name) => !current[name]);
-    const scope = broker.engineType === 'ACTIVEMQ' ? 'general and audit logs' : 'general logs';
+    const scope = known.engine === 'ACTIVEMQ' ? 'general and audit logs' : 'general logs';
 
     if (missing.length === 0) {
       const turningOff = required.filter((name) => pendingChange(name) === false);

@@ -1,5 +1,5 @@
 import { type Check, type CheckMeta, brokerLabel, makeFinding } from './check.ts';
-import { fieldsEvidence, unexpectedValue, unknownEngine } from './support/fields.ts';
+import { fieldsEvidence, unexpectedValue } from './support/fields.ts';
 
 // Parity: AWS Config managed rule mq-auto-minor-version-upgrade-enabled
 // (https://docs.aws.amazon.com/config/latest/developerguide/mq-auto-minor-version-upgrade-enabled.html),
@@ -28,8 +28,6 @@ const meta: CheckMeta = {
 export const check: Check = {
   meta,
   evaluate(snapshot) {
-    const invalid = unknownEngine(meta, snapshot);
-    if (invalid) return invalid;
     const value: unknown = snapshot.broker.autoMinorVersionUpgrade;
     if (typeof value !== 'boolean') {
       return unexpectedValue(meta, snapshot, 'AutoMinorVersionUpgrade', value, 'true or false');

@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding.ts';
 import type { BrokerSnapshot, KmsKeyState } from '../model/types.ts';
 import { type Check, type CheckMeta, brokerLabel, makeFinding } from './check.ts';
-import { describeValue, fieldsEvidence, unexpectedValue, unknownEngine } from './support/fields.ts';
+import { describeValue, fieldsEvidence, unexpectedValue } from './support/fields.ts';
 
 const KEY_ID_PATH = 'EncryptionOptions.KmsKeyId';
 const OWNED_KEY_PATH = 'EncryptionOptions.UseAwsOwnedKey';
@@ -82,8 +82,6 @@ const keyFinding = (snapshot: BrokerSnapshot, key: Extract<KmsKeyState, { status
 export const check: Check = {
   meta,
   evaluate(snapshot) {
-    const invalid = unknownEngine(meta, snapshot);
-    if (invalid) return invalid;
     const label = brokerLabel(snapshot);
     if (snapshot.broker.engineType === 'RABBITMQ') {
       return makeFinding(

@@ -8,7 +8,7 @@ import {
   recommendedVersion,
   WARNING_DAYS,
 } from './support/engine-versions.ts';
-import { fieldsEvidence, unexpectedValue, unknownEngine } from './support/fields.ts';
+import { fieldsEvidence, knownEngine, unexpectedValue } from './support/fields.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -39,9 +39,9 @@ const ENGINE_NAMES = { ACTIVEMQ: 'ActiveMQ', RABBITMQ: 'RabbitMQ' } as const;
 export const check: Check = {
   meta,
   evaluate(snapshot, context) {
-    const invalid = unknownEngine(meta, snapshot);
-    if (invalid) return invalid;
-    const engine = snapshot.broker.engineType;
+    const known = knownEngine(meta, snapshot, 'its support calendar is unknown');
+    if ('finding' in known) return known.finding;
+    const { engine } = known;
     const raw: unknown = snapshot.broker.engineVersion;
     const parsed = typeof raw === 'string' ? parseEngineVersion(raw) : undefined;
     if (typeof raw !== 'string' || !parsed) {

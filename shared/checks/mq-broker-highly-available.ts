@@ -1,6 +1,6 @@
 import type { DeploymentMode, EngineType } from '../model/types.ts';
 import { type Check, type CheckMeta, brokerLabel, makeFinding } from './check.ts';
-import { fieldsEvidence, unexpectedValue, unknownEngine } from './support/fields.ts';
+import { fieldsEvidence, knownEngine, unexpectedValue } from './support/fields.ts';
 
 // Parity: AWS Config managed rules mq-active-deployment-mode
 // (https://docs.aws.amazon.com/config/latest/developerguide/mq-active-deployment-mode.html) and
@@ -38,9 +38,9 @@ const HIGHLY_AVAILABLE: Readonly<Record<EngineType, { mode: DeploymentMode; desc
 export const check: Check = {
   meta,
   evaluate(snapshot) {
-    const invalid = unknownEngine(meta, snapshot);
-    if (invalid) return invalid;
-    const expected = HIGHLY_AVAILABLE[snapshot.broker.engineType];
+    const known = knownEngine(meta, snapshot, 'which deployment mode makes it highly available is unknown');
+    if ('finding' in known) return known.finding;
+    const expected = HIGHLY_AVAILABLE[known.engine];
     const mode: unknown = snapshot.broker.deploymentMode;
     const label = brokerLabel(snapshot);
     if (mode === expected.mode)

@@ -78,7 +78,7 @@ export const check: Check = {
     // revoke ports against a list nobody meant.
     const used = resolveUsedProtocols(snapshot.broker, context.settings);
     if (!used.ok) return cannotCheck(used.reason);
-    const allowedPorts = portsForProtocols(snapshot.broker.engineType, used.protocols);
+    const allowedPorts = portsForProtocols(used.engine, used.protocols);
 
     const offending: { rule: IngressRule; offending: OffendingRule }[] = [];
     const exempted: ExemptedRule[] = [];

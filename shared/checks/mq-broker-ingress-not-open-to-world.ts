@@ -1,5 +1,5 @@
 import type { ExemptedRule, OffendingRule } from '../model/finding.ts';
-import type { IngressRule } from '../model/types.ts';
+import { type IngressRule, isKnownEngineType } from '../model/types.ts';
 import {
   allowExemption,
   brokerGroups,
@@ -12,7 +12,7 @@ import { ENGINE_PROTOCOLS, portsForProtocols } from '../network/protocol-ports.t
 import { describeRule, formatSource, rulePortsAsGiven } from '../network/rule-analysis.ts';
 import { resolveUsedProtocols } from '../policy/protocols.ts';
 import type { Check, CheckMeta } from './check.ts';
-import { brokerLabel, engineNotApplicable, makeFinding } from './check.ts';
+import { brokerLabel, makeFinding } from './check.ts';
 
 const SECURITY_BEST_PRACTICES =
   'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/using-amazon-mq-securely.html';
@@ -42,8 +42,6 @@ const meta: CheckMeta = {
 export const check: Check = {
   meta,
   evaluate(snapshot, context) {
-    const notApplicable = engineNotApplicable(meta, snapshot);
-    if (notApplicable) return notApplicable;
     const label = brokerLabel(snapshot);
     const cannotCheck = (why: string) =>
       makeFinding(meta, snapshot, 'ERROR', `${label} security groups could not be checked: ${why}.`);
@@ -107,17 +105,21 @@ export const check: Check = {
     // which used ports a revoke would cut off). An unreadable protocol list must not hide a
     // world-open rule, so the evidence then assumes every protocol of the engine (the widest impact)
     // and the message says why.
+    // An engine mq-guardian does not know still has world-open rules; only its ports are unknown
+    // (the planner never remediates such a broker).
     const used = resolveUsedProtocols(snapshot.broker, context.settings);
-    const engine = snapshot.broker.engineType;
-    const protocols = used.ok ? used.protocols : [...ENGINE_PROTOCOLS[engine]];
+    const engine = isKnownEngineType(snapshot.broker.engineType) ? snapshot.broker.engineType : undefined;
+    const protocols = used.ok ? used.protocols : engine ? [...ENGINE_PROTOCOLS[engine]] : [];
     const protocolNote = used.ok
       ? ''
-      : ` (Used protocols could not be read: ${used.reason}; the evidence assumes every protocol of the engine.)`;
+      : engine
+        ? ` (Used protocols could not be read: ${used.reason}; the evidence assumes every protocol of the engine.)`
+        : ` (Used protocols could not be read: ${used.reason}.)`;
     const evidence = {
       kind: 'ingress',
       usedProtocols: protocols,
       protocolsFrom: used.ok ? used.from : 'engine-default',
-      allowedPorts: portsForProtocols(engine, protocols),
+      allowedPorts: engine ? portsForProtocols(engine, protocols) : [],
       offendingRules: offending.map((o) => o.offending),
       exemptedRules: exempted,
     } as const;

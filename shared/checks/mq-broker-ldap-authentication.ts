@@ -1,5 +1,5 @@
 import { type Check, type CheckMeta, brokerLabel, engineNotApplicable, makeFinding } from './check.ts';
-import { fieldsEvidence, unexpectedValue, unknownEngine } from './support/fields.ts';
+import { fieldsEvidence, unexpectedValue } from './support/fields.ts';
 
 // Parity: AWS Config managed rule mq-active-broker-ldap-authentication, which covers ActiveMQ only.
 const meta: CheckMeta = {
@@ -29,8 +29,6 @@ const meta: CheckMeta = {
 export const check: Check = {
   meta,
   evaluate(snapshot) {
-    const invalid = unknownEngine(meta, snapshot);
-    if (invalid) return invalid;
     const notApplicable = engineNotApplicable(meta, snapshot);
     if (notApplicable) return notApplicable;
     const raw: unknown = snapshot.broker.authenticationStrategy;

@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding.ts';
 import type { BrokerSnapshot } from '../model/types.ts';
 import { type Check, type CheckMeta, brokerLabel, makeFinding } from './check.ts';
-import { type FieldIssue, fieldsEvidence, unknownEngine } from './support/fields.ts';
+import { type FieldIssue, fieldsEvidence } from './support/fields.ts';
 import { describePiiKind, findPii, type PiiKind, type PiiMatch } from './support/pii.ts';
 
 const meta: CheckMeta = {
@@ -47,7 +47,11 @@ const scannedFields = (snapshot: BrokerSnapshot): { fields: ScannedField[]; unre
   const fields: ScannedField[] = [{ path: 'BrokerName', value: broker.name }];
   const unreadable: string[] = [];
   const users: unknown = broker.users;
-  if (Array.isArray(users)) {
+  // Amazon MQ returns no user list for RabbitMQ brokers (their users live in the broker itself); an
+  // ActiveMQ broker always has one, so a missing list there is a field not read, never "no users".
+  if (users === undefined && broker.engineType !== 'ACTIVEMQ') {
+    // nothing to scan
+  } else if (Array.isArray(users)) {
     users.forEach((user: unknown, index) => {
       const username =
         typeof user === 'object' && user !== null ? (user as { username?: unknown }).username : user;
@@ -89,8 +93,6 @@ const listHits = (hits: readonly FieldHit[]): string => {
 export const check: Check = {
   meta,
   evaluate(snapshot): Finding {
-    const invalid = unknownEngine(meta, snapshot);
-    if (invalid) return invalid;
     const { fields, unreadable } = scannedFields(snapshot);
     const hits: FieldHit[] = [];
     for (const { path, value } of fields) {

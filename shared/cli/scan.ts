@@ -8,12 +8,14 @@ import { createMqBrokerReader } from '../aws/mq.ts';
 import { enabledChecks } from '../checks/registry.ts';
 import { AwsCallError, GuardianError } from '../errors.ts';
 import { type Finding, SEVERITY_ORDER, type Severity } from '../model/finding.ts';
+import type { BrokerSummary } from '../model/types.ts';
 import type { AccountReaders, IngressWriter } from '../ports.ts';
 import { DEFAULT_SETTINGS, type RemediationMode } from '../policy/settings.ts';
 import { createSnapshotCache } from '../use-cases/build-snapshot.ts';
 import { toCompliance } from '../use-cases/config-evaluations.ts';
 import { evaluateBroker } from '../use-cases/handle-api-call.ts';
-import { mapBounded } from '../use-cases/bounded.ts';
+import { settleBounded } from '../use-cases/bounded.ts';
+import { brokerErrorFindings } from '../use-cases/evaluate.ts';
 import { renderTable } from './table.ts';
 
 const CREDENTIAL_ERRORS = new Set([
@@ -51,11 +53,12 @@ export const scanAccount = async (options: ScanOptions): Promise<number> => {
     const cache = createSnapshotCache();
     // The EC2 writer exists only when asked to enforce: a plain scan cannot write.
     const writer = options.remediationMode === 'enforce' ? createEc2IngressWriter() : undefined;
-    const outcomes = await mapBounded(summaries, 5, (summary) =>
+    const checks = enabledChecks(settings);
+    const settled = await settleBounded(summaries, 5, (summary) =>
       evaluateBroker(summary.id, {
         readers,
         settings,
-        checks: enabledChecks(settings),
+        checks,
         account: summary.arn.split(':')[4] ?? '',
         region,
         now: () => new Date(),
@@ -64,7 +67,19 @@ export const scanAccount = async (options: ScanOptions): Promise<number> => {
         ...(options.remediationMode === 'off' ? {} : { writer: writer ?? refuseWrites }),
       }),
     );
-    const findings = outcomes.flatMap((o) => o.evaluation?.findings ?? []);
+    // One broker that cannot be read is that broker's ERROR, never the end of the scan.
+    const outcomes = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const findings = settled.flatMap((s, index) =>
+      s.status === 'fulfilled'
+        ? (s.value.evaluation?.findings ?? [])
+        : isCredentialsProblem(s.reason)
+          ? []
+          : brokerErrorFindings(summaries[index] as BrokerSummary, checks, s.reason),
+    );
+    const credentials = settled.find(
+      (s): s is PromiseRejectedResult => s.status === 'rejected' && isCredentialsProblem(s.reason),
+    );
+    if (credentials) throw credentials.reason;
     report(findings, options);
     for (const outcome of outcomes) {
       for (const action of outcome.remediation?.actions ?? []) {

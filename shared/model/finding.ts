@@ -1,4 +1,4 @@
-import type { EngineType, IpProtocol, RuleSource } from './types.ts';
+import type { EngineType, IpProtocol, OpenEnum, RuleSource } from './types.ts';
 
 /** The public ids of the catalogue (DESIGN.md). Keep exactly. */
 export const CHECK_IDS = [
@@ -82,7 +82,7 @@ export interface FindingResource {
   readonly id: string;
   readonly arn: string;
   readonly name: string;
-  readonly engineType: EngineType;
+  readonly engineType: OpenEnum<EngineType>;
 }
 
 export interface Finding {

@@ -4,24 +4,27 @@
  * SDK adapters pass SDK objects, the recorded account passes parsed JSON, and both go through here.
  *
  * Every field is checked at run time, because recorded files and future API changes are not bound by
- * the compile-time types. A field that matters and is missing or unknown is an UnexpectedShapeError
- * naming the field: a guess could turn an unknown posture into a compliant one.
+ * the compile-time types. A field that matters and is missing or of the wrong type is an
+ * UnexpectedShapeError naming the field: a guess could turn an unknown posture into a compliant one.
+ * An enum value mq-guardian does not know is not an error here: it is carried as AWS returned it.
  */
 import { UnexpectedShapeError } from '../errors.ts';
 import type { SecurityGroupInfo } from '../ports.ts';
-import type {
-  AuthenticationStrategy,
-  Broker,
-  BrokerSummary,
-  BrokerUser,
-  ConfigurationRef,
-  DeploymentMode,
-  EngineType,
-  IngressRule,
-  KmsKeyState,
-  NetworkInterfaceUse,
-  RuleSource,
-  Tags,
+import {
+  AUTHENTICATION_STRATEGIES,
+  type Broker,
+  type BrokerSummary,
+  type BrokerUser,
+  type ConfigurationRef,
+  DEPLOYMENT_MODES,
+  ENGINE_TYPES,
+  type IngressRule,
+  type KmsKeyState,
+  type NetworkInterfaceUse,
+  type OpenEnum,
+  type RuleSource,
+  STORAGE_TYPES,
+  type Tags,
 } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -74,6 +77,7 @@ export interface DescribeBrokerShape {
   readonly SubnetIds?: readonly string[] | undefined;
   readonly Tags?: Readonly<Record<string, string>> | undefined;
   readonly HostInstanceType?: string | undefined;
+  readonly StorageType?: string | undefined;
   readonly Created?: Date | string | undefined;
 }
 
@@ -190,21 +194,21 @@ const isoTime = (value: unknown, what: string, field: string): string | undefine
   return time.toISOString();
 };
 
-/** Case-insensitive match against known values, for fields AWS spells differently across APIs and CLI. */
-const oneOf = <T extends string>(value: unknown, known: readonly T[], what: string, field: string): T => {
+/**
+ * An enum field: a known value (matched case-insensitively, for fields AWS spells differently across
+ * APIs and CLI) in its canonical spelling, or the raw string as AWS returned it. AWS adds enum values
+ * without notice; an unknown one is carried, and only the checks that need it say they cannot judge it.
+ */
+const openEnum = <T extends string>(
+  value: unknown,
+  known: readonly T[],
+  what: string,
+  field: string,
+): OpenEnum<T> => {
   const text = requireString(value, what, field);
-  const found = known.find((candidate) => candidate === text.toUpperCase());
-  if (found === undefined) throw shapeError(what, field, `has the unknown value ${JSON.stringify(text)}`);
-  return found;
+  return known.find((candidate) => candidate === text.toUpperCase()) ?? text;
 };
 
-const ENGINE_TYPES: readonly EngineType[] = ['ACTIVEMQ', 'RABBITMQ'];
-const DEPLOYMENT_MODES: readonly DeploymentMode[] = [
-  'SINGLE_INSTANCE',
-  'ACTIVE_STANDBY_MULTI_AZ',
-  'CLUSTER_MULTI_AZ',
-];
-const AUTHENTICATION_STRATEGIES: readonly AuthenticationStrategy[] = ['SIMPLE', 'LDAP'];
 const KEY_MANAGERS = ['CUSTOMER', 'AWS'] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -247,10 +251,10 @@ const configurationRef = (value: unknown, what: string, field: string): Configur
   };
 };
 
-const brokerUsers = (value: unknown, what: string): BrokerUser[] => {
-  // Users is always present in DescribeBroker (empty for none); without it the PII check would pass blind.
-  if (!Array.isArray(value))
-    throw shapeError(what, 'Users', value === undefined ? 'is missing' : 'is not a list');
+const brokerUsers = (value: unknown, what: string): BrokerUser[] | undefined => {
+  // Amazon MQ returns no user list for RabbitMQ brokers; the checks that read users say what is missing.
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw shapeError(what, 'Users', 'is not a list');
   return value.map((item: unknown, index) => {
     const user = requireObject(item, what, `Users[${index}]`);
     const username = requireString(user.Username, what, `Users[${index}].Username`);
@@ -263,13 +267,17 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
   const raw = requireObject(output, 'DescribeBroker', 'output');
   const id = requireString(raw.BrokerId, 'DescribeBroker', 'BrokerId');
   const what = `DescribeBroker ${id}`;
-  const engineType = oneOf(raw.EngineType, ENGINE_TYPES, what, 'EngineType');
+  const engineType = openEnum(raw.EngineType, ENGINE_TYPES, what, 'EngineType');
 
   // Absent on brokers created before LDAP support existed: those authenticate the simple way.
   const authenticationStrategy =
     raw.AuthenticationStrategy === undefined || raw.AuthenticationStrategy === null
       ? 'SIMPLE'
-      : oneOf(raw.AuthenticationStrategy, AUTHENTICATION_STRATEGIES, what, 'AuthenticationStrategy');
+      : openEnum(raw.AuthenticationStrategy, AUTHENTICATION_STRATEGIES, what, 'AuthenticationStrategy');
+  const storageType =
+    raw.StorageType === undefined || raw.StorageType === null
+      ? undefined
+      : openEnum(raw.StorageType, STORAGE_TYPES, what, 'StorageType');
 
   const encryptionRaw =
     raw.EncryptionOptions === undefined || raw.EncryptionOptions === null
@@ -287,8 +295,14 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
   const logsRaw = raw.Logs === undefined || raw.Logs === null ? {} : requireObject(raw.Logs, what, 'Logs');
   // A missing log flag reads as "off": never report logging that AWS did not confirm.
   const general = optionalBoolean(logsRaw.General, what, 'Logs.General') ?? false;
+  // RabbitMQ has no audit log; an engine mq-guardian does not know keeps whatever AWS reported.
+  const auditReported = optionalBoolean(logsRaw.Audit, what, 'Logs.Audit');
   const audit =
-    engineType === 'ACTIVEMQ' ? (optionalBoolean(logsRaw.Audit, what, 'Logs.Audit') ?? false) : undefined;
+    engineType === 'ACTIVEMQ'
+      ? (auditReported ?? false)
+      : engineType === 'RABBITMQ'
+        ? undefined
+        : auditReported;
   const pendingRaw =
     logsRaw.Pending === undefined || logsRaw.Pending === null
       ? undefined
@@ -305,6 +319,7 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
 
   const hostInstanceType = optionalString(raw.HostInstanceType, what, 'HostInstanceType');
   const created = isoTime(raw.Created, what, 'Created');
+  const users = brokerUsers(raw.Users, what);
 
   return {
     id,
@@ -312,7 +327,8 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
     name: requireString(raw.BrokerName, what, 'BrokerName'),
     engineType,
     engineVersion: requireString(raw.EngineVersion, what, 'EngineVersion'),
-    deploymentMode: oneOf(raw.DeploymentMode, DEPLOYMENT_MODES, what, 'DeploymentMode'),
+    deploymentMode: openEnum(raw.DeploymentMode, DEPLOYMENT_MODES, what, 'DeploymentMode'),
+    ...(storageType === undefined ? {} : { storageType }),
     state: requireString(raw.BrokerState, what, 'BrokerState'),
     publiclyAccessible: requireBoolean(raw.PubliclyAccessible, what, 'PubliclyAccessible'),
     autoMinorVersionUpgrade:
@@ -332,7 +348,7 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
       ...(current === undefined ? {} : { current }),
       ...(pending === undefined ? {} : { pending }),
     },
-    users: brokerUsers(raw.Users, what),
+    ...(users === undefined ? {} : { users }),
     // Public RabbitMQ brokers have no security groups and no subnets to speak of.
     securityGroupIds: stringList(raw.SecurityGroups, what, 'SecurityGroups'),
     subnetIds: stringList(raw.SubnetIds, what, 'SubnetIds'),
@@ -350,9 +366,9 @@ export const mapBrokerSummary = (item: BrokerSummaryShape): BrokerSummary => {
     id,
     arn: requireString(raw.BrokerArn, what, 'BrokerArn'),
     name: requireString(raw.BrokerName, what, 'BrokerName'),
-    engineType: oneOf(raw.EngineType, ENGINE_TYPES, what, 'EngineType'),
+    engineType: openEnum(raw.EngineType, ENGINE_TYPES, what, 'EngineType'),
     state: requireString(raw.BrokerState, what, 'BrokerState'),
-    deploymentMode: oneOf(raw.DeploymentMode, DEPLOYMENT_MODES, what, 'DeploymentMode'),
+    deploymentMode: openEnum(raw.DeploymentMode, DEPLOYMENT_MODES, what, 'DeploymentMode'),
   };
 };
 
@@ -476,7 +492,7 @@ export const mapKeyMetadata = (meta: KeyMetadataShape): KmsKeyState => {
     status: 'found',
     keyId,
     arn: requireString(raw.Arn, what, 'Arn'),
-    keyManager: oneOf(raw.KeyManager, KEY_MANAGERS, what, 'KeyManager'),
+    keyManager: openEnum(raw.KeyManager, KEY_MANAGERS, what, 'KeyManager'),
     keyState: requireString(raw.KeyState, what, 'KeyState'),
     ...(deletionDate === undefined ? {} : { deletionDate }),
   };

@@ -3,9 +3,32 @@
  * nothing downstream of the mappers touches AWS SDK shapes.
  */
 
-export type EngineType = 'ACTIVEMQ' | 'RABBITMQ';
-export type DeploymentMode = 'SINGLE_INSTANCE' | 'ACTIVE_STANDBY_MULTI_AZ' | 'CLUSTER_MULTI_AZ';
-export type AuthenticationStrategy = 'SIMPLE' | 'LDAP';
+/**
+ * The value of an AWS enum: one mq-guardian knows, or the raw string AWS returned. AWS adds enum values
+ * without notice (AuthenticationStrategy gained CONFIG_MANAGED for RabbitMQ OAuth 2.0, IAM and LDAP),
+ * so the model carries what it does not know and only the checks that need the field say they cannot
+ * judge it. Narrow with the `isKnown…` guards before indexing a table by it.
+ */
+export type OpenEnum<Known extends string> = Known | (string & Record<never, never>);
+
+export const ENGINE_TYPES = ['ACTIVEMQ', 'RABBITMQ'] as const;
+export type EngineType = (typeof ENGINE_TYPES)[number];
+export const DEPLOYMENT_MODES = ['SINGLE_INSTANCE', 'ACTIVE_STANDBY_MULTI_AZ', 'CLUSTER_MULTI_AZ'] as const;
+export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
+/** CONFIG_MANAGED: RabbitMQ OAuth 2.0, IAM or LDAP, configured in the broker's configuration. */
+export const AUTHENTICATION_STRATEGIES = ['SIMPLE', 'LDAP', 'CONFIG_MANAGED'] as const;
+export type AuthenticationStrategy = (typeof AUTHENTICATION_STRATEGIES)[number];
+export const STORAGE_TYPES = ['EBS', 'EFS'] as const;
+export type StorageType = (typeof STORAGE_TYPES)[number];
+
+const isOneOf =
+  <Known extends string>(known: readonly Known[]) =>
+  (value: unknown): value is Known =>
+    typeof value === 'string' && (known as readonly string[]).includes(value);
+
+export const isKnownEngineType = isOneOf(ENGINE_TYPES);
+export const isKnownDeploymentMode = isOneOf(DEPLOYMENT_MODES);
+export const isKnownAuthenticationStrategy = isOneOf(AUTHENTICATION_STRATEGIES);
 
 /** Tags as a plain map; keys are case-sensitive as in AWS. */
 export type Tags = Readonly<Record<string, string>>;
@@ -25,14 +48,16 @@ export interface Broker {
   readonly id: string;
   readonly arn: string;
   readonly name: string;
-  readonly engineType: EngineType;
+  readonly engineType: OpenEnum<EngineType>;
   readonly engineVersion: string;
-  readonly deploymentMode: DeploymentMode;
+  readonly deploymentMode: OpenEnum<DeploymentMode>;
+  /** Absent when DescribeBroker does not say (older answers, recorded files). */
+  readonly storageType?: OpenEnum<StorageType>;
   /** `RUNNING`, `CREATION_IN_PROGRESS`, `REBOOT_IN_PROGRESS`, `DELETION_IN_PROGRESS`, ... */
   readonly state: string;
   readonly publiclyAccessible: boolean;
   readonly autoMinorVersionUpgrade: boolean;
-  readonly authenticationStrategy: AuthenticationStrategy;
+  readonly authenticationStrategy: OpenEnum<AuthenticationStrategy>;
   readonly encryption: {
     readonly useAwsOwnedKey: boolean;
     /** Key id or ARN as DescribeBroker returns it; absent for AWS owned keys. */
@@ -48,7 +73,8 @@ export interface Broker {
     readonly current?: ConfigurationRef;
     readonly pending?: ConfigurationRef;
   };
-  readonly users: readonly BrokerUser[];
+  /** Absent when DescribeBroker returns no user list (Amazon MQ returns none for RabbitMQ brokers). */
+  readonly users?: readonly BrokerUser[];
   readonly securityGroupIds: readonly string[];
   readonly subnetIds: readonly string[];
   readonly tags: Tags;
@@ -61,9 +87,9 @@ export interface BrokerSummary {
   readonly id: string;
   readonly arn: string;
   readonly name: string;
-  readonly engineType: EngineType;
+  readonly engineType: OpenEnum<EngineType>;
   readonly state: string;
-  readonly deploymentMode: DeploymentMode;
+  readonly deploymentMode: OpenEnum<DeploymentMode>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,7 +207,7 @@ export type KmsKeyState =
       readonly status: 'found';
       readonly keyId: string;
       readonly arn: string;
-      readonly keyManager: 'CUSTOMER' | 'AWS';
+      readonly keyManager: OpenEnum<'CUSTOMER' | 'AWS'>;
       readonly keyState: KmsKeyStateName | string;
       readonly deletionDate?: string;
     }

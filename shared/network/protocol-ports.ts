@@ -3,7 +3,7 @@
  * planner and the README cannot disagree about which port belongs to which protocol.
  */
 import type { PortRange } from '../model/finding.ts';
-import type { EngineType } from '../model/types.ts';
+import type { EngineType, OpenEnum } from '../model/types.ts';
 import type { ActiveMqProtocol, Protocol, RabbitMqProtocol } from '../policy/settings.ts';
 import { normalizeRanges } from './port-range.ts';
 
@@ -53,8 +53,9 @@ export const ENGINE_PROTOCOLS: Readonly<Record<EngineType, readonly Protocol[]>>
   RABBITMQ: RABBITMQ_PROTOCOLS,
 };
 
-export const engineDisplayName = (engine: EngineType): string =>
-  engine === 'ACTIVEMQ' ? 'ActiveMQ' : 'RabbitMQ';
+/** ActiveMQ, RabbitMQ, or an engine type mq-guardian does not know as AWS spelled it. */
+export const engineDisplayName = (engine: OpenEnum<EngineType>): string =>
+  engine === 'ACTIVEMQ' ? 'ActiveMQ' : engine === 'RABBITMQ' ? 'RabbitMQ' : engine;
 
 /** True when `name` (exact, lower case) is a protocol of `engine`. */
 export const isEngineProtocol = (engine: EngineType, name: string): name is Protocol =>

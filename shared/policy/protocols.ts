@@ -3,7 +3,7 @@
  * stack's allowlist for the engine, else every protocol of the engine. Every name is checked: a typo
  * silently dropped would shrink the allowed ports and make remediation revoke a port clients use.
  */
-import type { Broker, EngineType } from '../model/types.ts';
+import { type Broker, type EngineType, isKnownEngineType } from '../model/types.ts';
 import { ENGINE_PROTOCOLS, engineDisplayName, isEngineProtocol } from '../network/protocol-ports.ts';
 import type { Protocol, Settings } from './settings.ts';
 import { TAGS } from './settings.ts';
@@ -11,7 +11,12 @@ import { TAGS } from './settings.ts';
 export type ProtocolsFrom = 'tag' | 'setting' | 'engine-default';
 
 export type UsedProtocols =
-  | { readonly ok: true; readonly protocols: Protocol[]; readonly from: ProtocolsFrom }
+  | {
+      readonly ok: true;
+      readonly engine: EngineType;
+      readonly protocols: Protocol[];
+      readonly from: ProtocolsFrom;
+    }
   | { readonly ok: false; readonly reason: string };
 
 const known = (engine: EngineType): string =>
@@ -49,10 +54,10 @@ export const parseProtocolList = (
 
 export const resolveUsedProtocols = (broker: Broker, settings: Settings): UsedProtocols => {
   const engine = broker.engineType;
-  if (!Object.hasOwn(ENGINE_PROTOCOLS, engine)) {
+  if (!isKnownEngineType(engine)) {
     return {
       ok: false,
-      reason: `the broker's engine ${JSON.stringify(engine)} is not one mq-guardian knows`,
+      reason: `the broker's engine type ${JSON.stringify(engine)} is not one mq-guardian knows, so the ports of its protocols are unknown`,
     };
   }
 
@@ -60,7 +65,7 @@ export const resolveUsedProtocols = (broker: Broker, settings: Settings): UsedPr
     const value = broker.tags[TAGS.protocols] ?? '';
     const parsed = parseProtocolList(engine, value);
     if (!parsed.ok) return { ok: false, reason: `the ${TAGS.protocols} tag ${parsed.problem}` };
-    return { ok: true, protocols: parsed.protocols, from: 'tag' };
+    return { ok: true, engine, protocols: parsed.protocols, from: 'tag' };
   }
 
   const setting = settings.protocolAllowlist[engine];
@@ -74,8 +79,8 @@ export const resolveUsedProtocols = (broker: Broker, settings: Settings): UsedPr
         reason: `${where} names ${unknown.map((u) => JSON.stringify(u)).join(', ')}, not ${unknown.length === 1 ? 'a protocol' : 'protocols'} of ${engineDisplayName(engine)} (${known(engine)})`,
       };
     }
-    return { ok: true, protocols: inEngineOrder(engine, setting), from: 'setting' };
+    return { ok: true, engine, protocols: inEngineOrder(engine, setting), from: 'setting' };
   }
 
-  return { ok: true, protocols: [...ENGINE_PROTOCOLS[engine]], from: 'engine-default' };
+  return { ok: true, engine, protocols: [...ENGINE_PROTOCOLS[engine]], from: 'engine-default' };
 };

@@ -13,7 +13,13 @@
 import { formatSource } from '../network/rule-analysis.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding, OffendingRule, PortRange } from '../model/finding.ts';
-import type { BrokerSnapshot, IngressRule, SecurityGroupState, Tags } from '../model/types.ts';
+import {
+  type BrokerSnapshot,
+  type IngressRule,
+  isKnownEngineType,
+  type SecurityGroupState,
+  type Tags,
+} from '../model/types.ts';
 import {
   formatRanges,
   intersectRanges,
@@ -197,6 +203,9 @@ const brokerSkipReason = (input: PlanInput): string | undefined => {
     return `the change was made by mq-guardian's own remediation role (${settings.remediationRoleArn}); its changes are evaluated, never remediated`;
   }
   if (tagIsOff(snapshot.broker.tags)) return `the broker carries ${TAGS.remediation}=off`;
+  if (!isKnownEngineType(snapshot.broker.engineType)) {
+    return `the broker's engine type ${JSON.stringify(snapshot.broker.engineType)} is not one mq-guardian knows, so the ports its clients use are unknown`;
+  }
   if (snapshot.securityGroups.length === 0) {
     return snapshot.broker.engineType === 'RABBITMQ'
       ? 'the broker is a publicly accessible RabbitMQ broker without security groups; there is no rule to change'

@@ -94,6 +94,12 @@ const readConfiguration = async (
   cache: SnapshotCache | undefined,
 ): Promise<ConfigurationState> => {
   if (broker.engineType === 'RABBITMQ') return { status: 'absent', reason: RABBITMQ_CONFIGURATION_REASON };
+  if (broker.engineType !== 'ACTIVEMQ') {
+    return {
+      status: 'absent',
+      reason: `The engine type ${JSON.stringify(broker.engineType)} is not one mq-guardian knows; its configuration is not read`,
+    };
+  }
   if (ref === undefined) return { status: 'absent', reason: 'The broker has no configuration revision yet' };
   const load = () => readers.brokers.describeConfigurationRevision(ref);
   const data = await (cache ? remember(cache.revisions, revisionKey(ref), load) : load());

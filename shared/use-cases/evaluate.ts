@@ -2,7 +2,8 @@ import type { Check, CheckContext } from '../checks/check.ts';
 import { brokerLabel, makeFinding } from '../checks/check.ts';
 import { errorMessage } from '../errors.ts';
 import type { Finding } from '../model/finding.ts';
-import type { BrokerSnapshot } from '../model/types.ts';
+import type { BrokerSnapshot, BrokerSummary } from '../model/types.ts';
+import { findPii } from '../checks/support/pii.ts';
 
 export interface CheckCrash {
   readonly checkId: string;
@@ -16,6 +17,32 @@ export interface BrokerEvaluation {
   /** Checks that threw. Each also appears in `findings` as an ERROR finding: never invented into a result. */
   readonly crashes: readonly CheckCrash[];
 }
+
+/**
+ * The findings of a broker that could not be evaluated at all (its DescribeBroker answer has a shape
+ * mq-guardian cannot read, or a read failed): one ERROR per check, naming the reason, so that a
+ * listing of many brokers reports this one as unknown and goes on with the others.
+ */
+export const brokerErrorFindings = (
+  broker: BrokerSummary,
+  checks: readonly Check[],
+  error: unknown,
+): Finding[] => {
+  const name = findPii(broker.name).length > 0 ? '(name withheld)' : broker.name;
+  return checks.map((check) => ({
+    checkId: check.meta.id,
+    severity: check.meta.severity,
+    resource: {
+      type: 'AWS::AmazonMQ::Broker',
+      id: broker.id,
+      arn: broker.arn,
+      name,
+      engineType: broker.engineType,
+    },
+    status: 'ERROR',
+    message: `Broker ${name} (${broker.id}) could not be evaluated: ${errorMessage(error)}.`,
+  }));
+};
 
 /** Runs every given check on one snapshot. A failing check never stops the others. */
 export const evaluateSnapshot = (

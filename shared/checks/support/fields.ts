@@ -3,8 +3,8 @@
  * for a field whose value mq-guardian does not understand (never guessed into PASS or FAIL).
  */
 import type { Evidence, Finding } from '../../model/finding.ts';
-import type { BrokerSnapshot } from '../../model/types.ts';
-import { brokerLabel, type CheckMeta, makeFinding } from '../check.ts';
+import { type BrokerSnapshot, type EngineType, isKnownEngineType } from '../../model/types.ts';
+import { brokerLabel, type CheckMeta, describeEnum, makeFinding } from '../check.ts';
 
 export interface FieldIssue {
   readonly path: string;
@@ -43,10 +43,25 @@ export const unexpectedValue = (
     fieldsEvidence({ path, detail: `unexpected value ${describeValue(value)}; expected ${expected}` }),
   );
 
-const KNOWN_ENGINES: readonly string[] = ['ACTIVEMQ', 'RABBITMQ'];
-
-/** ERROR for an engine type outside the model (a mapper gap): checks never guess which rules apply. */
-export const unknownEngine = (meta: CheckMeta, snapshot: BrokerSnapshot): Finding | undefined =>
-  KNOWN_ENGINES.includes(snapshot.broker.engineType)
-    ? undefined
-    : unexpectedValue(meta, snapshot, 'EngineType', snapshot.broker.engineType, 'ACTIVEMQ or RABBITMQ');
+/**
+ * The broker's engine, for a check whose rule depends on it; or the ERROR that says what the check
+ * cannot judge when AWS reports an engine type mq-guardian does not know. Checks that do not depend
+ * on the engine never call this: they still evaluate such a broker.
+ */
+export const knownEngine = (
+  meta: CheckMeta,
+  snapshot: BrokerSnapshot,
+  cannotJudge: string,
+): { readonly engine: EngineType } | { readonly finding: Finding } => {
+  const engine = snapshot.broker.engineType;
+  if (isKnownEngineType(engine)) return { engine };
+  return {
+    finding: makeFinding(
+      meta,
+      snapshot,
+      'ERROR',
+      `${brokerLabel(snapshot)} could not be checked: its engine type ${describeEnum(engine)} is not one mq-guardian knows, so ${cannotJudge}.`,
+      fieldsEvidence({ path: 'EngineType', detail: `unknown value ${describeEnum(engine)}` }),
+    ),
+  };
+};

@@ -126,6 +126,7 @@ describe('mapBroker', () => {
     ['SIMPLE', 'SIMPLE'],
     ['LDAP', 'LDAP'],
     ['ldap', 'LDAP'],
+    ['CONFIG_MANAGED', 'CONFIG_MANAGED'],
     [undefined, 'SIMPLE'],
   ])('reads AuthenticationStrategy %s as %s', (given, expected) => {
     // Act
@@ -136,15 +137,10 @@ describe('mapBroker', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['an unknown engine', { EngineType: 'Kafka' }, 'EngineType has the unknown value "Kafka"'],
-    [
-      'an unknown deployment mode',
-      { DeploymentMode: 'MULTI_REGION' },
-      'DeploymentMode has the unknown value',
-    ],
-    ['an unknown authentication strategy', { AuthenticationStrategy: 'OAUTH2' }, 'AuthenticationStrategy'],
+    ['an engine type that is not text', { EngineType: 7 }, 'EngineType is not a non-empty string'],
+    ['a missing deployment mode', { DeploymentMode: undefined }, 'DeploymentMode is missing'],
     ['a missing ARN', { BrokerArn: undefined }, 'BrokerArn is missing'],
-    ['a missing user list', { Users: undefined }, 'Users is missing'],
+    ['a user list that is not a list', { Users: 'admin' }, 'Users is not a list'],
     ['a user without a name', { Users: [{ PendingChange: 'CREATE' }] }, 'Users[0].Username is missing'],
     [
       'a configuration without revision',
@@ -170,6 +166,35 @@ describe('mapBroker', () => {
     // Assess
     expect(error.message).toContain(detail);
     expect(error.code).toBe('UNEXPECTED_AWS_SHAPE');
+  });
+
+  it.each<[string, string, keyof ReturnType<typeof mapBroker>]>([
+    ['EngineType', 'KAFKA', 'engineType'],
+    ['DeploymentMode', 'MULTI_REGION_ACTIVE', 'deploymentMode'],
+    ['AuthenticationStrategy', 'PASSKEY', 'authenticationStrategy'],
+    ['StorageType', 'S3_EXPRESS', 'storageType'],
+  ])('carries an unseen %s value (%s) as AWS returned it', (field, value, property) => {
+    // Act
+    const broker = mapBroker(completeSample({ [field]: value }));
+
+    // Assess
+    expect(broker[property]).toBe(value);
+  });
+
+  it('reads StorageType in its canonical spelling whatever the case', () => {
+    // Act
+    const broker = mapBroker(completeSample({ StorageType: 'efs' }));
+
+    // Assess
+    expect(broker.storageType).toBe('EFS');
+  });
+
+  it('maps a broker without a user list (Amazon MQ returns none for RabbitMQ) without inventing users', () => {
+    // Act
+    const broker = mapBroker(without(completeSample(), 'Users'));
+
+    // Assess
+    expect(broker.users).toBeUndefined();
   });
 
   it('throws naming BrokerId when the output has none', () => {
@@ -534,7 +559,7 @@ describe('mapKeyMetadata', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['an unknown key manager', { KeyManager: 'PARTNER' }, 'KeyManager has the unknown value "PARTNER"'],
+    ['a key manager that is not text', { KeyManager: 3 }, 'KeyManager is not a non-empty string'],
     ['no key state', { KeyState: undefined }, 'KeyState is missing'],
     ['no ARN', { Arn: undefined }, 'Arn is missing'],
   ])('throws for %s', (_case, overrides, detail) => {
