@@ -182,5 +182,11 @@ export const buildChild = async (
     },
   };
   const { outdir: _outdir, outExtension: _outExtension, ...options } = functionBuildOptions(config, entry);
-  await build({ ...options, outfile, write: true, metafile: false, plugins: [plugin] });
+  await build({
+    ...options,
+    outfile,
+    write: true,
+    metafile: false,
+    plugins: [...(options.plugins ?? []), plugin],
+  });
 };

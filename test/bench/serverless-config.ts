@@ -9,8 +9,9 @@
  * `outputFileExtension` becomes `outExtension`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import yaml from 'js-yaml';
 
 export const BENCH_ACCOUNT = '123456789012';
@@ -345,9 +346,14 @@ export const loadServerlessConfig = (root: string): ServerlessConfig => {
 
   const custom = isObject(doc.custom) ? doc.custom : {};
   const customEsbuild = isObject(custom.esbuild) ? (resolve(custom.esbuild) as JsonObject) : {};
-  if (typeof customEsbuild.config === 'string' || typeof customEsbuild.plugins === 'string') {
-    throw new Error('serverless.yml: custom.esbuild.config / plugins files are not supported by the bench');
+  if (typeof customEsbuild.config === 'string') {
+    throw new Error('serverless.yml: a custom.esbuild.config file is not supported by the bench');
   }
+  // serverless-esbuild requires the plugins file from the service directory (dist/index.js `plugins`).
+  const plugins =
+    typeof customEsbuild.plugins === 'string'
+      ? (createRequire(join(root, 'package.json'))(join(root, customEsbuild.plugins)) as Plugin[])
+      : [];
   const target = RUNTIME_TARGETS[runtime];
   const merged = mergeDeepRight(mergeDeepRight(PLUGIN_DEFAULTS, target ? { target } : {}), customEsbuild);
   const exclude = Array.isArray(merged.exclude) ? merged.exclude.map(String) : [];
@@ -358,6 +364,7 @@ export const loadServerlessConfig = (root: string): ServerlessConfig => {
   );
   esbuildOptions.external = [...external, ...(exclude.includes('*') ? [] : exclude)];
   if (outputFileExtension !== '.js') esbuildOptions.outExtension = { '.js': outputFileExtension };
+  delete esbuildOptions.plugins;
 
   const functions: ServerlessFunction[] = functionNames.map((name) => {
     const node = functionsNode[name];
@@ -418,7 +425,7 @@ export const loadServerlessConfig = (root: string): ServerlessConfig => {
 
   return {
     runtime,
-    esbuildOptions: esbuildOptions as BuildOptions,
+    esbuildOptions: { ...(esbuildOptions as BuildOptions), ...(plugins.length > 0 ? { plugins } : {}) },
     customEsbuild,
     functions,
     placeholders,

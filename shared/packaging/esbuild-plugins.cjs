@@ -1,0 +1,85 @@
+/**
+ * esbuild plugins of the function bundles (serverless.yml `custom.esbuild.plugins`; the bench and the
+ * bundle tests load the same file). CommonJS so that serverless-esbuild can `require()` it on any Node
+ * version osls runs on.
+ *
+ * `sdkSchemaPruning`: every AWS SDK v3 client keeps the schemas of all its operations in one module,
+ * `dist-es/schemas/schemas_0.js` (for EC2 about 550 KB minified, most of a bundle and of its cold
+ * start; aws-sdk-js-v3 issue #7607). Its declarations are plain data (`var X$ = [3, n0, _X, 0, …]`)
+ * that esbuild would drop when nothing uses them, except that member keys are written as computed
+ * keys naming module constants (`{ [_xN]: _it }`, `_xN = "xmlName"`), and esbuild must assume a
+ * computed key may run code (a `toString`). The plugin writes each such key as the string literal its
+ * constant holds — the same object, key for key — so esbuild's own tree shaking keeps exactly the
+ * schemas reachable from the commands a bundle imports and from what the module itself registers
+ * (error schemas). Which schemas survive is esbuild's decision, not a list kept here; a module whose
+ * shape is not the one described is left as it is (bigger, still correct).
+ *
+ * A pruned client is held to the wire: test/integration/aws/pruned-clients.test.ts bundles the
+ * adapters with these plugins and runs their requests against the loopback AWS.
+ */
+'use strict';
+
+const { readFile } = require('node:fs/promises');
+
+/** `@aws-sdk/<package>/dist-es/…/schemas/schemas_<n>.js` (clients and nested clients). */
+const SCHEMA_MODULE = /[\\/]@aws-sdk[\\/][^\\/]+[\\/]dist-es[\\/](?:.*[\\/])?schemas[\\/]schemas_\d+\.js$/;
+
+/** A top-level `const _name = "literal";` (one line, double-quoted, as the SDK's code generator writes them). */
+const STRING_CONSTANT = /^const (_[A-Za-z0-9_$]+) = ("(?:[^"\\\n]|\\.)*");$/gm;
+
+/** A computed member key naming one identifier: `[_xN]:`. */
+const COMPUTED_KEY = /\[(_[A-Za-z0-9_$]+)\]:/g;
+
+/**
+ * Code that could bind a name of its own (a function, class, `let`, `catch` or an arrow with
+ * parameters), looked for outside string literals: a schema module has none, so each constant means
+ * the same thing wherever it is named.
+ */
+const OWN_BINDINGS = /\b(?:function|class|let|catch)\b|[A-Za-z0-9_$]\s*=>|\(\s*[^)\s][^)]*\)\s*=>/;
+const STRING_LITERALS = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
+
+/**
+ * The module with every computed key that names a top-level string constant replaced by that string,
+ * or `undefined` when the source does not have the expected shape (nothing is then changed).
+ */
+const inlineComputedKeys = (source) => {
+  const constants = new Map();
+  for (const [, name, literal] of source.matchAll(STRING_CONSTANT)) {
+    if (constants.has(name)) return undefined;
+    constants.set(name, literal);
+  }
+  if (constants.size === 0) return undefined;
+  const code = source.replace(STRING_CONSTANT, '').replace(STRING_LITERALS, '""');
+  if (OWN_BINDINGS.test(code)) return undefined;
+  // Never assigned again (the declarations themselves were removed above).
+  for (const [, name] of code.matchAll(
+    /\b(_[A-Za-z0-9_$]+)\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?![=>])/g,
+  )) {
+    if (constants.has(name)) return undefined;
+  }
+  let replaced = 0;
+  const output = source.replace(COMPUTED_KEY, (key, name) => {
+    const literal = constants.get(name);
+    if (literal === undefined) return key;
+    replaced += 1;
+    return `[${literal}]:`;
+  });
+  return replaced === 0 ? undefined : output;
+};
+
+/** @type {import('esbuild').Plugin} */
+const sdkSchemaPruning = {
+  name: 'sdk-schema-pruning',
+  setup(build) {
+    build.onLoad({ filter: SCHEMA_MODULE }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const contents = inlineComputedKeys(source);
+      return contents === undefined ? undefined : { contents, loader: 'js' };
+    });
+  },
+};
+
+module.exports = [sdkSchemaPruning];
+module.exports.sdkSchemaPruning = sdkSchemaPruning;
+module.exports.inlineComputedKeys = inlineComputedKeys;
+module.exports.SCHEMA_MODULE = SCHEMA_MODULE;
