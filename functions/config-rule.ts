@@ -7,7 +7,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { createConfigReporter } from '../shared/aws/config.ts';
-import { createEc2NetworkReader } from '../shared/aws/ec2.ts';
 import { createKmsKeyReader } from '../shared/aws/kms.ts';
 import { createMqBrokerReader } from '../shared/aws/mq.ts';
 import type { Check } from '../shared/checks/check.ts';
@@ -21,6 +20,7 @@ import { loadSettings } from '../shared/policy/load-settings.ts';
 import type { Settings } from '../shared/policy/settings.ts';
 import type { AccountReaders, ComplianceReporter } from '../shared/ports.ts';
 import { acknowledgeInvalidEvents } from '../shared/runtime/handler-support.ts';
+import { lazyEc2NetworkReader } from '../shared/runtime/lazy-network-reader.ts';
 import {
   CONFIG_RULE_RATE_LIMIT,
   EvaluationsRefusedError,
@@ -102,7 +102,8 @@ export const handler = createConfigRuleHandler({
       createMqBrokerReader(),
       createTokenBucket(loadRateLimit(CONFIG_RULE_RATE_LIMIT)),
     ),
-    network: createEc2NetworkReader(),
+    // Only the two ingress checks read security groups: the rules of the other checks never load EC2.
+    network: lazyEc2NetworkReader(),
     keys: createKmsKeyReader(),
   },
   compliance: createConfigReporter(),

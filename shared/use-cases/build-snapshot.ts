@@ -43,6 +43,11 @@ export interface BuildSnapshotOptions {
   readonly region: string;
   readonly now: Date;
   readonly cache?: SnapshotCache;
+  /**
+   * False only for an evaluation none of whose checks reads security groups (a Config rule of any
+   * other check): no EC2 read is made and the snapshot lists no groups. Default true.
+   */
+  readonly readSecurityGroups?: boolean;
 }
 
 const RABBITMQ_CONFIGURATION_REASON = 'RabbitMQ configurations are not evaluated';
@@ -189,7 +194,7 @@ export const buildSnapshot = async (
   const [configuration, pendingConfiguration, securityGroups, kmsKey] = await Promise.all([
     readConfiguration(broker, current, readers, cache),
     hasPending ? readConfiguration(broker, pending, readers, cache) : Promise.resolve(undefined),
-    readSecurityGroups(broker, readers, cache),
+    options.readSecurityGroups === false ? Promise.resolve([]) : readSecurityGroups(broker, readers, cache),
     readKey(broker, readers, cache),
   ]);
   return {

@@ -151,6 +151,7 @@ export const evaluateBroker = async (
     region: deps.region,
     now: deps.now(),
     ...(deps.cache ? { cache: deps.cache } : {}),
+    readSecurityGroups: deps.checks.some((check) => INGRESS_CHECK_IDS.includes(check.meta.id)),
   });
   if (!snapshot) return { brokerId, status: 'gone' };
   const evaluation = evaluateSnapshot(snapshot, deps.checks, { settings: deps.settings, now: deps.now() });

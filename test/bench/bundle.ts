@@ -28,6 +28,8 @@ export interface BundleResult {
   readonly packages: readonly PackageShare[];
   /** The @aws-sdk/client-* packages in the bundle (which SDK clients the function loads). */
   readonly sdkClients: readonly string[];
+  /** Those of `sdkClients` loaded at start-up (not only through a dynamic `import()`). */
+  readonly eagerSdkClients: readonly string[];
   /**
    * Packages reached only through a dynamic `import()`: their bytes are in the bundle (one file, no
    * code splitting) but their modules are evaluated on first use, not at cold start.
@@ -147,6 +149,8 @@ export const buildFunctionBundle = async (
   writeFileSync(path, main.contents);
   const bytes = main.contents.byteLength;
   const packages = attribute(result.metafile as Metafile, bytes);
+  const sdkClients = packages.map((p) => p.name).filter((name) => name.startsWith('@aws-sdk/client-'));
+  const lazyPackages = lazyPackagesOf(result.metafile as Metafile, fn.entry);
   return {
     function: fn.name,
     entry: fn.entry,
@@ -154,8 +158,9 @@ export const buildFunctionBundle = async (
     bytes,
     gzipBytes: gzipSync(main.contents, { level: 9 }).byteLength,
     packages,
-    sdkClients: packages.map((p) => p.name).filter((name) => name.startsWith('@aws-sdk/client-')),
-    lazyPackages: lazyPackagesOf(result.metafile as Metafile, fn.entry),
+    sdkClients,
+    eagerSdkClients: sdkClients.filter((name) => !lazyPackages.includes(name)),
+    lazyPackages,
     budget: judge(fn.name, bytes, packages),
   };
 };

@@ -43,18 +43,21 @@ export const buildFunctionChild = async (
 };
 
 /**
- * A bundle holding only the SDK clients a function's bundle holds, each constructed once as the
- * adapters do: what the function's cold start costs before any of its own code runs.
+ * A bundle holding only the SDK clients a function loads at start-up (those it reaches only through a
+ * dynamic `import()` are left out), each constructed once as the adapters do: what the function's cold
+ * start costs before any of its own code runs.
  */
 export const buildSdkOnlyBundle = async (
   config: ServerlessConfig,
   bundle: BundleResult,
   outfile: string,
 ): Promise<string> => {
-  const imports = bundle.sdkClients.map(
+  const imports = bundle.eagerSdkClients.map(
     (pkg, i) => `import { ${clientClassOf(pkg)} as C${i} } from '${pkg}';`,
   );
-  const construct = bundle.sdkClients.map((_, i) => `new C${i}({ retryMode: 'adaptive', maxAttempts: 5 })`);
+  const construct = bundle.eagerSdkClients.map(
+    (_, i) => `new C${i}({ retryMode: 'adaptive', maxAttempts: 5 })`,
+  );
   await buildChild(config, 'bench:entry', outfile, {
     entry: `${imports.join('\n')}\nconst clients = [${construct.join(', ')}];\nexport const handler = async () => clients.length;\n`,
   });

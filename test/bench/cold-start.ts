@@ -139,7 +139,7 @@ export const measureColdStart = (
           ? {}
           : {
               sdkOnly: {
-                clients: bundle.sdkClients,
+                clients: bundle.eagerSdkClients,
                 aboveBareMs: round(median(sdk.map((s) => s.wallMs)) - bareMedianMs),
                 peakRssBytes: Math.max(...sdk.map((s) => s.maxRssKb)) * 1024,
               },

@@ -127,7 +127,7 @@ const coldStart: ColdStartSection | undefined =
     : await attempt('2. cold start', async () => {
         const sdkOnly = new Map<string, string>();
         for (const b of bundles) {
-          if (b.sdkClients.length > 0) {
+          if (b.eagerSdkClients.length > 0) {
             sdkOnly.set(
               b.function,
               await buildSdkOnlyBundle(config, b, join(work.path, `sdk-only-${b.function}.mjs`)),
@@ -165,7 +165,7 @@ if (coldStart) {
     ),
   );
   print(
-    "   SDK clients alone = a bundle of only the function's @aws-sdk clients, constructed, same options, same loop",
+    '   SDK clients alone = a bundle of only the @aws-sdk clients the function loads at start-up, constructed, same options, same loop',
   );
   for (const f of coldStart.functions) {
     print(

@@ -109,6 +109,40 @@ describe('handleConfigInvocation', () => {
       expect(account.readCounts().DescribeBroker).toBe(1);
     });
 
+    it('reads no security group, rule or network interface for a check that does not depend on them', async () => {
+      // Prepare
+      const account = twoBrokersSharingAGroup();
+
+      // Act
+      await handleConfigInvocation(sample('config-change-broker.json'), depsFor(account));
+
+      // Assess
+      const counts = account.readCounts();
+      expect(
+        ['DescribeSecurityGroupRules', 'DescribeSecurityGroups', 'DescribeNetworkInterfaces'].map(
+          (operation) => counts[operation] ?? 0,
+        ),
+      ).toEqual([0, 0, 0]);
+    });
+
+    it('reads the groups of the broker for an ingress check', async () => {
+      // Prepare
+      const account = twoBrokersSharingAGroup();
+
+      // Act
+      await handleConfigInvocation(
+        sample(
+          'config-change-broker.json',
+          () => undefined,
+          withCheck('mq-broker-ingress-not-open-to-world'),
+        ),
+        depsFor(account),
+      );
+
+      // Assess
+      expect(account.readCounts().DescribeSecurityGroupRules).toBeGreaterThan(0);
+    });
+
     it('judges live state, not the configuration item', async () => {
       // Prepare: the item says audit logs are on; DescribeBroker says they are off.
       const broker = {

@@ -445,4 +445,25 @@ describe('createSnapshotCache', () => {
     // Assess
     expect(snapshots.map((s) => s?.securityGroups[0]?.otherUsers)).toEqual([null, null]);
   });
+
+  it('makes no EC2 read when told no check of the evaluation reads security groups', async () => {
+    // Prepare
+    const account = demoAccount();
+    const reads = [
+      vi.spyOn(account, 'describeIngressRules'),
+      vi.spyOn(account, 'describeSecurityGroups'),
+      vi.spyOn(account, 'describeNetworkInterfaces'),
+    ];
+
+    // Act
+    const snapshot = await buildSnapshot(ORDERS_PROD, readersOf(account), {
+      ...OPTIONS,
+      readSecurityGroups: false,
+    });
+
+    // Assess
+    expect(reads.map((read) => read.mock.calls.length)).toEqual([0, 0, 0]);
+    expect(snapshot?.securityGroups).toEqual([]);
+    expect(snapshot?.kmsKey).toMatchObject({ status: 'found' });
+  });
 });
