@@ -7,6 +7,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { createConfigReporter } from '../shared/aws/config.ts';
+import { createEc2NetworkReader } from '../shared/aws/ec2.ts';
 import { createKmsKeyReader } from '../shared/aws/kms.ts';
 import { createMqBrokerReader } from '../shared/aws/mq.ts';
 import type { Check } from '../shared/checks/check.ts';
@@ -20,7 +21,7 @@ import { loadSettings } from '../shared/policy/load-settings.ts';
 import type { Settings } from '../shared/policy/settings.ts';
 import type { AccountReaders, ComplianceReporter } from '../shared/ports.ts';
 import { acknowledgeInvalidEvents } from '../shared/runtime/handler-support.ts';
-import { lazyEc2NetworkReader } from '../shared/runtime/lazy-network-reader.ts';
+import { lazyNetworkReader } from '../shared/runtime/lazy-network-reader.ts';
 import {
   CONFIG_RULE_RATE_LIMIT,
   EvaluationsRefusedError,
@@ -103,7 +104,7 @@ export const handler = createConfigRuleHandler({
       createTokenBucket(loadRateLimit(CONFIG_RULE_RATE_LIMIT)),
     ),
     // Only the two ingress checks read security groups: the rules of the other checks never load EC2.
-    network: lazyEc2NetworkReader(),
+    network: lazyNetworkReader(async () => createEc2NetworkReader()),
     keys: createKmsKeyReader(),
   },
   compliance: createConfigReporter(),

@@ -1,14 +1,13 @@
 /**
- * A network reader that loads the EC2 client on its first call, not at cold start: for a function that
- * reads security groups on some paths only (config-rule: the two ingress checks), the other paths never
- * load or construct the EC2 client.
+ * A network reader built on its first call, not at cold start: for a function that reads security
+ * groups on some paths only (config-rule: the two ingress checks), the other paths never construct the
+ * EC2 client. The adapter module itself is imported statically on purpose: behind a dynamic
+ * `import()` in a single-file bundle, esbuild cannot tree-shake the client, and the whole EC2 client
+ * (1.6 MB) would be parsed at start-up instead of its pruned operations (docs/performance.md).
  */
 import type { NetworkReader } from '../ports.ts';
 
-export const lazyEc2NetworkReader = (
-  load: () => Promise<NetworkReader> = () =>
-    import('../aws/ec2.ts').then((ec2) => ec2.createEc2NetworkReader()),
-): NetworkReader => {
+export const lazyNetworkReader = (load: () => Promise<NetworkReader>): NetworkReader => {
   let reader: Promise<NetworkReader> | undefined;
   const get = (): Promise<NetworkReader> => {
     reader ??= load();

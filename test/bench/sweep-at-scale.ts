@@ -30,10 +30,10 @@ export interface SweepSection {
   readonly mqBucket: typeof AMAZON_MQ_BUCKET;
   readonly simulated: string;
   readonly wallS: number;
-  /** Amazon MQ calls ÷ 15/s: no sweep can be faster without exceeding the account's quota. */
+  /** (Amazon MQ calls − burst 100) ÷ 15/s: no sweep can be faster without exceeding the account's quota. */
   readonly floorS: number;
-  /** The same with the bucket's initial burst spent first: (calls − 100) ÷ 15/s. */
-  readonly burstFloorS: number;
+  /** Amazon MQ calls ÷ 15/s, the burst not counted (for comparison). */
+  readonly sustainedFloorS: number;
   readonly floorRatio: number;
   readonly calls: number;
   readonly mqCalls: number;
@@ -94,10 +94,11 @@ export const measureSweep = async (
   );
 
   const wallS = result.wallMs / 1000;
-  const floorS = result.mqCalls / AMAZON_MQ_BUCKET.refillPerSecond;
-  const burstFloorS =
-    Math.max(0, result.mqCalls - AMAZON_MQ_BUCKET.capacity) / AMAZON_MQ_BUCKET.refillPerSecond;
-  const floorRatio = wallS / floorS;
+  // The physical limit: the account's bucket starts full, so its burst is spent before the refill rate
+  // paces anything. A sweep that does not use the burst is measured against it all the same.
+  const sustainedFloorS = result.mqCalls / AMAZON_MQ_BUCKET.refillPerSecond;
+  const floorS = Math.max(0, result.mqCalls - AMAZON_MQ_BUCKET.capacity) / AMAZON_MQ_BUCKET.refillPerSecond;
+  const floorRatio = floorS > 0 ? wallS / floorS : 0;
   const surfaced = result.throttled;
   const simulatorShareBytes = Math.max(0, result.rssAccountLoadedBytes - result.rssBeforeAccountBytes);
   const functionPeakRssBytes = result.peakRssBytes - simulatorShareBytes;
@@ -117,7 +118,7 @@ export const measureSweep = async (
     {
       name: 'wall time vs rate-limit floor',
       status: floorRatio <= BUDGETS.sweepFloorRatio ? 'pass' : 'fail',
-      explanation: `${round(wallS, 2)} s = ${round(floorRatio, 2)} × floor ${round(floorS, 2)} s (${result.mqCalls} MQ calls ÷ ${AMAZON_MQ_BUCKET.refillPerSecond}/s); budget ${BUDGETS.sweepFloorRatio}×`,
+      explanation: `${round(wallS, 2)} s = ${round(floorRatio, 2)} × floor ${round(floorS, 2)} s ((${result.mqCalls} MQ calls − burst ${AMAZON_MQ_BUCKET.capacity}) ÷ ${AMAZON_MQ_BUCKET.refillPerSecond}/s); budget ${BUDGETS.sweepFloorRatio}×`,
     },
     {
       name: 'throttling errors surfaced',
@@ -145,7 +146,7 @@ export const measureSweep = async (
       'AWS answers (SDK client send() stubbed on the prototype as aws-sdk-client-mock does, without sinon; SDK retries bypassed), 20 ms latency per call, the Amazon MQ account bucket (burst 100, 15/s) on the service side; real time, nothing scaled',
     wallS: round(wallS, 2),
     floorS: round(floorS, 2),
-    burstFloorS: round(burstFloorS, 2),
+    sustainedFloorS: round(sustainedFloorS, 2),
     floorRatio: round(floorRatio, 3),
     calls: result.calls,
     mqCalls: result.mqCalls,

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { NetworkReader } from '../../../shared/ports.ts';
-import { lazyEc2NetworkReader } from '../../../shared/runtime/lazy-network-reader.ts';
+import { lazyNetworkReader } from '../../../shared/runtime/lazy-network-reader.ts';
 
 const aReader = (): NetworkReader => ({
   describeIngressRules: vi.fn(async () => []),
@@ -10,13 +10,13 @@ const aReader = (): NetworkReader => ({
   describeNetworkInterfaces: vi.fn(async () => []),
 });
 
-describe('lazyEc2NetworkReader', () => {
+describe('lazyNetworkReader', () => {
   it('loads nothing until its first call', () => {
     // Prepare
     const load = vi.fn(async () => aReader());
 
     // Act
-    lazyEc2NetworkReader(load);
+    lazyNetworkReader(load);
 
     // Assess
     expect(load).not.toHaveBeenCalled();
@@ -26,7 +26,7 @@ describe('lazyEc2NetworkReader', () => {
     // Prepare
     const reader = aReader();
     const load = vi.fn(async () => reader);
-    const lazy = lazyEc2NetworkReader(load);
+    const lazy = lazyNetworkReader(load);
 
     // Act
     const names = await lazy.findSecurityGroupIdsByName('orders-prod-mq');
@@ -46,7 +46,7 @@ describe('lazyEc2NetworkReader', () => {
       .fn<() => Promise<NetworkReader>>()
       .mockRejectedValueOnce(new Error('module not found'))
       .mockResolvedValueOnce(aReader());
-    const lazy = lazyEc2NetworkReader(load);
+    const lazy = lazyNetworkReader(load);
 
     // Act
     const first = lazy.describeRulesById(['sgr-0a1b2c3d4e5f60010']);
