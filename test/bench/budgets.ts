@@ -39,26 +39,8 @@ export interface BundleException {
 }
 
 /**
- * Functions allowed above the bundle budget, and why. The EC2 client is ~0.85 MB as ESM on its own
- * (performance-notes.md) and every function below reads security-group rules and network interfaces
- * on every evaluation path, so no bundle that holds it can be under 400 KiB. The bench still fails a
- * function whose bundle minus these packages exceeds the budget, so the exception cannot hide growth.
+ * Functions allowed above the bundle budget, and why. None: the EC2 client, once 550 KiB of every
+ * bundle that reads security groups, is pruned to the operations called (about 60 KiB with its
+ * schemas; shared/packaging/esbuild-plugins.cjs), so no package has a claim to the extra bytes.
  */
-export const BUNDLE_EXCEPTIONS: Readonly<Record<string, BundleException>> = {
-  'on-ingress-event': {
-    packages: ['@aws-sdk/client-ec2'],
-    buys: 'DescribeNetworkInterfaces (which brokers use the group), DescribeSecurityGroupRules / DescribeSecurityGroups (the snapshot) and Authorize/RevokeSecurityGroupIngress (the remediation)',
-  },
-  'on-broker-event': {
-    packages: ['@aws-sdk/client-ec2'],
-    buys: "the security-group rules, groups and network interfaces of the broker's snapshot (ingress checks)",
-  },
-  sweep: {
-    packages: ['@aws-sdk/client-ec2'],
-    buys: "the security-group rules, groups and network interfaces of every broker's snapshot (ingress checks)",
-  },
-  'config-rule': {
-    packages: ['@aws-sdk/client-ec2'],
-    buys: "the security-group rules, groups and network interfaces of the broker's snapshot (ingress checks)",
-  },
-};
+export const BUNDLE_EXCEPTIONS: Readonly<Record<string, BundleException>> = {};

@@ -13,6 +13,7 @@ import { type BundleResult, buildFunctionBundle } from './bundle.ts';
 import { buildSdkOnlyBundle } from './children.ts';
 import { type ColdStartSection, measureColdStart } from './cold-start.ts';
 import { type ExposureSection, measureExposure } from './exposure.ts';
+import { type CustodianSection, measureCustodian } from './custodian.ts';
 import { createWorkDir, kib, NODE_BIN, nodeVersion, ROOT, round } from './harness.ts';
 import { type HotPathSection, measureHotPath } from './hot-path.ts';
 import { loadServerlessConfig } from './serverless-config.ts';
@@ -368,6 +369,21 @@ if (hotPath) {
   );
 }
 
+// 6. Cloud Custodian, side by side -----------------------------------------------------------------
+const custodian: CustodianSection | undefined = await attempt('6. custodian', () => measureCustodian());
+if (custodian?.status === 'skipped') {
+  print(`\n6. Cloud Custodian cold path: skipped — ${custodian.reason}`);
+} else if (custodian) {
+  print(
+    `\n6. Cloud Custodian ${custodian.version} cold path (import, policy load, validation; fresh python3 per run, median of ${custodian.runs}; bare python3 = ${custodian.bareMedianMs} ms): ${custodian.aboveBareMs} ms above bare python, peak RSS ${mib(custodian.peakRssBytes)}`,
+  );
+  for (const f of coldStart?.functions ?? []) {
+    print(
+      `   ${f.function}: ${f.aboveBareMs} ms above bare node = Custodian ÷ ${round(custodian.aboveBareMs / Math.max(f.aboveBareMs, 0.1), 1)} (goal: ÷ 4 or better)`,
+    );
+  }
+}
+
 work.dispose();
 
 const report = {
@@ -388,6 +404,7 @@ const report = {
   exposure,
   sweep,
   hotPath,
+  custodian,
   machine: {
     cpus: availableParallelism(),
     loadAverageAtStart: loadAtStart,
