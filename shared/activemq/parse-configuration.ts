@@ -7,6 +7,7 @@
  * and any shape it does not understand is a ConfigurationParseError (reported as ERROR, never PASS),
  * never a guess.
  */
+import { PERMISSIONS } from './authorization.ts';
 import { XMLParser, XMLValidator, type X2jOptions } from 'fast-xml-parser';
 import { ConfigurationParseError } from '../errors.ts';
 import type {
@@ -509,16 +510,38 @@ const authorizationEntry = (element: XmlElement): AuthorizationEntry => {
   return { destinationType, destination, ...grants(element) };
 };
 
-/** Children of a collection element must all be the expected entry element: anything else is an unknown shape. */
-const collectionEntries = (collection: XmlElement, entryName: string): XmlElement[] => {
-  for (const child of collection.children) {
-    if (child.namespace === ACTIVEMQ_CORE_NAMESPACE && child.localName !== entryName) {
+/**
+ * Children of a collection element must all be entry elements Amazon MQ permits there (developer
+ * guide, "Permitted collections"): anything else is an unknown shape.
+ */
+const collectionEntries = (collection: XmlElement, entryNames: readonly string[]): XmlElement[] => {
+  const entries = collection.children.filter((child) => child.namespace === ACTIVEMQ_CORE_NAMESPACE);
+  for (const child of entries) {
+    if (!entryNames.includes(child.localName)) {
       throw parseError(
-        `${tag(collection.localName)} holds ${tag(child.localName)}; only <${entryName}> is supported.`,
+        `${tag(collection.localName)} holds ${tag(child.localName)}; only ${entryNames.map((name) => `<${name}>`).join(' or ')} ${entryNames.length === 1 ? 'is' : 'are'} supported.`,
       );
     }
   }
-  return coreChildren(collection, entryName);
+  return entries;
+};
+
+const AUTHORIZATION_ENTRY = 'authorizationEntry';
+const TEMP_ENTRY = 'tempDestinationAuthorizationEntry';
+
+/** A tempDestinationAuthorizationEntry bean: grants only; it applies to every temporary destination. */
+const tempEntry = (
+  element: XmlElement,
+  declaredIn: NonNullable<AuthorizationEntry['declaredIn']>,
+): AuthorizationEntry => {
+  for (const attribute of ['queue', 'topic', 'destination']) {
+    if (element.attributes.has(attribute)) {
+      throw parseError(
+        `<${TEMP_ENTRY}> has a ${attribute}= attribute; it applies to temporary destinations only.`,
+      );
+    }
+  }
+  return { destinationType: 'tempDestination', destination: '*', declaredIn, ...grants(element) };
 };
 
 const simpleMap = (element: XmlElement): AuthorizationMap => {
@@ -527,19 +550,31 @@ const simpleMap = (element: XmlElement): AuthorizationMap => {
     if (child.namespace !== ACTIVEMQ_CORE_NAMESPACE) continue;
     switch (child.localName) {
       case 'authorizationEntries':
-        for (const entry of collectionEntries(child, 'authorizationEntry'))
-          entries.push(authorizationEntry(entry));
-        break;
-      case 'tempDestinationAuthorizationEntry':
-        // XBean property element wrapping the bean of the same name.
-        for (const entry of collectionEntries(child, 'tempDestinationAuthorizationEntry')) {
-          entries.push({ destinationType: 'tempDestination', destination: '*', ...grants(entry) });
+        // Amazon MQ permits tempDestinationAuthorizationEntry here too; ActiveMQ's XBean map takes it
+        // as the map's temporary-destination entry, never as a queue or topic entry.
+        for (const entry of collectionEntries(child, [AUTHORIZATION_ENTRY, TEMP_ENTRY])) {
+          entries.push(
+            entry.localName === TEMP_ENTRY
+              ? tempEntry(entry, 'authorizationEntries')
+              : authorizationEntry(entry),
+          );
         }
         break;
+      case TEMP_ENTRY: {
+        // XBean property element wrapping the bean of the same name (the permitted form); a property
+        // element that carries the grants itself is read as that bean.
+        const beans = collectionEntries(child, [TEMP_ENTRY]);
+        if (beans.length === 0 && PERMISSIONS.some((permission) => child.attributes.has(permission))) {
+          entries.push(tempEntry(child, TEMP_ENTRY));
+        }
+        for (const entry of beans) entries.push(tempEntry(entry, TEMP_ENTRY));
+        break;
+      }
       case 'defaultEntry':
-        // DefaultAuthorizationMap.getAllEntries adds the default entry to every queue and topic lookup:
-        // the same grants as entries on queue ">" and topic ">" (ActiveMQ unions all matching entries).
-        for (const entry of collectionEntries(child, 'authorizationEntry')) {
+        // DefaultAuthorizationMap.getAllEntries adds the default entry to every queue and topic lookup,
+        // whatever its class: the same grants as entries on queue ">" and topic ">" (ActiveMQ unions
+        // all matching entries).
+        for (const entry of collectionEntries(child, [AUTHORIZATION_ENTRY, TEMP_ENTRY])) {
           const groups = grants(entry);
           entries.push({ destinationType: 'queue', destination: '>', ...groups });
           entries.push({ destinationType: 'topic', destination: '>', ...groups });

@@ -1,16 +1,13 @@
 import type { ExemptedRule, OffendingRule } from '../model/finding.ts';
 import { type IngressRule, isKnownEngineType } from '../model/types.ts';
-import {
-  allowExemption,
-  brokerGroups,
-  exemptionSentence,
-  ingressRulesOf,
-  summarizeRules,
-} from '../network/broker-ingress.ts';
+import { allowExemption, brokerGroups, ingressRulesOf, summarizeRules } from '../network/broker-ingress.ts';
+import { WORLD_THRESHOLD } from '../network/address-space.ts';
 import { sourceExposure } from '../network/cidr.ts';
+import { type CidrRule, cidrRule, type WorldExposure, worldExposures } from '../network/world-exposure.ts';
 import { ENGINE_PROTOCOLS, portsForProtocols } from '../network/protocol-ports.ts';
 import { describeRule, formatSource, rulePortsAsGiven } from '../network/rule-analysis.ts';
 import { resolveUsedProtocols } from '../policy/protocols.ts';
+import { TAGS } from '../policy/settings.ts';
 import type { Check, CheckMeta } from './check.ts';
 import { brokerLabel, makeFinding } from './check.ts';
 
@@ -19,11 +16,13 @@ const SECURITY_BEST_PRACTICES =
 
 const meta: CheckMeta = {
   id: 'mq-broker-ingress-not-open-to-world',
-  title: 'No security group rule of the broker admits the whole internet (0.0.0.0/0 or ::/0)',
+  title:
+    "The broker's security groups do not admit the whole internet (0.0.0.0/0, ::/0 or ranges that together cover it)",
   severity: 'HIGH',
   engines: ['ACTIVEMQ', 'RABBITMQ'],
   risk:
-    'A rule from 0.0.0.0/0 or ::/0 admits any address that can route to the broker: through an internet ' +
+    'Rules from 0.0.0.0/0 or ::/0, or whose ranges together cover the public internet (0.0.0.0/1 and ' +
+    '128.0.0.0/1, 2000::/3), admit any address that can route to the broker: through an internet ' +
     'gateway, peering, VPN or transit gateway, attackers can reach the listeners, guess credentials and flood ' +
     'the broker. The rule stays wide open even when the network around it changes.',
   remediation: {
@@ -37,6 +36,46 @@ const meta: CheckMeta = {
   // (settings.revokeWorldIngress), decided by the planner, not implied by this check.
   autoRemediable: false,
   source: SECURITY_BEST_PRACTICES,
+};
+
+const FAMILY_NAMES = { ipv4: 'IPv4', ipv6: 'IPv6' } as const;
+
+const exposureReason = (exposure: WorldExposure): string => {
+  const family = FAMILY_NAMES[exposure.family];
+  const source = formatSource(exposure.rule.source);
+  if (exposure.together.length === 0) {
+    const parsed = sourceExposure(exposure.rule.source);
+    return parsed.kind === 'world'
+      ? `It admits ${source}, every ${family} address.`
+      : `It admits ${source}, at least ${WORLD_PERCENT} of the public ${family} internet.`;
+  }
+  const others = exposure.together.map((rule) => `${rule.ruleId} (${formatSource(rule.source)})`).join(', ');
+  return `It admits ${source}; together with ${others} that is at least ${WORLD_PERCENT} of the public ${family} internet on the same ports.`;
+};
+
+const WORLD_PERCENT = `${Math.round(WORLD_THRESHOLD * 100)}%`;
+
+/** AWS Config's limit on an evaluation's annotation: the finding's message should fit in it. */
+const ANNOTATION_LIMIT = 256;
+
+/**
+ * "2 rules (sgr-a, sgr-b)": as many exempted rule ids as keep the message within `room`
+ * characters, then "and N more". The reasons are in the evidence.
+ */
+const exemptedList = (exempted: readonly ExemptedRule[], room: number): string => {
+  const count = exempted.length === 1 ? '1 rule' : `${exempted.length} rules`;
+  let text = '';
+  for (let shown = 1; shown <= exempted.length; shown++) {
+    const ids = exempted
+      .slice(0, shown)
+      .map((e) => e.ruleId)
+      .join(', ');
+    const more = shown < exempted.length ? ` and ${exempted.length - shown} more` : '';
+    const candidate = `${count} (${ids}${more})`;
+    if (shown > 1 && candidate.length > room) break;
+    text = candidate;
+  }
+  return text;
 };
 
 export const check: Check = {
@@ -60,8 +99,9 @@ export const check: Check = {
     }
     if (groups.kind === 'incomplete') return cannotCheck(groups.reason);
 
-    const offending: { rule: IngressRule; offending: OffendingRule }[] = [];
-    const exempted: ExemptedRule[] = [];
+    // Every address range counts, not only /0: several rules can admit the whole internet together.
+    // A rule that cannot be read could be part of such a union, so it makes the answer an ERROR.
+    const readable: CidrRule[] = [];
     const invalid: string[] = [];
     for (const rule of ingressRulesOf(groups.groups)) {
       const exposure = sourceExposure(rule.source);
@@ -69,17 +109,29 @@ export const check: Check = {
         invalid.push(`${describeRule(rule)}: ${exposure.reason}`);
         continue;
       }
-      if (exposure.kind === 'restricted') continue;
+      if (rule.source.kind !== 'cidrIpv4' && rule.source.kind !== 'cidrIpv6') continue;
       const ports = rulePortsAsGiven(rule);
       if (!ports.ok) {
         invalid.push(`${describeRule(rule)}: ${ports.reason}`);
         continue;
       }
+      const cidr = cidrRule(rule);
+      if (cidr) readable.push(cidr);
+    }
+    if (invalid.length > 0) return cannotCheck(invalid.join('; '));
+
+    const offending: { rule: IngressRule; offending: OffendingRule }[] = [];
+    const exempted: ExemptedRule[] = [];
+    const together = new Set<string>();
+    for (const exposure of worldExposures(readable)) {
+      const { rule } = exposure;
       const exemption = allowExemption(rule);
       if (exemption) {
         exempted.push(exemption);
         continue;
       }
+      if (exposure.together.length > 0) together.add(exposure.family);
+      const ports = rulePortsAsGiven(rule);
       offending.push({
         rule,
         offending: {
@@ -93,20 +145,18 @@ export const check: Check = {
           // What is wrong is the source, not a port: every port the rule opens is disallowed from
           // this source, and nothing is kept. With revokeWorldIngress the planner revokes the whole
           // rule; it must never narrow a world-open rule into a smaller world-open rule.
-          disallowedPorts: [...ports.ports],
+          disallowedPorts: ports.ok ? [...ports.ports] : [],
           allowedPorts: [],
-          reason: `It admits ${formatSource(rule.source)}, every ${exposure.cidr.family === 'ipv4' ? 'IPv4' : 'IPv6'} address.`,
+          reason: exposureReason(exposure),
         },
       });
     }
-    if (invalid.length > 0) return cannotCheck(invalid.join('; '));
 
     // World-openness does not depend on protocols; they only feed the evidence (the planner states
     // which used ports a revoke would cut off). An unreadable protocol list must not hide a
     // world-open rule, so the evidence then assumes every protocol of the engine (the widest impact)
-    // and the message says why.
-    // An engine mq-guardian does not know still has world-open rules; only its ports are unknown
-    // (the planner never remediates such a broker).
+    // and the message says why. An engine mq-guardian does not know still has world-open rules;
+    // only its ports are unknown (the planner never remediates such a broker).
     const used = resolveUsedProtocols(snapshot.broker, context.settings);
     const engine = isKnownEngineType(snapshot.broker.engineType) ? snapshot.broker.engineType : undefined;
     const protocols = used.ok ? used.protocols : engine ? [...ENGINE_PROTOCOLS[engine]] : [];
@@ -123,22 +173,31 @@ export const check: Check = {
       offendingRules: offending.map((o) => o.offending),
       exemptedRules: exempted,
     } as const;
-    const exemptions = exemptionSentence(exempted);
-    if (offending.length === 0) {
+
+    if (offending.length === 0 && exempted.length === 0) {
       return makeFinding(
         meta,
         snapshot,
         'PASS',
-        `${label} security groups admit no traffic from the whole internet (0.0.0.0/0 or ::/0).${exemptions}${protocolNote}`,
+        `${label} security groups admit no traffic from the whole internet (0.0.0.0/0, ::/0 or ranges that together cover it).${protocolNote}`,
         evidence,
       );
     }
-    return makeFinding(
-      meta,
-      snapshot,
-      'FAIL',
-      `${label} security groups admit traffic from the whole internet: ${summarizeRules(offending.map((o) => o.rule))}.${exemptions}${protocolNote}`,
-      evidence,
-    );
+    if (offending.length === 0) {
+      const head = `${label} security groups admit traffic from the whole internet only through rules exempted by ${TAGS.allow}: `;
+      const list = exemptedList(exempted, ANNOTATION_LIMIT - head.length - 1);
+      return makeFinding(meta, snapshot, 'PASS', `${head}${list}.${protocolNote}`, evidence);
+    }
+    const jointly =
+      together.size > 0
+        ? ` (together they cover at least ${WORLD_PERCENT} of the public ${[...together].map((f) => FAMILY_NAMES[f as 'ipv4' | 'ipv6']).join(' and ')} internet)`
+        : '';
+    const head = `${label} security groups admit traffic from the whole internet: ${summarizeRules(offending.map((o) => o.rule))}${jointly}.`;
+    const exemptedHead = ` Exempted by ${TAGS.allow}: `;
+    const exemptions =
+      exempted.length === 0
+        ? ''
+        : `${exemptedHead}${exemptedList(exempted, ANNOTATION_LIMIT - head.length - exemptedHead.length - 1)}.`;
+    return makeFinding(meta, snapshot, 'FAIL', `${head}${exemptions}${protocolNote}`, evidence);
   },
 };

@@ -104,6 +104,12 @@ export interface AuthorizationEntry {
   readonly admin: readonly string[];
   readonly read: readonly string[];
   readonly write: readonly string[];
+  /**
+   * Temporary-destination entries: where the configuration declares them, among
+   * `authorizationEntries` or as the map's own `tempDestinationAuthorizationEntry` (which one is in
+   * force depends on it).
+   */
+  readonly declaredIn?: 'authorizationEntries' | 'tempDestinationAuthorizationEntry';
 }
 
 export interface AuthorizationMap {

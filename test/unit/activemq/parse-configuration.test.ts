@@ -153,13 +153,16 @@ describe('parseActiveMqConfiguration', () => {
               ['admin', 'user1', 'user2'],
               ['admin', 'user1', 'user2'],
             ),
-            entry(
-              'tempDestination',
-              '*',
-              ['tempDestinationAdmins'],
-              ['tempDestinationAdmins'],
-              ['tempDestinationAdmins'],
-            ),
+            {
+              ...entry(
+                'tempDestination',
+                '*',
+                ['tempDestinationAdmins'],
+                ['tempDestinationAdmins'],
+                ['tempDestinationAdmins'],
+              ),
+              declaredIn: 'tempDestinationAuthorizationEntry',
+            },
           ],
         },
       });
@@ -202,13 +205,16 @@ describe('parseActiveMqConfiguration', () => {
         entry('queue', '>', groups, groups, groups),
         entry('topic', '>', groups, groups, groups),
         entry('queue', 'ORDERS.>', ['admins'], ['orders-readers'], ['orders-writers']),
-        entry(
-          'tempDestination',
-          '*',
-          ['tempDestinationAdmins'],
-          ['tempDestinationAdmins'],
-          ['tempDestinationAdmins'],
-        ),
+        {
+          ...entry(
+            'tempDestination',
+            '*',
+            ['tempDestinationAdmins'],
+            ['tempDestinationAdmins'],
+            ['tempDestinationAdmins'],
+          ),
+          declaredIn: 'tempDestinationAuthorizationEntry',
+        },
       ]);
     });
 

@@ -82,25 +82,49 @@ describe('mq-broker-authorization-map-configured', () => {
       'the lab 6 configuration',
       withConfiguration(parsed(LAB6)),
       'PASS',
-      `${LABEL} has an authorization map with 6 entries.`,
+      `${LABEL} has an authorization map that restricts destinations to named groups (5 queue and topic entries).`,
     ],
     [
       'prefixed elements',
       withConfiguration(parsed(readActiveMqFixture('prefixed-namespace.xml'))),
       'PASS',
-      `${LABEL} has an authorization map with 4 entries.`,
+      `${LABEL} has an authorization map that restricts destinations to named groups (3 queue and topic entries).`,
     ],
     [
       'a map with one entry',
       withConfiguration(parsed(mapXml('<authorizationEntry queue="ORDERS" read="apps"/>'))),
       'PASS',
-      `${LABEL} has an authorization map with 1 entry.`,
+      `${LABEL} has an authorization map that restricts destinations to named groups (1 queue or topic entry); temporary destinations are open to every authenticated user (no tempDestinationAuthorizationEntry).`,
     ],
     [
       'a cached LDAP map',
       withConfiguration(parsed(readActiveMqFixture('ldap-cached-map.xml'))),
       'PASS',
       `${LABEL} has an authorization map: a cached LDAP authorization map whose entries live in the directory.`,
+    ],
+    [
+      'a map whose entries grant every group (*) everything on ">"',
+      withConfiguration(
+        parsed(
+          mapXml(
+            '<authorizationEntry queue="&gt;" admin="*" read="*" write="*"/><authorizationEntry topic="&gt;" admin="*" read="*" write="*"/><authorizationEntry queue="ORDERS.&gt;" read="orders"/>',
+          ),
+        ),
+      ),
+      'FAIL',
+      `${LABEL} has an authorization map that restricts nothing: every group (*) is granted admin on queue '>', read on queue '>', write on queue '>' and 3 more.`,
+    ],
+    [
+      'a map holding only a temporary-destination entry',
+      withConfiguration(
+        parsed(
+          brokerXml(
+            '<authorizationPlugin><map><authorizationMap><tempDestinationAuthorizationEntry><tempDestinationAuthorizationEntry admin="admins" read="apps" write="apps"/></tempDestinationAuthorizationEntry></authorizationMap></map></authorizationPlugin>',
+          ),
+        ),
+      ),
+      'FAIL',
+      `${LABEL} has an authorization map that restricts no queue or topic: it holds only temporary-destination entries, and its tempDestinationAuthorizationEntry restricts temporary destinations to named groups.`,
     ],
     [
       'an empty map',
@@ -197,7 +221,7 @@ describe('mq-broker-authorization-map-configured', () => {
         'a pending configuration with a map',
         beingCreated(parsed(LAB6)),
         'PASS',
-        `${LABEL} is being created; its pending configuration ${CONFIGURATION_ID} revision 1 has an authorization map with 6 entries.`,
+        `${LABEL} is being created; its pending configuration ${CONFIGURATION_ID} revision 1 has an authorization map that restricts destinations to named groups (5 queue and topic entries).`,
       ],
       [
         'a pending configuration without a map',
@@ -257,28 +281,28 @@ describe('mq-broker-authorization-map-configured', () => {
         parsed(DEFAULT_CONFIG, 1),
         parsed(LAB6, 2),
         'FAIL',
-        `${LABEL} has no authorization map: the configuration has no authorizationPlugin (absent or commented out), so every authenticated user may use every destination. Pending ${CONFIGURATION_ID} revision 2 (applied at the next reboot) would change this: it has an authorization map with 6 entries.`,
+        `${LABEL} has no authorization map: the configuration has no authorizationPlugin (absent or commented out), so every authenticated user may use every destination. Pending ${CONFIGURATION_ID} revision 2 (applied at the next reboot) would change this: it has an authorization map that restricts destinations to named groups (5 queue and topic entries).`,
       ],
       [
         'that would remove the map',
         parsed(LAB6, 1),
         parsed(DEFAULT_CONFIG, 2),
         'PASS',
-        `${LABEL} has an authorization map with 6 entries. Pending ${CONFIGURATION_ID} revision 2 (applied at the next reboot) would change this: it has no authorization map: the configuration has no authorizationPlugin (absent or commented out), so every authenticated user may use every destination.`,
+        `${LABEL} has an authorization map that restricts destinations to named groups (5 queue and topic entries). Pending ${CONFIGURATION_ID} revision 2 (applied at the next reboot) would change this: it has no authorization map: the configuration has no authorizationPlugin (absent or commented out), so every authenticated user may use every destination.`,
       ],
       [
         'that keeps the answer',
         parsed(LAB6, 1),
         parsed(mapXml('<authorizationEntry queue="A" read="b"/>'), 2),
         'PASS',
-        `${LABEL} has an authorization map with 6 entries.`,
+        `${LABEL} has an authorization map that restricts destinations to named groups (5 queue and topic entries).`,
       ],
       [
         'that could not be parsed',
         parsed(LAB6, 1),
         unparseable(BILLION_LAUGHS, 2),
         'PASS',
-        `${LABEL} has an authorization map with 6 entries. Pending ${CONFIGURATION_ID} revision 2 (applied at the next reboot) could not be parsed: Configuration has a <!DOCTYPE> declaration; DTDs and entity declarations are not allowed (no entity expansion, no external entities).`,
+        `${LABEL} has an authorization map that restricts destinations to named groups (5 queue and topic entries). Pending ${CONFIGURATION_ID} revision 2 (applied at the next reboot) could not be parsed: Configuration has a <!DOCTYPE> declaration; DTDs and entity declarations are not allowed (no entity expansion, no external entities).`,
       ],
       [
         'equal to the current one',
@@ -316,7 +340,7 @@ describe('mq-broker-authorization-map-configured', () => {
           },
           {
             path: 'configurations.pending',
-            detail: `${CONFIGURATION_ID} revision 2: has an authorization map with 6 entries`,
+            detail: `${CONFIGURATION_ID} revision 2: has an authorization map that restricts destinations to named groups (5 queue and topic entries)`,
           },
         ],
       });

@@ -67,7 +67,7 @@ describe('mq-broker-ingress-not-open-to-world', () => {
     expect(finding).toMatchObject({
       checkId: 'mq-broker-ingress-not-open-to-world',
       status: 'PASS',
-      message: `${LABEL} security groups admit no traffic from the whole internet (0.0.0.0/0 or ::/0).`,
+      message: `${LABEL} security groups admit no traffic from the whole internet (0.0.0.0/0, ::/0 or ranges that together cover it).`,
       evidence: {
         kind: 'ingress',
         usedProtocols: ['openwire', 'console'],
@@ -206,9 +206,103 @@ describe('mq-broker-ingress-not-open-to-world', () => {
     // Assess
     expect(finding).toMatchObject({
       status: 'PASS',
-      message: `${LABEL} security groups admit no traffic from the whole internet (0.0.0.0/0 or ::/0). 1 rule is exempted by mq-guardian:allow: sgr-pub (public IoT fleet).`,
+      message: `${LABEL} security groups admit traffic from the whole internet only through rules exempted by mq-guardian:allow: 1 rule (sgr-pub).`,
       evidence: { offendingRules: [], exemptedRules: [{ ruleId: 'sgr-pub', reason: 'public IoT fleet' }] },
     });
+  });
+
+  it('fails on rules whose ranges together admit every IPv4 address on the same port', () => {
+    // Prepare
+    const snapshot = withRules([
+      anIngressRule({ ruleId: 'sgr-lo', source: cidrIpv4('0.0.0.0/1') }),
+      anIngressRule({ ruleId: 'sgr-int', source: cidrIpv4('10.0.0.0/8') }),
+      anIngressRule({ ruleId: 'sgr-hi', source: cidrIpv4('128.0.0.0/1') }),
+    ]);
+
+    // Act
+    const finding = evaluate(snapshot);
+
+    // Assess
+    expect(finding.status).toBe('FAIL');
+    expect(finding.evidence).toMatchObject({ offendingRules: [{ ruleId: 'sgr-lo' }, { ruleId: 'sgr-hi' }] });
+    expect(finding.message).toContain('together they cover at least 99% of the public IPv4 internet');
+  });
+
+  it.each<[string, IngressRule[]]>([
+    [
+      'halves of IPv4 on different ports',
+      [
+        anIngressRule({ ruleId: 'sgr-a', fromPort: 61617, toPort: 61617, source: cidrIpv4('0.0.0.0/1') }),
+        anIngressRule({ ruleId: 'sgr-b', fromPort: 8162, toPort: 8162, source: cidrIpv4('128.0.0.0/1') }),
+      ],
+    ],
+    [
+      'three quarters of IPv4',
+      [
+        anIngressRule({ source: cidrIpv4('0.0.0.0/1') }),
+        anIngressRule({ ruleId: 'sgr-q', source: cidrIpv4('128.0.0.0/2') }),
+      ],
+    ],
+    ['unique local IPv6', [anIngressRule({ source: cidrIpv6('fc00::/7') })]],
+  ])('passes on %s', (_case, rules) => {
+    // Act
+    const finding = evaluate(withRules(rules));
+
+    // Assess
+    expect(finding.status).toBe('PASS');
+  });
+
+  it.each<[string, IngressRule[]]>([
+    ['all IPv6 global unicast', [anIngressRule({ source: cidrIpv6('2000::/3') })]],
+    [
+      'halves of IPv6 on overlapping port ranges',
+      [
+        anIngressRule({ ruleId: 'sgr-a', fromPort: 0, toPort: 65535, source: cidrIpv6('::/1') }),
+        anIngressRule({ ruleId: 'sgr-b', fromPort: 61617, toPort: 61617, source: cidrIpv6('8000::/1') }),
+      ],
+    ],
+    [
+      'an all-traffic rule and a tcp rule',
+      [
+        anIngressRule({
+          ruleId: 'sgr-a',
+          protocol: '-1',
+          fromPort: -1,
+          toPort: -1,
+          source: cidrIpv4('0.0.0.0/1'),
+        }),
+        anIngressRule({ ruleId: 'sgr-b', source: cidrIpv4('128.0.0.0/1') }),
+      ],
+    ],
+  ])('fails on %s', (_case, rules) => {
+    // Act
+    const finding = evaluate(withRules(rules));
+
+    // Assess
+    expect(finding.status).toBe('FAIL');
+  });
+
+  it('names exempted rules within the Config annotation limit, with their count', () => {
+    // Prepare
+    const rules = Array.from({ length: 12 }, (_, i) =>
+      anIngressRule({
+        ruleId: `sgr-0123456789abcde${i.toString(16).padStart(2, '0')}`,
+        fromPort: 1000 + i,
+        toPort: 1000 + i,
+        source: cidrIpv4('0.0.0.0/0'),
+        tags: { 'mq-guardian:allow': 'a long reason that would never fit into the annotation '.repeat(2) },
+      }),
+    );
+
+    // Act
+    const finding = evaluate(withRules(rules));
+
+    // Assess
+    expect(finding.status).toBe('PASS');
+    expect(finding.message.length).toBeLessThanOrEqual(256);
+    expect(finding.message).toContain('12 rules (sgr-0123456789abcde00');
+    expect(finding.message).toMatch(/and \d+ more\)\.$/);
+    expect(finding.message).not.toContain('admit no traffic');
   });
 
   it('still fails on a world-open rule when the protocols tag is unreadable, and says what the evidence assumes', () => {
