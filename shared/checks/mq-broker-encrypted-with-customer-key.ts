@@ -13,7 +13,7 @@ const meta: CheckMeta = {
   // rotation, revocation) and a CloudTrail record of every use. A disabled or deleted key is an
   // availability emergency, but it is reported through the message, not a different severity.
   severity: 'MEDIUM',
-  engines: ['ACTIVEMQ'],
+  engines: ['ACTIVEMQ', 'RABBITMQ'],
   risk:
     'With an AWS owned or AWS managed key the account cannot restrict, audit or revoke access to the key that ' +
     'protects the messages at rest. If the customer managed key is disabled or deleted, the broker can no ' +
@@ -83,12 +83,14 @@ export const check: Check = {
   meta,
   evaluate(snapshot) {
     const label = brokerLabel(snapshot);
-    if (snapshot.broker.engineType === 'RABBITMQ') {
+    // Decided by what the broker reports, not by its engine: a RabbitMQ broker that reports a key
+    // has that key evaluated like any other.
+    if (snapshot.broker.engineType === 'RABBITMQ' && snapshot.broker.encryption?.kmsKeyId === undefined) {
       return makeFinding(
         meta,
         snapshot,
         'NOT_APPLICABLE',
-        `${label} runs RabbitMQ, which Amazon MQ encrypts at rest with an AWS owned key only; this check applies to ActiveMQ only.`,
+        `${label} runs RabbitMQ and reports no customer managed key (EncryptionOptions.KmsKeyId): Amazon MQ encrypts it at rest with an AWS owned key.`,
       );
     }
     const owned: unknown = snapshot.broker.encryption?.useAwsOwnedKey;

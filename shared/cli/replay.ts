@@ -7,7 +7,7 @@ import { createAlertPreview } from '../alerts/memory.ts';
 import { renderSlackPayload, type SlackPayload } from '../alerts/slack-payload.ts';
 import { renderAlertText } from '../alerts/text.ts';
 import { enabledChecks } from '../checks/registry.ts';
-import { parseApiCallEvent } from '../events/cloudtrail.ts';
+import { failedApiCall, parseApiCallEvent } from '../events/cloudtrail.ts';
 import { parseConfigInvocation } from '../events/config-invocation.ts';
 import { detectEventKind } from '../events/detect.ts';
 import type { CheckId, Finding, FindingStatus } from '../model/finding.ts';
@@ -138,6 +138,22 @@ export const replayEvent = async (
       remediation: [],
       alerts: [],
       writes: account.writes().slice(writesBefore),
+    };
+  }
+  // A failed call changed nothing: the functions acknowledge it without evaluating, and so does replay.
+  const failed = failedApiCall(input);
+  if (failed) {
+    return {
+      event: {
+        kind,
+        ...(failed.eventId === undefined ? {} : { id: failed.eventId }),
+        ...(failed.eventName === undefined ? {} : { name: failed.eventName }),
+      },
+      resolution: 'ignored: failed call',
+      evaluations: [],
+      remediation: [],
+      alerts: [],
+      writes: [],
     };
   }
   const event = parseApiCallEvent(input);

@@ -199,6 +199,31 @@ const locateRecord = (input: unknown): Located => {
 };
 
 /**
+ * The call an event records, when it failed (CloudTrail `errorCode` present): such a call changed
+ * nothing. Undefined for anything else, including input that is not a CloudTrail event at all.
+ */
+export const failedApiCall = (
+  input: unknown,
+): { readonly eventId?: string; readonly eventName?: string; readonly errorCode: string } | undefined => {
+  let record: Record<string, unknown>;
+  try {
+    record = locateRecord(input).record as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const { errorCode, eventID, eventName } = record;
+  if (typeof errorCode !== 'string' || errorCode === '') return undefined;
+  const envelopeId = typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined;
+  const eventId =
+    typeof envelopeId === 'string' ? envelopeId : typeof eventID === 'string' ? eventID : undefined;
+  return {
+    errorCode,
+    ...(eventId === undefined ? {} : { eventId }),
+    ...(typeof eventName === 'string' ? { eventName } : {}),
+  };
+};
+
+/**
  * An Amazon MQ or EC2 API call, delivered by EventBridge or as a bare CloudTrail record, reduced to
  * what changed and who changed it. Throws InvalidEventError for everything else, failed calls
  * included: the handler acknowledges those instead of retrying them.

@@ -170,3 +170,18 @@ describe('replay of AWS Config invocations', () => {
     expect(first.writes[0]?.input.ResultToken).toBeTypeOf('string');
   });
 });
+
+describe('replay of a failed call', () => {
+  it('ignores a call CloudTrail records with an errorCode: no evaluations, no writes', async () => {
+    // Act
+    const { account, first } = await replay('negative-ec2-authorize-failed-call.json', 'enforce');
+
+    // Assess
+    expect(first.resolution).toBe('ignored: failed call');
+    expect(first.evaluations).toEqual([]);
+    expect(first.remediation).toEqual([]);
+    expect(first.writes).toEqual([]);
+    expect(account.writes()).toEqual([]);
+    expect(first.event.name).toBe('AuthorizeSecurityGroupIngress');
+  });
+});

@@ -168,18 +168,35 @@ describe('mq-broker-encrypted-with-customer-key', () => {
     expect(finding.status).toBe('ERROR');
   });
 
-  it('reports RabbitMQ brokers as NOT_APPLICABLE because they can only use an AWS owned key', () => {
+  it('reports a RabbitMQ broker that reports no key as NOT_APPLICABLE, naming the field', () => {
     // Act
     const finding = check.evaluate(rabbitMqSnapshot(), contextAt());
 
     // Assess
     expect(finding.status).toBe('NOT_APPLICABLE');
-    expect(finding.message).toContain('AWS owned key only');
+    expect(finding.message).toContain('EncryptionOptions.KmsKeyId');
   });
 
-  it('is declared for ActiveMQ only, at MEDIUM severity', () => {
+  it.each<[string, 'PASS' | 'FAIL']>([
+    ['Enabled', 'PASS'],
+    ['PendingDeletion', 'FAIL'],
+  ])('evaluates the key a RabbitMQ broker reports (%s → %s)', (keyState, expected) => {
+    // Prepare
+    const snapshot = rabbitMqSnapshot(
+      { encryption: { useAwsOwnedKey: false, kmsKeyId: KEY_ARN } },
+      { kmsKey: aCustomerKey({ keyState }) },
+    );
+
+    // Act
+    const finding = check.evaluate(snapshot, contextAt());
+
     // Assess
-    expect(check.meta.engines).toEqual(['ACTIVEMQ']);
+    expect(finding.status).toBe(expected);
+  });
+
+  it('is declared for both engines, at MEDIUM severity', () => {
+    // Assess
+    expect(check.meta.engines).toEqual(['ACTIVEMQ', 'RABBITMQ']);
     expect(check.meta.severity).toBe('MEDIUM');
     expect(check.meta.autoRemediable).toBe(false);
   });
