@@ -51,6 +51,8 @@ export interface WireRequest {
   /** Raw body as sent (query protocols: the form-encoded parameters). */
   readonly body: string;
   readonly input: Record<string, unknown>;
+  /** The backend's answer (SDK output shape), when it answered. */
+  output?: Record<string, unknown>;
   status?: number;
   /** The AWS error code answered, if any. */
   errorCode?: string;
@@ -285,6 +287,7 @@ export class LoopbackAws {
         string,
         unknown
       >;
+      record.output = output ?? {};
       return successResponse(spec, operation, output ?? {}, requestId);
     } catch (error) {
       if ((error as { name?: unknown }).name === 'TimeoutError') {

