@@ -12,7 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NARROWED_FROM_TAG } from '../../../shared/remediation/plan.ts';
-import { authorizationRequestsOf, type Decision, evaluate, securityGroupArn } from '../../support/packaged/iam.ts';
+import {
+  authorizationRequestsOf,
+  type Decision,
+  evaluate,
+  securityGroupArn,
+} from '../../support/packaged/iam.ts';
 import { LoopbackAws, type WireRequest } from '../../support/loopback-aws/server.ts';
 import {
   invokeFunction,
@@ -153,7 +158,7 @@ describe('the packaged stack against the loopback AWS', () => {
       ],
     });
     expect(['COMPLIANT', 'NON_COMPLIANT']).toContain(
-      (puts[0]?.input.Evaluations as { ComplianceType: string }[])[0]?.ComplianceType,
+      ((puts[0]?.input.Evaluations ?? []) as { ComplianceType: string }[])[0]?.ComplianceType,
     );
   });
 
@@ -219,8 +224,12 @@ describe('IAM, evaluated against the packaged roles', () => {
     return found;
   };
 
-  const decide = (key: string, action: string, resource: string, context: Record<string, string | string[]> = {}) =>
-    evaluate(stack, fn(key).roleId, { action, resource, context });
+  const decide = (
+    key: string,
+    action: string,
+    resource: string,
+    context: Record<string, string | string[]> = {},
+  ) => evaluate(stack, fn(key).roleId, { action, resource, context });
 
   it('allows every request the functions sent above, with only condition keys AWS offers for it', async () => {
     // Prepare
@@ -303,7 +312,10 @@ describe('IAM, evaluated against the packaged roles', () => {
     const decisions = await Promise.all([
       decide(REMEDIATOR, 'ec2:CreateTags', existingRule, tag),
       decide(REMEDIATOR, 'ec2:CreateTags', securityGroupArn(REGION, ACCOUNT, BROKER_GROUP), tag),
-      decide(REMEDIATOR, 'ec2:CreateTags', existingRule, { ...tag, 'ec2:CreateAction': 'AuthorizeSecurityGroupIngress' }),
+      decide(REMEDIATOR, 'ec2:CreateTags', existingRule, {
+        ...tag,
+        'ec2:CreateAction': 'AuthorizeSecurityGroupIngress',
+      }),
     ]);
 
     // Assess

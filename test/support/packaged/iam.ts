@@ -35,13 +35,17 @@ export interface Decision {
 }
 
 const tagsOf = (item: Item | undefined): { Key: string; Value: string }[] =>
-  ((item?.Tags as { Key: string; Value: string }[] | undefined) ?? []).filter((t) => typeof t.Key === 'string');
+  ((item?.Tags as { Key: string; Value: string }[] | undefined) ?? []).filter(
+    (t) => typeof t.Key === 'string',
+  );
 
 /** Context keys of an EC2 security group as IAM sees it. */
 const securityGroupContext = (group: Item | undefined, region: string, account: string) => ({
   ...Object.fromEntries(tagsOf(group).map((t) => [`ec2:ResourceTag/${t.Key}`, t.Value])),
   ...Object.fromEntries(tagsOf(group).map((t) => [`aws:ResourceTag/${t.Key}`, t.Value])),
-  ...(typeof group?.VpcId === 'string' ? { 'ec2:Vpc': `arn:aws:ec2:${region}:${account}:vpc/${group.VpcId}` } : {}),
+  ...(typeof group?.VpcId === 'string'
+    ? { 'ec2:Vpc': `arn:aws:ec2:${region}:${account}:vpc/${group.VpcId}` }
+    : {}),
 });
 
 export const securityGroupArn = (region: string, account: string, groupId: string) =>
@@ -175,9 +179,9 @@ const configRuleArn = (stack: PackagedStack, name: string): string => {
 export const roleOf = (stack: PackagedStack, roleId: string) => {
   const role = stack.template.resources[roleId];
   if (!role) throw new Error(`no role ${roleId} in the stack`);
-  const policies = ((role.Properties?.Policies as { PolicyName: string; PolicyDocument: unknown }[]) ?? []).map(
-    (p) => ({ name: p.PolicyName, policy: stack.resolve(p.PolicyDocument) }),
-  );
+  const policies = (
+    (role.Properties?.Policies as { PolicyName: string; PolicyDocument: unknown }[]) ?? []
+  ).map((p) => ({ name: p.PolicyName, policy: stack.resolve(p.PolicyDocument) }));
   const managed = (role.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? [];
   if (managed.length > 0) throw new Error(`${roleId}: managed policies are not evaluated here`);
   return { arn: String(stack.resolve({ 'Fn::GetAtt': [roleId, 'Arn'] })), policies };

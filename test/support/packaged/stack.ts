@@ -12,14 +12,27 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { type CfnResource, effectiveTemplate, type EffectiveTemplate, isObject, type Json } from '../../template/cfn.ts';
+import {
+  type CfnResource,
+  effectiveTemplate,
+  type EffectiveTemplate,
+  isObject,
+  type Json,
+} from '../../template/cfn.ts';
 import { listZip } from '../../template/zip-listing.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const OSLS = join(ROOT, 'node_modules/osls/bin/serverless.js');
 const RUNTIME = join(import.meta.dirname, 'lambda-runtime.mjs');
 /** What the build reads; nothing else of the repository goes into a bundle. */
-const SOURCES = ['serverless.yml', 'package.json', 'package-lock.json', 'tsconfig.json', 'functions', 'shared'];
+const SOURCES = [
+  'serverless.yml',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'functions',
+  'shared',
+];
 
 export interface StackTarget {
   readonly account: string;
@@ -223,7 +236,10 @@ export const packageStack = async (
       const key = functionName.replace(`${stackName}-`, '');
       const taskRoot = join(work, 'functions', key);
       mkdirSync(taskRoot, { recursive: true });
-      const artifact = String((props.Code as Json | undefined)?.S3Key ?? '').split('/').at(-1) ?? `${key}.zip`;
+      const artifact =
+        String((props.Code as Json | undefined)?.S3Key ?? '')
+          .split('/')
+          .at(-1) ?? `${key}.zip`;
       for (const entry of listZip(join(out, artifact))) {
         if (entry.name.endsWith('/')) continue;
         const file = join(taskRoot, entry.name);
@@ -315,7 +331,11 @@ export const invokeFunction = (
     LOOPBACK_REQUEST_ID: options.requestId ?? '6f1f1a2b-0000-4000-8000-00000000e2e0',
   };
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [RUNTIME], { cwd: fn.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [RUNTIME], {
+      cwd: fn.taskRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
