@@ -43,6 +43,16 @@ describe('the demo account', () => {
     expect(new Set(brokers.map((b) => b.engineType))).toEqual(new Set(['ACTIVEMQ', 'RABBITMQ']));
   });
 
+  it('has a RabbitMQ broker with CONFIG_MANAGED authentication and no user list that every check evaluates', async () => {
+    // Act
+    const statuses = await statusesOf('notifications-prod');
+
+    // Assess
+    expect(Object.values(statuses)).toHaveLength(ALL_CHECKS.length);
+    expect(Object.values(statuses)).not.toContain('ERROR');
+    expect(statuses['mq-broker-ldap-authentication']).toBe('NOT_APPLICABLE');
+  });
+
   it('has a private ActiveMQ broker that passes every check', async () => {
     // Act
     const statuses = await statusesOf('payments-prod');
