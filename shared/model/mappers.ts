@@ -451,6 +451,28 @@ export const brokerIdFromInterfaceDescription = (description: string): string | 
   return match?.[1]?.toLowerCase();
 };
 
+/**
+ * The broker an interface belongs to, on evidence AWS controls only; undefined when in doubt. A
+ * description is free text anyone with ec2:ModifyNetworkInterfaceAttribute can write, except on a
+ * requester-managed interface, whose attributes only the service that created it can change (EC2 User
+ * Guide, "Requester-managed network interfaces"). So the description counts only together with
+ * `RequesterManaged` true, no instance attachment (an instance's interface is never a broker's) and
+ * type `interface`. Amazon MQ's `RequesterId` is not documented, so it is not matched: every known
+ * requester-managed interface of another service either has its own type or a description of its own.
+ */
+export const brokerInterfaceEvidence = (eni: {
+  readonly describedBrokerId?: string | undefined;
+  readonly requesterManaged?: boolean | undefined;
+  readonly instanceId?: string | undefined;
+  readonly interfaceType?: string | undefined;
+}): string | undefined =>
+  eni.describedBrokerId !== undefined &&
+  eni.requesterManaged === true &&
+  eni.instanceId === undefined &&
+  eni.interfaceType === 'interface'
+    ? eni.describedBrokerId
+    : undefined;
+
 export const mapNetworkInterface = (eni: NetworkInterfaceShape): NetworkInterfaceUse => {
   const raw = requireObject(eni, 'NetworkInterface', 'item');
   const networkInterfaceId = requireString(raw.NetworkInterfaceId, 'NetworkInterface', 'NetworkInterfaceId');
@@ -470,11 +492,18 @@ export const mapNetworkInterface = (eni: NetworkInterfaceShape): NetworkInterfac
   const groupIds = raw.Groups.map((item: unknown, index) =>
     requireString(requireObject(item, what, `Groups[${index}]`).GroupId, what, `Groups[${index}].GroupId`),
   );
-  const brokerId = brokerIdFromInterfaceDescription(description);
+  const describedBrokerId = brokerIdFromInterfaceDescription(description);
+  const brokerId = brokerInterfaceEvidence({
+    describedBrokerId,
+    requesterManaged,
+    instanceId,
+    interfaceType,
+  });
   return {
     networkInterfaceId,
     description,
     ...(brokerId === undefined ? {} : { brokerId }),
+    ...(describedBrokerId === undefined ? {} : { describedBrokerId }),
     ...(interfaceType === undefined ? {} : { interfaceType }),
     ...(requesterId === undefined ? {} : { requesterId }),
     ...(requesterManaged === undefined ? {} : { requesterManaged }),

@@ -171,8 +171,15 @@ export interface IngressRule {
 export interface NetworkInterfaceUse {
   readonly networkInterfaceId: string;
   readonly description: string;
-  /** The broker this interface belongs to, when it is an Amazon MQ broker interface. */
+  /**
+   * The broker this interface belongs to, set only on evidence AWS controls (see
+   * `brokerInterfaceEvidence` in mappers.ts): requester-managed, no instance attached, type
+   * `interface`, and the description Amazon MQ gives its interfaces, which nobody can change on a
+   * requester-managed interface.
+   */
   readonly brokerId?: string;
+  /** The broker the description names, whatever else the interface is: a claim, never proof (free text). */
+  readonly describedBrokerId?: string;
   /** `instance i-…`, `lambda`, `elb`, `amazon-mq`, … as far as AWS says. */
   readonly interfaceType?: string;
   readonly requesterId?: string;
@@ -189,10 +196,37 @@ export interface SecurityGroupState {
   /** Ingress rules only (egress rules are dropped by the mapper). */
   readonly ingressRules: readonly IngressRule[];
   /**
-   * Network interfaces using this group that are NOT this broker's. `null` when this could not be
+   * Network interfaces using this group that are not, on evidence AWS controls, an interface of a
+   * broker using the group (this one or one of `otherBrokers`). `null` when this could not be
    * determined: remediation must then treat the group as shared (never act on incomplete information).
    */
   readonly otherUsers: readonly NetworkInterfaceUse[] | null;
+  /**
+   * The other brokers whose security groups include this group (DescribeBroker's SecurityGroups):
+   * the group's allowed ports are the union over them and this broker. `null` when this could not be
+   * determined.
+   */
+  readonly otherBrokers: readonly GroupBroker[] | null;
+  /** Facts about the group that were not read. Any: no write to the group, and the invocation fails so it is retried. */
+  readonly unread: readonly UnreadFact[];
+}
+
+/** A broker that shares a security group: what its own allowed ports are computed from. */
+export interface GroupBroker {
+  readonly id: string;
+  readonly name: string;
+  readonly engineType: OpenEnum<EngineType>;
+  readonly tags: Tags;
+}
+
+/**
+ * A fact the decision needs that was not read: `group` (DescribeSecurityGroups did not return it, so
+ * its tags are unknown), `interfaces` (who else uses it), `brokers` (which brokers use it).
+ */
+export interface UnreadFact {
+  readonly fact: 'group' | 'interfaces' | 'brokers';
+  /** What could not be read, as a clause: "DescribeSecurityGroups did not return the group". */
+  readonly reason: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,15 @@ export const brokerGroups = (snapshot: BrokerSnapshot): BrokerGroups => {
       reason: `security group${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of the broker ${missing.length === 1 ? 'was' : 'were'} not read`,
     };
   }
+  // A group DescribeSecurityGroups did not return (just created, a partial answer): its rules as read
+  // prove nothing, and no rule is not the same as no rule read.
+  const unreadGroups = securityGroups.filter((g) => g.unread?.some((u) => u.fact === 'group'));
+  if (unreadGroups.length > 0) {
+    return {
+      kind: 'incomplete',
+      reason: `security group${unreadGroups.length === 1 ? '' : 's'} ${unreadGroups.map((g) => g.groupId).join(', ')} of the broker could not be read`,
+    };
+  }
   if (securityGroups.length > 0) return { kind: 'groups', groups: securityGroups };
   if (broker.engineType === 'RABBITMQ' && broker.publiclyAccessible) return { kind: 'none' };
   return {

@@ -52,7 +52,10 @@ export const parseProtocolList = (
   return { ok: true, protocols: inEngineOrder(engine, items as Protocol[]) };
 };
 
-export const resolveUsedProtocols = (broker: Broker, settings: Settings): UsedProtocols => {
+export const resolveUsedProtocols = (
+  broker: Pick<Broker, 'engineType' | 'tags'>,
+  settings: Settings,
+): UsedProtocols => {
   const engine = broker.engineType;
   if (!isKnownEngineType(engine)) {
     return {

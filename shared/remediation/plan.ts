@@ -8,7 +8,9 @@
  *   (narrowing authorizes it before the wide rule goes), except world-open rules when the team opted
  *   into `revokeWorldIngress`, and then the plan says so in plain words;
  * - nothing is authorized that the wide rule did not already open to the same source;
- * - a group that other workloads use, or whose users are unknown, is never changed.
+ * - a group that other workloads use, or whose users are unknown, is never changed;
+ * - what a group keeps open is decided once per group (group-safety.ts `decideGroup`): the union over
+ *   every broker that uses it, so the broker or event evaluated first cannot change the outcome.
  */
 import { formatSource } from '../network/rule-analysis.ts';
 import type { Actor } from '../model/actor.ts';
@@ -18,7 +20,6 @@ import {
   type IngressRule,
   isKnownEngineType,
   type SecurityGroupState,
-  type Tags,
 } from '../model/types.ts';
 import {
   formatRanges,
@@ -39,6 +40,7 @@ import {
   sameSource,
   tcpReach,
 } from './rule-shape.ts';
+import { decideGroup, tagIsOff } from './group-safety.ts';
 import { isRemediationActor } from './self-actor.ts';
 import { authorizeIngressCommand, revokeIngressByPermissionCommand } from './undo.ts';
 
@@ -92,8 +94,11 @@ export interface GroupPlan {
   readonly groupId: string;
   /** Authorizes first, then revokes, then the rules left alone. */
   readonly actions: readonly PlannedAction[];
-  /** Set when nothing in this group is changed; every offending rule then has a skip action with this reason. */
-  readonly skipped?: { readonly reason: string };
+  /**
+   * Set when nothing in this group is changed; every offending rule then has a skip action with this
+   * reason. `unread`: a fact the decision needs was not read, so the invocation must fail and retry.
+   */
+  readonly skipped?: { readonly reason: string; readonly unread?: boolean };
 }
 
 export interface RemediationPlan {
@@ -128,8 +133,6 @@ export const narrowedDescription = (ruleId: string, originalDescription?: string
   return sanitizeDescription(original === '' ? base : `${base} (was: ${original})`);
 };
 
-const tagIsOff = (tags: Tags): boolean => tags[TAGS.remediation]?.trim().toLowerCase() === 'off';
-
 interface RuleEntry {
   readonly rule: OffendingRule;
   readonly checkId: CheckId;
@@ -145,14 +148,11 @@ interface Collected {
   /** At least one finding remediation may act on is FAIL. */
   readonly failing: boolean;
   readonly rules: Map<string, RuleFindings>;
-  /** Ports the broker's protocols use, as the findings say (for the impact sentence). */
-  readonly usedPorts: PortRange[];
 }
 
 /** Offending rules of the FAIL ingress findings that remediation may act on, grouped by rule id. */
 const collect = (snapshot: BrokerSnapshot, findings: readonly Finding[], settings: Settings): Collected => {
   const rules = new Map<string, RuleFindings>();
-  const used: PortRange[] = [];
   let failing = false;
   for (const finding of findings) {
     if (finding.status !== 'FAIL' || finding.resource.id !== snapshot.broker.id) continue;
@@ -162,7 +162,6 @@ const collect = (snapshot: BrokerSnapshot, findings: readonly Finding[], setting
     // World-open rules on used ports are alert-only unless the team opted in.
     if (isWorld && !settings.revokeWorldIngress) continue;
     failing = true;
-    used.push(...finding.evidence.allowedPorts);
     for (const rule of finding.evidence.offendingRules) {
       const existing = rules.get(rule.ruleId);
       const entry = { rule, checkId: finding.checkId };
@@ -170,31 +169,7 @@ const collect = (snapshot: BrokerSnapshot, findings: readonly Finding[], setting
       else rules.set(rule.ruleId, { ruleId: rule.ruleId, groupId: rule.groupId, entries: [entry] });
     }
   }
-  return { failing, rules, usedPorts: normalizeRanges(used) };
-};
-
-const describeInterfaces = (group: SecurityGroupState): string => {
-  const users = group.otherUsers ?? [];
-  const shown = users.slice(0, 5).map((eni) => {
-    const owner = eni.instanceId ?? eni.interfaceType ?? eni.description;
-    return owner ? `${eni.networkInterfaceId} (${owner})` : eni.networkInterfaceId;
-  });
-  const more = users.length > shown.length ? ` and ${users.length - shown.length} more` : '';
-  return `${shown.join(', ')}${more}`;
-};
-
-const groupSkipReason = (group: SecurityGroupState | undefined, settings: Settings): string | undefined => {
-  if (group === undefined) {
-    return 'the security group is not in the snapshot of the broker; mq-guardian only acts on what it read';
-  }
-  if (tagIsOff(group.tags)) return `the security group carries ${TAGS.remediation}=off`;
-  if (group.otherUsers === null) {
-    return 'could not determine whether other workloads use the group, so it is treated as shared';
-  }
-  if (group.otherUsers.length > 0 && !settings.remediateSharedGroups) {
-    return `the group is also attached to network interfaces that are not the broker's: ${describeInterfaces(group)} (remediateSharedGroups is off)`;
-  }
-  return undefined;
+  return { failing, rules };
 };
 
 const brokerSkipReason = (input: PlanInput): string | undefined => {
@@ -225,7 +200,7 @@ const planRule = (
   found: RuleFindings,
   group: SecurityGroupState,
   plannedIds: ReadonlySet<string>,
-  usedPorts: readonly PortRange[],
+  groupAllowed: readonly PortRange[],
   region: string,
 ): { authorizes: AuthorizeAction[]; revoke?: RevokeAction; skip?: SkipAction } => {
   const skip = (reason: string) => ({
@@ -240,11 +215,17 @@ const planRule = (
   }
 
   const reach = tcpReach(original);
-  // Only TCP that the rule already opens is ever kept: narrowing must not add access.
-  const keep = found.entries.reduce<PortRange[]>((acc, e) => intersectSets(acc, e.rule.allowedPorts), reach);
+  // Only TCP that the rule already opens is ever kept: narrowing must not add access. A protocols
+  // finding keeps what any broker on the group uses (the finding itself knows one broker only); a
+  // world-open finding (revokeWorldIngress) keeps what its evidence says: nothing.
+  const keep = found.entries.reduce<PortRange[]>(
+    (acc, e) => intersectSets(acc, e.checkId === PROTOCOLS_CHECK ? groupAllowed : e.rule.allowedPorts),
+    reach,
+  );
   if (isTcp(original.protocol) && reach.every((r) => rangeCovered(r, keep))) {
-    return skip('the findings name no disallowed port of this rule');
+    return skip('every port of this rule is used by a broker on the group');
   }
+  const usedPorts = groupAllowed;
 
   const coverage = normalizeRanges(
     group.ingressRules
@@ -328,7 +309,7 @@ export const planRemediation = (input: PlanInput): RemediationPlan => {
   if (settings.remediationMode === 'off') {
     return { ...base, groups: [], skipped: { reason: 'remediationMode is off' } };
   }
-  const { failing, rules, usedPorts } = collect(snapshot, findings, settings);
+  const { failing, rules } = collect(snapshot, findings, settings);
   if (!failing) return { ...base, groups: [] };
   const brokerReason = brokerSkipReason(input);
   if (rules.size === 0) {
@@ -350,17 +331,27 @@ export const planRemediation = (input: PlanInput): RemediationPlan => {
   const groups = groupIds.map((groupId): GroupPlan => {
     const inGroup = found.filter((r) => r.groupId === groupId);
     const group = snapshot.securityGroups.find((g) => g.groupId === groupId);
-    const reason = brokerReason ?? groupSkipReason(group, settings);
-    if (reason !== undefined || group === undefined) {
-      const why = reason ?? 'the security group is not in the snapshot';
-      return {
-        groupId,
-        skipped: { reason: why },
-        actions: inGroup.map((r) => ({ kind: 'skip', ruleId: r.ruleId, groupId, reason: why })),
-      };
+    const skipGroup = (reason: string, unread: boolean): GroupPlan => ({
+      groupId,
+      skipped: { reason, ...(unread ? { unread } : {}) },
+      actions: inGroup.map((r) => ({ kind: 'skip', ruleId: r.ruleId, groupId, reason })),
+    });
+    if (brokerReason !== undefined) return skipGroup(brokerReason, false);
+    const decision = decideGroup(snapshot.broker, group, settings);
+    if (!decision.writable) return skipGroup(decision.reason, decision.unread);
+    if (group === undefined) return skipGroup('the security group was not read', true);
+    // A rule the findings name but the read did not return is a fact not read: the whole group waits.
+    const missing = inGroup.filter((r) => !group.ingressRules.some((rule) => rule.ruleId === r.ruleId));
+    if (missing.length > 0) {
+      return skipGroup(
+        `could not read rule${missing.length === 1 ? '' : 's'} ${missing.map((r) => r.ruleId).join(', ')} of the group`,
+        true,
+      );
     }
     const plannedIds = new Set(inGroup.map((r) => r.ruleId));
-    const planned = inGroup.map((r) => planRule(r, group, plannedIds, usedPorts, snapshot.region));
+    const planned = inGroup.map((r) =>
+      planRule(r, group, plannedIds, decision.allowedPorts, snapshot.region),
+    );
     return {
       groupId,
       actions: [

@@ -10,12 +10,16 @@ import type {
   BrokerSnapshot,
   ConfigurationRef,
   ConfigurationState,
+  GroupBroker,
   IngressRule,
   KmsKeyState,
   NetworkInterfaceUse,
   SecurityGroupState,
+  UnreadFact,
 } from '../model/types.ts';
 import type { AccountReaders, SecurityGroupInfo } from '../ports.ts';
+import { mapBounded } from './bounded.ts';
+import { DESCRIBE_CONCURRENCY, isOtherServiceInterface } from './find-brokers.ts';
 
 /**
  * Memoised reads shared by the snapshots of one sweep: brokers share configurations, groups and keys,
@@ -28,6 +32,10 @@ export interface SnapshotCache {
   readonly securityGroups: Map<string, Promise<SecurityGroupInfo | undefined>>;
   readonly networkInterfaces: Map<string, Promise<readonly NetworkInterfaceUse[]>>;
   readonly keys: Map<string, Promise<KmsKeyState>>;
+  /** DescribeBroker of the other brokers named by a group's interfaces. */
+  readonly brokers: Map<string, Promise<Broker | null>>;
+  /** ListBrokers and DescribeBroker of every broker (key `all`), when interfaces cannot tell. */
+  readonly listing: Map<string, Promise<readonly Broker[]>>;
 }
 
 export const createSnapshotCache = (): SnapshotCache => ({
@@ -36,6 +44,8 @@ export const createSnapshotCache = (): SnapshotCache => ({
   securityGroups: new Map(),
   networkInterfaces: new Map(),
   keys: new Map(),
+  brokers: new Map(),
+  listing: new Map(),
 });
 
 export interface BuildSnapshotOptions {
@@ -128,7 +138,99 @@ const readConfiguration = async (
 const sameRef = (a: ConfigurationRef | undefined, b: ConfigurationRef | undefined): boolean =>
   a !== undefined && b !== undefined && a.id === b.id && a.revision === b.revision;
 
-/** The broker's security groups with their rules and other users. Order: the broker's. */
+const describeCached = (brokerId: string, readers: AccountReaders, cache: SnapshotCache | undefined) => {
+  const load = () => readers.brokers.describeBroker(brokerId);
+  return cache ? remember(cache.brokers, brokerId, load) : load();
+};
+
+const listAllBrokers = (readers: AccountReaders, cache: SnapshotCache | undefined) => {
+  const load = async (): Promise<readonly Broker[]> => {
+    const summaries = await readers.brokers.listBrokers();
+    const described = await mapBounded(summaries, DESCRIBE_CONCURRENCY, (s) =>
+      describeCached(s.id, readers, cache),
+    );
+    return described.filter((b): b is Broker => b !== null);
+  };
+  return cache ? remember(cache.listing, 'all', load) : load();
+};
+
+const asGroupBroker = (b: Broker): GroupBroker => ({
+  id: b.id,
+  name: b.name,
+  engineType: b.engineType,
+  tags: b.tags,
+});
+
+/**
+ * The other brokers whose SecurityGroups include `groupId`. DescribeBroker is the authority; the
+ * interfaces only say whom to ask. When every interface is either a broker's on AWS evidence or
+ * recognisably another service's, the brokers they name are asked; otherwise (an interface that could
+ * be a broker's without proof, such as a VPC endpoint or a description nobody can vouch for) every
+ * broker of the account is listed and described.
+ */
+const otherBrokersOfGroup = async (
+  broker: Broker,
+  groupId: string,
+  interfaces: readonly NetworkInterfaceUse[],
+  readers: AccountReaders,
+  cache: SnapshotCache | undefined,
+): Promise<GroupBroker[]> => {
+  const conclusive = interfaces.every((eni) => eni.brokerId !== undefined || isOtherServiceInterface(eni));
+  let brokers: readonly Broker[];
+  if (conclusive) {
+    const named = [
+      ...new Set(interfaces.flatMap((eni) => eni.brokerId ?? eni.describedBrokerId ?? [])),
+    ].filter((id) => id !== broker.id);
+    const described = await Promise.all(named.map((id) => describeCached(id, readers, cache)));
+    brokers = described.filter((b): b is Broker => b !== null);
+  } else {
+    brokers = await listAllBrokers(readers, cache);
+  }
+  return brokers.filter((b) => b.id !== broker.id && b.securityGroupIds.includes(groupId)).map(asGroupBroker);
+};
+
+/**
+ * The snapshot with, per group, the other brokers that use it (`otherBrokers`), and their interfaces
+ * taken out of `otherUsers`. Only remediation needs this, so only the path that may write reads it:
+ * the checks judge one broker's rules. A group whose brokers cannot be read gets an unread fact.
+ */
+export const resolveGroupBrokers = async (
+  snapshot: BrokerSnapshot,
+  readers: AccountReaders,
+  cache?: SnapshotCache,
+): Promise<BrokerSnapshot> => {
+  const securityGroups = await Promise.all(
+    snapshot.securityGroups.map(async (group): Promise<SecurityGroupState> => {
+      if (group.otherUsers === null || group.otherBrokers !== null) return group;
+      try {
+        const others = await otherBrokersOfGroup(
+          snapshot.broker,
+          group.groupId,
+          group.otherUsers,
+          readers,
+          cache,
+        );
+        const ids = new Set(others.map((b) => b.id));
+        return {
+          ...group,
+          otherBrokers: others,
+          otherUsers: group.otherUsers.filter((eni) => eni.brokerId === undefined || !ids.has(eni.brokerId)),
+        };
+      } catch (error) {
+        return {
+          ...group,
+          unread: [
+            ...group.unread,
+            { fact: 'brokers', reason: `which brokers use ${group.groupId} (${errorMessage(error)})` },
+          ],
+        };
+      }
+    }),
+  );
+  return { ...snapshot, securityGroups };
+};
+
+/** The broker's security groups with their rules and users. Order: the broker's. */
 const readSecurityGroups = async (
   broker: Broker,
   readers: AccountReaders,
@@ -137,6 +239,7 @@ const readSecurityGroups = async (
   const groupIds = [...new Set(broker.securityGroupIds)];
   if (groupIds.length === 0) return [];
   const { network } = readers;
+  let interfacesError = '';
   const [rules, groups, interfaces] = await Promise.all([
     perGroup(
       groupIds,
@@ -156,11 +259,27 @@ const readSecurityGroups = async (
       cache?.networkInterfaces,
       (ids) => network.describeNetworkInterfaces(ids),
       (all, id) => all.filter((eni) => eni.groupIds.includes(id)),
-    ).catch(() => null),
+    ).catch((error: unknown) => {
+      interfacesError = errorMessage(error);
+      return null;
+    }),
   ]);
-  return groupIds.map((groupId) => {
+  return groupIds.map((groupId): SecurityGroupState => {
     const info = groups.get(groupId);
     const users = interfaces?.get(groupId);
+    const unread: UnreadFact[] = [];
+    if (info === undefined) {
+      unread.push({
+        fact: 'group',
+        reason: `the group ${groupId} itself (DescribeSecurityGroups did not return it), so its tags are unknown`,
+      });
+    }
+    if (users === undefined) {
+      unread.push({
+        fact: 'interfaces',
+        reason: `the network interfaces of ${groupId} (DescribeNetworkInterfaces failed${interfacesError === '' ? '' : `: ${interfacesError}`})`,
+      });
+    }
     return {
       groupId,
       ...(info?.groupName === undefined ? {} : { groupName: info.groupName }),
@@ -168,6 +287,9 @@ const readSecurityGroups = async (
       tags: info?.tags ?? {},
       ingressRules: rules.get(groupId) ?? [],
       otherUsers: users === undefined ? null : users.filter((eni) => eni.brokerId !== broker.id),
+      // Not read yet: resolveGroupBrokers reads them where remediation may write.
+      otherBrokers: null,
+      unread,
     };
   });
 };
@@ -188,6 +310,8 @@ export const buildSnapshot = async (
   const broker = await readers.brokers.describeBroker(brokerId);
   if (broker === null) return null;
   const { cache } = options;
+  // Another broker's group resolution may ask for this broker: it was just read.
+  if (cache && !cache.brokers.has(broker.id)) cache.brokers.set(broker.id, Promise.resolve(broker));
   const { current, pending } = broker.configurations;
   // RabbitMQ revisions are not evaluated, so a pending one adds nothing.
   const hasPending = broker.engineType === 'ACTIVEMQ' && pending !== undefined && !sameRef(current, pending);

@@ -3,11 +3,16 @@ import { AwsCallError } from '../errors.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding } from '../model/finding.ts';
-import type { NetworkInterfaceUse } from '../model/types.ts';
+import type { BrokerSnapshot, NetworkInterfaceUse, UnreadFact } from '../model/types.ts';
 import type { AccountReaders, ComplianceReporter, IngressWriter, RemediationRequester } from '../ports.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { RemediationReport } from '../remediation/execute.ts';
-import { buildSnapshot, createSnapshotCache, type SnapshotCache } from './build-snapshot.ts';
+import {
+  buildSnapshot,
+  createSnapshotCache,
+  resolveGroupBrokers,
+  type SnapshotCache,
+} from './build-snapshot.ts';
 import { type BrokerEvaluation, evaluateSnapshot } from './evaluate.ts';
 import { findBrokersUsingConfiguration, findBrokersUsingGroups } from './find-brokers.ts';
 import { remediate } from './remediate.ts';
@@ -158,10 +163,13 @@ export const evaluateBroker = async (
   const ingress = failingIngress(evaluation.findings, deps.settings);
   let remediation: RemediationReport | undefined;
   let remediationRequested = false;
+  let judged = snapshot;
   if (ingress.length > 0 && deps.writer) {
     const sink = deps.findingsSink;
+    // What a group keeps open is the union over every broker on it: read which brokers those are.
+    judged = await resolveGroupBrokers(snapshot, deps.readers, deps.cache);
     remediation = await remediate(
-      { snapshot, findings: ingress, settings: deps.settings, ...(actor ? { actor } : {}) },
+      { snapshot: judged, findings: ingress, settings: deps.settings, ...(actor ? { actor } : {}) },
       {
         network: deps.readers.network,
         writer: deps.writer,
@@ -191,14 +199,16 @@ export const evaluateBroker = async (
     ...(actor ? { actor } : {}),
     ...(remediation ? { remediation } : {}),
   });
-  // Remediation skipped a group because its other users could not be read: safe, but the failing
-  // ingress is still open. Fail (after announcing) so that the invocation is retried.
-  const unknownUsage = snapshot.securityGroups.filter((g) => g.otherUsers === null).map((g) => g.groupId);
-  if (deps.writer && ingress.length > 0 && unknownUsage.length > 0) {
+  // A fact not read is never a "no": remediation left the group alone (and said why), the checks
+  // could not judge a group whose details were not read, and the failing ingress may still be open.
+  // Fail after announcing, so that the invocation is retried.
+  const unread = unreadFacts(judged);
+  const judgedOnUnread = unread.some((u) => u.fact === 'group');
+  if (unread.length > 0 && (judgedOnUnread || (ingress.length > 0 && deps.writer !== undefined))) {
     throw new AwsCallError(
-      'DescribeNetworkInterfaces',
+      'DescribeSecurityGroups',
       'IncompleteRead',
-      `Could not tell which other network interfaces use ${unknownUsage.join(', ')}; remediation of broker ${brokerId} was skipped and will be retried`,
+      `Could not read ${unread.map((u) => u.reason).join('; ')}; remediation of broker ${brokerId} left these groups unchanged and will be retried`,
     );
   }
   return {
@@ -209,6 +219,15 @@ export const evaluateBroker = async (
     ...(remediationRequested ? { remediationRequested } : {}),
   };
 };
+
+/** What was not read about the broker's groups, including users or brokers left undetermined. */
+export const unreadFacts = (snapshot: BrokerSnapshot): UnreadFact[] =>
+  snapshot.securityGroups.flatMap((g): UnreadFact[] => {
+    if (g.unread.length > 0) return [...g.unread];
+    if (g.otherUsers === null)
+      return [{ fact: 'interfaces', reason: `the network interfaces of ${g.groupId}` }];
+    return [];
+  });
 
 /** Ingress findings remediation may act on: FAIL only (never ERROR), and none when the mode is off. */
 const failingIngress = (findings: readonly Finding[], settings: Settings): Finding[] =>

@@ -74,6 +74,8 @@ export const aSecurityGroup = (overrides: Partial<SecurityGroupState> = {}): Sec
   tags: {},
   ingressRules: [],
   otherUsers: [],
+  otherBrokers: [],
+  unread: [],
   ...overrides,
 });
 

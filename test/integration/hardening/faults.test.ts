@@ -188,8 +188,12 @@ const isRead = (call: SdkCall): boolean => /^(Describe|List|Get)/.test(call.oper
  * (DynamoDB: claim tokens, clock times) is left out; an alert counts by its subject and attributes
  * (its body carries the time it was sent).
  */
-const effects = (calls: readonly SdkCall[]) =>
-  calls
+/**
+ * The writes of a run: EC2 writes in their order (authorize before revoke matters), the other writes
+ * as a set (a sweep evaluates brokers concurrently, so their alerts may interleave differently).
+ */
+const effects = (calls: readonly SdkCall[]) => {
+  const all = calls
     .filter((c) => !isRead(c) && c.service !== 'dynamodb')
     .map((c) => ({
       call: `${c.service}:${c.operation}`,
@@ -198,6 +202,9 @@ const effects = (calls: readonly SdkCall[]) =>
           ? { Subject: c.input.Subject, MessageAttributes: c.input.MessageAttributes }
           : c.input,
     }));
+  const others = all.filter((e) => !e.call.startsWith('ec2:')).map((e) => JSON.stringify(e));
+  return { ec2: all.filter((e) => e.call.startsWith('ec2:')), others: others.sort() };
+};
 
 /** Failures the adapters turn into answers (shared/aws/*: ToleratedErrors), by fault kind. */
 const isAnswer = (kind: FaultKind, call: SdkCall): boolean => {

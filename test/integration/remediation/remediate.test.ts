@@ -180,7 +180,7 @@ describe('remediate', () => {
     // Assess
     expect(ec2.calls).toEqual([]);
     expect(report.actions.map((a) => a.status)).toEqual(['skipped']);
-    expect(actions()[0]?.reason).toMatch(/not the broker's: eni-0123456789abcdef0 \(i-0abcdef1234567890\)/);
+    expect(actions()[0]?.reason).toMatch(/a broker's: eni-0123456789abcdef0 \(i-0abcdef1234567890\)/);
   });
 
   it('performs the writes once when the same event is replayed', async () => {

@@ -476,6 +476,7 @@ describe('mapNetworkInterface', () => {
       networkInterfaceId: 'eni-0b8e1b3b2c0d1a2b3',
       description: 'Amazon MQ network interface for broker b-a67fb4c0-2f23-46cf-98cb-7015bd36e1b4',
       brokerId: 'b-a67fb4c0-2f23-46cf-98cb-7015bd36e1b4',
+      describedBrokerId: 'b-a67fb4c0-2f23-46cf-98cb-7015bd36e1b4',
       interfaceType: 'interface',
       requesterId: 'AROAEXAMPLEMQSERVICE',
       requesterManaged: true,

@@ -17,7 +17,7 @@ import {
   cidrIpv4,
   GROUP_ID,
 } from '../../support/snapshot-builder.ts';
-import { ingressFindings, OPENWIRE_AND_CONSOLE } from './ingress-findings.ts';
+import { ingressFindings, withProtocolsFor, OPENWIRE_AND_CONSOLE } from './ingress-findings.ts';
 
 const WORLD = cidrIpv4('0.0.0.0/0');
 const VPC = cidrIpv4('10.0.0.0/16');
@@ -43,7 +43,11 @@ const planOf = (
   group: Parameters<typeof aSecurityGroup>[0] = {},
 ): RemediationPlan => {
   const snapshot = aSnapshot({ securityGroups: [aSecurityGroup({ ingressRules: rules, ...group })] });
-  return planRemediation({ snapshot, findings: ingressFindings(snapshot, used), settings: settings(mode) });
+  return planRemediation({
+    snapshot: withProtocolsFor(snapshot, used),
+    findings: ingressFindings(snapshot, used),
+    settings: settings(mode),
+  });
 };
 
 const noWait = () => vi.fn(async (_ms: number) => {});

@@ -8,6 +8,7 @@
 import type { CheckId, Finding, OffendingRule, PortRange } from '../../../shared/model/finding.ts';
 import type { BrokerSnapshot, IngressRule } from '../../../shared/model/types.ts';
 import { ALL_PORTS, normalizeRanges } from '../../../shared/network/port-range.ts';
+import { PROTOCOL_PORTS } from '../../../shared/network/protocol-ports.ts';
 import { analyzeIngressRule } from '../../../shared/network/rule-analysis.ts';
 
 export const OPENWIRE = 61617;
@@ -117,3 +118,26 @@ export const ingressFindings = (snapshot: BrokerSnapshot, used: readonly PortRan
   protocolsFinding(snapshot, used),
   worldFinding(snapshot, used),
 ];
+
+/**
+ * The snapshot with its broker tagged `mq-guardian:protocols` for the protocols whose ports `used`
+ * holds: the planner keeps what the brokers on a group use by their own tags, so a test that states
+ * the used ports states the tag too. Used ports no protocol has are left to the findings.
+ */
+export const withProtocolsFor = (snapshot: BrokerSnapshot, used: readonly PortRange[]): BrokerSnapshot => {
+  const engine = snapshot.broker.engineType;
+  const inUsed = (port: number) => used.some((r) => r.from <= port && port <= r.to);
+  const protocols = [
+    ...new Set(PROTOCOL_PORTS.filter((p) => p.engine === engine && inUsed(p.port)).map((p) => p.protocol)),
+  ].filter((protocol) =>
+    PROTOCOL_PORTS.filter((p) => p.engine === engine && p.protocol === protocol).every((p) => inUsed(p.port)),
+  );
+  if (protocols.length === 0) return snapshot;
+  return {
+    ...snapshot,
+    broker: {
+      ...snapshot.broker,
+      tags: { 'mq-guardian:protocols': protocols.join(','), ...snapshot.broker.tags },
+    },
+  };
+};

@@ -14,7 +14,14 @@ import type { RemediationPlan } from '../../../shared/remediation/plan.ts';
 import { planRemediation } from '../../../shared/remediation/plan.ts';
 import { executePlan } from '../../../shared/remediation/execute.ts';
 import { FakeEc2 } from '../../support/fake-ec2.ts';
-import { aNetworkInterface, aSecurityGroup, aSnapshot, GROUP_ID } from '../../support/snapshot-builder.ts';
+import { portsForProtocols } from '../../../shared/network/protocol-ports.ts';
+import {
+  aBroker,
+  aNetworkInterface,
+  aSecurityGroup,
+  aSnapshot,
+  GROUP_ID,
+} from '../../support/snapshot-builder.ts';
 import { ingressFindings } from './ingress-findings.ts';
 
 const SEED = 20250115;
@@ -56,7 +63,7 @@ const ruleShape = fc.record({
 
 const scenario = fc.record({
   shapes: fc.array(ruleShape, { minLength: 1, maxLength: 8 }),
-  used: fc.subarray(MQ_PORTS),
+  protocols: fc.subarray(['openwire', 'amqp', 'stomp', 'mqtt', 'wss', 'console'] as const, { minLength: 1 }),
   revokeWorldIngress: fc.boolean(),
   shared: fc.constantFrom('no', 'no', 'no', 'yes', 'unknown'),
   remediateSharedGroups: fc.boolean(),
@@ -82,8 +89,9 @@ const build = (s: Scenario) => {
       tags: shape.exempt ? ({ 'mq-guardian:allow': 'test' } as Tags) : ({} as Tags),
     };
   });
-  const used: PortRange[] = normalizeRanges(s.used.map((p) => ({ from: p, to: p })));
+  const used: PortRange[] = normalizeRanges(portsForProtocols('ACTIVEMQ', s.protocols));
   const snapshot = aSnapshot({
+    broker: aBroker({ tags: { 'mq-guardian:protocols': s.protocols.join(',') } }),
     securityGroups: [
       aSecurityGroup({
         ingressRules: rules,
@@ -99,6 +107,9 @@ const build = (s: Scenario) => {
   };
   return { rules, used, snapshot, settings, findings: ingressFindings(snapshot, used) };
 };
+
+const usedPorts = (ranges: readonly PortRange[]): number[] =>
+  ranges.flatMap((r) => Array.from({ length: r.to - r.from + 1 }, (_, i) => r.from + i));
 
 interface SimRule {
   readonly ruleId: string;
@@ -146,12 +157,12 @@ describe('planRemediation (properties)', () => {
   it('never removes access to a used port from a source that had it (except opted-in world revokes, which it announces)', () => {
     fc.assert(
       fc.property(scenario, (s) => {
-        const { rules, snapshot, settings, findings } = build(s);
+        const { rules, snapshot, settings, findings, used } = build(s);
         const plan = planRemediation({ snapshot, findings, settings });
         const before = rules.map((r) => ({ ...r, exempt: isExempt(r) }));
         const after = simulate(rules, plan);
         for (const source of SOURCES) {
-          for (const p of s.used) {
+          for (const p of usedPorts(used)) {
             if (!reaches(before, source, p) || reaches(after, source, p)) continue;
             // The only permitted loss: world-open rules with revokeWorldIngress on, said plainly.
             expect(settings.revokeWorldIngress && isWorld(source)).toBe(true);
@@ -182,8 +193,8 @@ describe('planRemediation (properties)', () => {
           if (settings.revokeWorldIngress) expect(isWorld(rule.source)).toBe(false);
         }
         for (const source of SOURCES) {
-          for (const p of probePorts(after, s.used)) {
-            if (s.used.includes(p)) continue;
+          for (const p of probePorts(after, usedPorts(used))) {
+            if (usedPorts(used).includes(p)) continue;
             const through = after.filter((r) => r.exempt === false);
             expect(reaches(through, source, p)).toBe(false);
           }

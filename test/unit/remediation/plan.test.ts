@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../shared/model/actor.ts';
-import type { Finding, OffendingRule, PortRange } from '../../../shared/model/finding.ts';
+import type { Finding, PortRange } from '../../../shared/model/finding.ts';
 import type {
   BrokerSnapshot,
   IngressRule,
@@ -29,7 +29,13 @@ import {
   groupRef,
   prefixList,
 } from '../../support/snapshot-builder.ts';
-import { ingressFindings, OPENWIRE_AND_CONSOLE, protocolsFinding, worldFinding } from './ingress-findings.ts';
+import {
+  ingressFindings,
+  OPENWIRE_AND_CONSOLE,
+  protocolsFinding,
+  withProtocolsFor,
+  worldFinding,
+} from './ingress-findings.ts';
 
 const WORLD = cidrIpv4('0.0.0.0/0');
 const VPC = cidrIpv4('10.0.0.0/16');
@@ -83,7 +89,7 @@ const planFor = (
   actor?: Actor,
 ): RemediationPlan =>
   planRemediation({
-    snapshot,
+    snapshot: withProtocolsFor(snapshot, used),
     findings: ingressFindings(snapshot, used),
     settings,
     ...(actor ? { actor } : {}),
@@ -223,42 +229,32 @@ describe('planRemediation', () => {
     });
 
     it('authorizes only the part of the kept range that another rule does not cover', () => {
-      // Prepare
-      const wide = rule('sgr-wide', 'tcp', 0, 1000, VPC);
-      const snapshot = snapshotWith([wide, rule('sgr-part', 'tcp', 150, 300, VPC)]);
-      const offending: OffendingRule = {
-        ...wide,
-        disallowedPorts: [
-          { from: 0, to: 99 },
-          { from: 201, to: 1000 },
-        ],
-        allowedPorts: [{ from: 100, to: 200 }],
-        reason: 'The rule opens ports no used protocol needs.',
-      };
-      const finding = { ...protocolsFinding(snapshot, [{ from: 100, to: 300 }]) };
-      const findings: Finding[] = [
+      // Prepare: openwire and stomp are used; another rule already allows 61617 from the same source
+      const wide = rule('sgr-wide', 'tcp', 61000, 62000, VPC);
+      const snapshot = snapshotWith(
+        [wide, rule('sgr-part', 'tcp', 61617, 61617, VPC)],
+        {},
         {
-          ...finding,
-          status: 'FAIL',
-          evidence: {
-            kind: 'ingress',
-            usedProtocols: ['custom'],
-            protocolsFrom: 'tag',
-            allowedPorts: [{ from: 100, to: 300 }],
-            offendingRules: [offending],
-            exemptedRules: [],
-          },
+          tags: { 'mq-guardian:protocols': 'openwire,stomp' },
         },
+      );
+      const used = [
+        { from: 61614, to: 61614 },
+        { from: 61617, to: 61617 },
       ];
 
       // Act
-      const plan = planRemediation({ snapshot, findings, settings: enforce() });
+      const plan = planRemediation({
+        snapshot,
+        findings: ingressFindings(snapshot, used),
+        settings: enforce(),
+      });
 
       // Assess
-      expect(lines(plan)).toEqual(['authorize tcp 100-149 10.0.0.0/16 for sgr-wide', 'revoke sgr-wide']);
+      expect(lines(plan)).toEqual(['authorize tcp 61614-61614 10.0.0.0/16 for sgr-wide', 'revoke sgr-wide']);
       const revoke = plan.groups[0]?.actions.find((a): a is RevokeAction => a.kind === 'revoke');
-      expect(revoke?.keep).toEqual([{ from: 100, to: 200 }]);
-      expect(revoke?.reason).toContain('150-200 already allowed for this source by another rule');
+      expect(revoke?.keep).toEqual(used);
+      expect(revoke?.reason).toContain('61617 already allowed for this source by another rule');
     });
 
     it('builds the authorize request with the same source, a narrowed-from description and tag', () => {
@@ -347,7 +343,7 @@ describe('planRemediation', () => {
       // Assess
       expect(lines(plan)).toEqual(['skip sgr-wide']);
       expect(plan.groups[0]?.skipped?.reason).toMatch(
-        /not the broker's: eni-0a1b2c3d4e5f60718 \(i-1234567890abcdef0\).*remediateSharedGroups is off/,
+        /a broker's: eni-0a1b2c3d4e5f60718 \(i-1234567890abcdef0\).*remediateSharedGroups is off/,
       );
     });
 
@@ -427,12 +423,32 @@ describe('planRemediation', () => {
       ]);
     });
 
-    it('leaves a rule alone that the snapshot does not hold or holds differently', () => {
+    it('leaves the whole group alone, as not read, when a rule the findings name was not read', () => {
       // Prepare
       const evaluated = snapshotWith([
         rule('sgr-gone', 'tcp', 0, 65535, WORLD),
         rule('sgr-moved', 'tcp', 0, 65535, VPC),
       ]);
+      const snapshot = snapshotWith([rule('sgr-moved', 'tcp', 0, 65535, VPC)]);
+
+      // Act
+      const plan = planRemediation({
+        snapshot,
+        findings: ingressFindings(evaluated, OPENWIRE_ONLY),
+        settings: enforce(),
+      });
+
+      // Assess
+      expect(plan.groups[0]?.actions.map(line)).toEqual(['skip sgr-gone', 'skip sgr-moved']);
+      expect(plan.groups[0]?.skipped).toEqual({
+        reason: 'could not read rule sgr-gone of the group',
+        unread: true,
+      });
+    });
+
+    it('leaves a rule alone that the snapshot holds differently', () => {
+      // Prepare
+      const evaluated = snapshotWith([rule('sgr-moved', 'tcp', 0, 65535, VPC)]);
       const snapshot = snapshotWith([rule('sgr-moved', 'tcp', 0, 1024, VPC)]);
 
       // Act
@@ -444,7 +460,6 @@ describe('planRemediation', () => {
 
       // Assess
       expect(plan.groups[0]?.actions.map((a) => [line(a), a.kind === 'skip' ? a.reason : ''])).toEqual([
-        ['skip sgr-gone', 'the rule is not among the rules read for the group'],
         ['skip sgr-moved', 'the finding does not match the rule as read; re-evaluation needed'],
       ]);
     });
@@ -465,7 +480,10 @@ describe('planRemediation', () => {
       expect(plan.groups.map((g) => [g.groupId, g.actions.map(line)])).toEqual([
         ['sg-elsewhere', ['skip sgr-x']],
       ]);
-      expect(plan.groups[0]?.skipped?.reason).toMatch(/not in the snapshot/);
+      expect(plan.groups[0]?.skipped).toEqual({
+        reason: 'the security group was not read; mq-guardian only acts on what it read',
+        unread: true,
+      });
     });
 
     it.each<{ name: string; actor: Partial<Actor>; roleArn: string; self: boolean }>([

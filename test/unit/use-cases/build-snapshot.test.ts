@@ -352,7 +352,7 @@ describe('buildSnapshot', () => {
     });
   });
 
-  it('keeps a group that no longer exists, with its id and no name', async () => {
+  it('keeps a group DescribeSecurityGroups did not return, marked as not read (its tags are unknown)', async () => {
     // Prepare
     const account = anAccount({ brokers: [aBrokerItem({ SecurityGroups: ['sg-0000000000000dead'] })] });
 
@@ -361,7 +361,20 @@ describe('buildSnapshot', () => {
 
     // Assess
     expect(snapshot?.securityGroups).toEqual([
-      { groupId: 'sg-0000000000000dead', tags: {}, ingressRules: [], otherUsers: [] },
+      {
+        groupId: 'sg-0000000000000dead',
+        tags: {},
+        ingressRules: [],
+        otherUsers: [],
+        otherBrokers: null,
+        unread: [
+          {
+            fact: 'group',
+            reason:
+              'the group sg-0000000000000dead itself (DescribeSecurityGroups did not return it), so its tags are unknown',
+          },
+        ],
+      },
     ]);
   });
 });
