@@ -1,287 +1,216 @@
 /**
- * The mq-guardian command line: `checks`, `scan`, `replay`, `demo`. Every command but `scan` works
- * offline; `scan` reads a live account read-only through the same adapters the functions use.
+ * The mq-guardian command line: `checks`, `scan`, `replay`, `demo`, `redrive`. Every command but
+ * `scan` works offline; `scan` reads a live account through the same adapters the functions use.
+ *
+ * Each command is declared once below (options, help, run); shared/cli/args.ts parses and validates
+ * from that declaration. Mistakes are reported on one line with exit code 2; usage only on request.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ALL_CHECKS } from '../checks/registry.ts';
-import { errorMessage, GuardianError } from '../errors.ts';
+import { GuardianError } from '../errors.ts';
 import { parseEventJson } from '../events/detect.ts';
 import { logger } from '../logger.ts';
 import { SEVERITY_ORDER, type Severity } from '../model/finding.ts';
-import { DEFAULT_SETTINGS, type RemediationMode, type Settings } from '../policy/settings.ts';
-import { loadRecordedAccount } from '../recorded/recorded-account.ts';
-import { type ReplayEvaluation, type ReplayResult, replayAccount, replayEvent } from './replay.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../policy/settings.ts';
+import { parseJsonFile, recordedAccountFrom } from '../recorded/recorded-account.ts';
+import { InputFileError, readInputFile } from './input.ts';
+import { commandHelp, command, type CommandSpec, overview, parseCommandArgs, UsageError } from './args.ts';
+import { demoCommand } from './demo.ts';
+import { REDRIVE_COMMAND } from './redrive.ts';
+import { replayEvent } from './replay.ts';
+import { renderReplay } from './replay-text.ts';
 import { renderTable } from './table.ts';
-
-const USAGE = `mq-guardian — Amazon MQ security best practices, checked and safely remediated
-
-Usage:
-  mq-guardian checks [--json]
-      List the catalogue of checks.
-  mq-guardian scan [--region R] [--profile P] [--json] [--fail-on SEVERITY]
-                   [--remediate [--mode dry-run|enforce]]
-      Evaluate every broker of a live account (needs AWS credentials); read-only unless
-      --remediate --mode enforce. --remediate alone shows the plan (dry-run).
-      Exit code 1 when a finding at or above SEVERITY (default HIGH) fails.
-  mq-guardian replay --event FILE --state FILE [--mode off|dry-run|enforce] [--json]
-      Run what the deployed functions run for an event (EventBridge envelope, CloudTrail record or
-      AWS Config rule invocation) against a recorded account, and print what would happen.
-  mq-guardian demo [--json]
-      Replay every sample event in events/ against the bundled demo account.
-  mq-guardian redrive (--queue-url URL | --queue LOGICAL_ID --stack NAME) [--messages FILE] [--region R]
-      Print the AWS CLI commands that send a dead-letter queue's events back to their function.
-
-Every command takes --verbose to show the functions' structured logs.
-Exit codes: 0 ok, 1 findings at or above --fail-on (scan) or messages left in the queue (redrive),
-2 usage or input error.`;
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-class UsageError extends Error {}
 
 const print = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
 
-const parseMode = (value: string | undefined): RemediationMode => {
-  const mode = value ?? 'dry-run';
-  if (mode !== 'off' && mode !== 'dry-run' && mode !== 'enforce') {
-    throw new UsageError(`--mode must be off, dry-run or enforce (got "${mode}")`);
-  }
-  return mode;
-};
+const json = (value: unknown): string => JSON.stringify(value, null, 2);
 
-const checksCommand = (args: string[]): number => {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
-  if (values.json) {
+const CHECKS = command({
+  name: 'checks',
+  summary: 'List the catalogue of checks.',
+  options: { json: { type: 'boolean', help: 'print the catalogue as one JSON document' } },
+  run: (values) => {
+    if (values.json) {
+      print(json(ALL_CHECKS.map((c) => c.meta)));
+      return 0;
+    }
     print(
-      JSON.stringify(
-        ALL_CHECKS.map((c) => c.meta),
-        null,
-        2,
+      renderTable(
+        ['id', 'severity', 'engines', 'auto-fix', 'title'],
+        ALL_CHECKS.map((c) => [
+          c.meta.id,
+          c.meta.severity,
+          c.meta.engines.map((e) => (e === 'ACTIVEMQ' ? 'ActiveMQ' : 'RabbitMQ')).join(', '),
+          c.meta.autoRemediable ? 'yes' : c.meta.optIn ? 'no (opt-in)' : 'no',
+          c.meta.title,
+        ]),
       ),
     );
     return 0;
-  }
-  print(
-    renderTable(
-      ['id', 'severity', 'engines', 'auto-fix', 'title'],
-      ALL_CHECKS.map((c) => [
-        c.meta.id,
-        c.meta.severity,
-        c.meta.engines.map((e) => (e === 'ACTIVEMQ' ? 'ActiveMQ' : 'RabbitMQ')).join(', '),
-        c.meta.autoRemediable ? 'yes' : c.meta.optIn ? 'no (opt-in)' : 'no',
-        c.meta.title,
-      ]),
-    ),
-  );
-  return 0;
-};
+  },
+});
 
-const MARK: Readonly<Record<string, string>> = {
-  PASS: 'ok',
-  FAIL: 'FAIL',
-  NOT_APPLICABLE: '-',
-  ERROR: 'ERR',
-};
-
-/** One event: what it resolved to, what fails, what remediation would do or did, and every write. */
-const renderReplay = (name: string, result: ReplayResult, onlyFailing = false): string => {
-  const lines = [`== ${name}: ${result.event.name ?? result.event.kind} — ${result.resolution}`];
-  const shown = onlyFailing
-    ? result.evaluations.filter((e) => e.compliance === 'NON_COMPLIANT')
-    : result.evaluations;
-  if (result.evaluations.length === 0) {
-    lines.push('   no broker affected: nothing evaluated');
-  } else if (shown.length === 0) {
-    lines.push(`   ${result.evaluations.length} evaluations, none failing`);
-  } else {
-    lines.push(
-      renderTable(
-        ['resource', 'check', 'result', 'annotation'],
-        shown.map((e) => [e.resourceName ?? e.resourceId, e.checkId, e.compliance, e.annotation]),
-        110,
-      )
-        .split('\n')
-        .map((l) => `   ${l}`)
-        .join('\n'),
-    );
-    if (onlyFailing && shown.length < result.evaluations.length) {
-      lines.push(
-        `   (${result.evaluations.length - shown.length} more evaluations compliant or not applicable)`,
+const SCAN = command({
+  name: 'scan',
+  summary:
+    'Evaluate every broker of a live account (needs AWS credentials and a region). Read-only unless ' +
+    '--remediate --mode enforce; --remediate alone shows the plan (dry-run).',
+  details: [
+    'Exit code 1 when a finding at or above --fail-on fails or cannot be evaluated (a broker that ' +
+      'cannot be read); 3 when a remediation action failed (the output says which; every broker is still reported).',
+  ],
+  options: {
+    region: { type: 'string', value: 'REGION', help: 'the region (default: AWS_REGION or the profile’s)' },
+    profile: { type: 'string', value: 'PROFILE', help: 'the AWS CLI profile to use (default: AWS_PROFILE)' },
+    json: {
+      type: 'boolean',
+      help: 'print findings, actions with undo commands and failures as one JSON document',
+    },
+    'fail-on': {
+      type: 'string',
+      value: 'SEVERITY',
+      help: `exit 1 at or above this severity (default HIGH; one of ${SEVERITY_ORDER.join(', ')})`,
+    },
+    remediate: { type: 'boolean', help: 'plan (dry-run) or carry out (enforce) the ingress remediation' },
+    mode: {
+      type: 'string',
+      value: 'MODE',
+      help: 'with --remediate (default dry-run)',
+      choices: ['dry-run', 'enforce'],
+    },
+  },
+  run: async (values) => {
+    const failOn = (values['fail-on'] ?? 'HIGH').toUpperCase() as Severity;
+    if (!SEVERITY_ORDER.includes(failOn)) {
+      throw new UsageError(
+        `--fail-on must be one of ${SEVERITY_ORDER.join(', ')} (got "${values['fail-on']}")`,
+        'scan',
       );
     }
-  }
-  for (const action of result.remediation) {
-    lines.push(`   remediation [${action.status}] ${action.summary}`);
-    if (action.status === 'skipped' && action.reason && !action.summary.includes(action.reason)) {
-      lines.push(`     reason: ${action.reason}`);
+    if (values.mode && !values.remediate) throw new UsageError('--mode goes with --remediate', 'scan');
+    const scan = await import('./scan.ts');
+    const profile = values.profile ?? process.env.AWS_PROFILE;
+    if (profile) {
+      await scan.assertProfileExists(profile, values.profile ? '--profile' : 'AWS_PROFILE');
+      process.env.AWS_PROFILE = profile;
     }
-    if (action.undo && action.status !== 'skipped') lines.push(`     undo: ${action.undo}`);
-  }
-  for (const { alert, text } of result.alerts) {
-    lines.push(`   alert [${alert.severity} ${alert.action}] ${alert.summary}`);
-    // replay shows each alert as e-mail subscribers would read it; the demo keeps one line each.
-    if (!onlyFailing) lines.push(...text.split('\n').map((l) => `     | ${l}`));
-  }
-  lines.push(
-    result.writes.length === 0
-      ? '   writes: none'
-      : `   writes: ${result.writes.map((w) => `${w.service}:${w.operation}`).join(', ')}`,
-  );
-  return lines.join('\n');
-};
+    if (values.region) process.env.AWS_REGION = values.region;
+    const report = await scan.scanAccount({
+      failOn,
+      ...(profile ? { profile } : {}),
+      remediationMode: values.remediate ? (values.mode === 'enforce' ? 'enforce' : 'dry-run') : 'off',
+      ...(values.region ? { region: values.region } : {}),
+    });
+    print(values.json ? json(report) : scan.renderScan(report));
+    return report.exitCode;
+  },
+});
 
-/** The whole account at a glance: one row per broker, one column per check (catalogue order). */
-const renderMatrix = (evaluations: readonly ReplayEvaluation[]): string => {
-  const checkIds = ALL_CHECKS.map((c) => c.meta.id);
-  const brokers = [...new Set(evaluations.map((e) => e.resourceName ?? e.resourceId))];
-  const header = ['broker', ...checkIds.map((_, i) => `#${i + 1}`)];
-  const rows = brokers.map((broker) => [
-    broker,
-    ...checkIds.map((id) => {
-      const e = evaluations.find((x) => (x.resourceName ?? x.resourceId) === broker && x.checkId === id);
-      return e ? (MARK[e.status] ?? e.status) : 'off';
-    }),
-  ]);
-  const legend = checkIds.map((id, i) => `  #${i + 1} ${id}`).join('\n');
-  return `${renderTable(header, rows)}\n\nok = compliant, FAIL = not compliant, - = not applicable, ERR = could not evaluate, off = check disabled\n${legend}`;
-};
-
-const replaySettings = (mode: RemediationMode): Settings => ({ ...DEFAULT_SETTINGS, remediationMode: mode });
-
-const replayCommand = async (args: string[]): Promise<number> => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      event: { type: 'string' },
-      state: { type: 'string' },
-      mode: { type: 'string' },
-      json: { type: 'boolean' },
+const REPLAY = command({
+  name: 'replay',
+  summary:
+    'Run what the deployed functions run for an event (EventBridge envelope, CloudTrail record or AWS ' +
+    'Config rule invocation) against a recorded account, and print what would happen.',
+  details: ['The recorded account is changed in memory only; the file is never written.'],
+  options: {
+    event: { type: 'string', value: 'FILE', help: 'the event (JSON)', required: true },
+    state: { type: 'string', value: 'FILE', help: 'the recorded account (JSON)', required: true },
+    mode: {
+      type: 'string',
+      value: 'MODE',
+      help: 'the remediation mode (default dry-run)',
+      choices: ['off', 'dry-run', 'enforce'],
     },
-    strict: true,
-  });
-  if (!values.event || !values.state) throw new UsageError('replay needs --event FILE and --state FILE');
-  const settings = replaySettings(parseMode(values.mode));
-  const account = await loadRecordedAccount(values.state);
-  const input = parseEventJson(await readFile(values.event, 'utf8'));
-  const result = await replayEvent(input, account, { settings, now: new Date() });
-  print(values.json ? JSON.stringify(result, null, 2) : renderReplay(basename(values.event), result));
-  return 0;
-};
-
-const demoCommand = async (args: string[]): Promise<number> => {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
-  const eventsDir = join(repoRoot, 'events');
-  const state = join(eventsDir, 'accounts', 'demo-account.json');
-  const files = (await readdir(eventsDir)).filter((f) => f.endsWith('.json')).sort();
-  const settings = replaySettings('dry-run');
-  const results: { file: string; result?: ReplayResult; error?: string }[] = [];
-  for (const file of files) {
-    // A fresh copy of the account per event, so each replay shows that event's effect alone.
-    const account = await loadRecordedAccount(state);
-    try {
-      const input = parseEventJson(await readFile(join(eventsDir, file), 'utf8'));
-      results.push({ file, result: await replayEvent(input, account, { settings, now: new Date() }) });
-    } catch (error) {
-      if (!(error instanceof GuardianError)) throw error;
-      results.push({ file, error: `${error.name}: ${error.message}` });
-    }
-  }
-  const overview = await replayAccount(await loadRecordedAccount(state), { settings, now: new Date() });
-  if (values.json) {
-    print(JSON.stringify({ account: overview, events: results }, null, 2));
+    'remediation-role': {
+      type: 'string',
+      value: 'ARN',
+      help: 'the role mq-guardian remediates with (the stack’s OnIngressEventRole): its own changes are evaluated, never remediated',
+    },
+    json: { type: 'boolean', help: 'print the result as one JSON document' },
+  },
+  run: async (values) => {
+    const settings: Settings = {
+      ...DEFAULT_SETTINGS,
+      remediationMode: (values.mode ?? 'dry-run') as Settings['remediationMode'],
+      ...(values['remediation-role'] ? { remediationRoleArn: values['remediation-role'] } : {}),
+    };
+    const event = values.event ?? '';
+    const state = values.state ?? '';
+    const account = recordedAccountFrom(parseJsonFile(await readInputFile(state, '--state'), state), state);
+    const input = parseEventJson(await readInputFile(event, '--event'));
+    const result = await replayEvent(input, account, { settings, now: new Date() });
+    print(values.json ? json(result) : renderReplay(basename(event), result));
     return 0;
-  }
-  print('mq-guardian demo — no AWS account is used.');
-  print(
-    'Recorded account: events/accounts/demo-account.json. Mode: dry-run (plans are shown, nothing is changed).\n',
-  );
-  print(
-    `Every broker of the account, every check (what the hourly sweep sees):\n\n${renderMatrix(overview)}\n`,
-  );
-  print('Every sample event in events/, replayed one at a time against a fresh copy of the account');
-  print('(failing evaluations only; `mq-guardian replay --event FILE --state FILE` shows all):\n');
-  for (const { file, result, error } of results) {
-    print(result ? renderReplay(file, result, true) : `== ${file}: rejected — ${error}`);
-    print('');
-  }
-  return 0;
-};
+  },
+});
 
-const failOnSeverity = (value: string | undefined): Severity => {
-  const severity = (value ?? 'HIGH').toUpperCase();
-  if (!SEVERITY_ORDER.includes(severity as Severity)) {
-    throw new UsageError(`--fail-on must be one of ${SEVERITY_ORDER.join(', ')}`);
-  }
-  return severity as Severity;
-};
+/** Every command, in the order the overview lists them. */
+export const COMMANDS: readonly CommandSpec[] = [CHECKS, SCAN, REPLAY, demoCommand(print), REDRIVE_COMMAND];
 
-const scanCommand = async (args: string[]): Promise<number> => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      json: { type: 'boolean' },
-      'fail-on': { type: 'string' },
-      remediate: { type: 'boolean' },
-      mode: { type: 'string' },
-    },
-    strict: true,
-  });
-  const failOn = failOnSeverity(values['fail-on']);
-  if (values.mode && !values.remediate) throw new UsageError('--mode goes with --remediate');
-  const remediationMode = values.remediate ? parseMode(values.mode) : 'off';
-  if (values.profile) process.env.AWS_PROFILE = values.profile;
-  if (values.region) process.env.AWS_REGION = values.region;
-  const { scanAccount } = await import('./scan.ts');
-  return scanAccount({ json: values.json === true, failOn, print, remediationMode });
+const OVERVIEW = overview(
+  'mq-guardian — Amazon MQ security best practices, checked and safely remediated',
+  COMMANDS,
+  [
+    'Exit codes: 0 ok; 1 findings at or above --fail-on (scan) or messages left in the queue (redrive);',
+    '2 usage or input error; 3 a remediation action of scan failed.',
+  ],
+);
+
+/** One line, whatever went wrong; `null` when the error is not the user's to fix (a bug). */
+const oneLine = (error: unknown): string | null => {
+  const flat = (text: string) => text.replace(/\s*\n\s*/g, '; ');
+  if (error instanceof UsageError) {
+    return (
+      flat(error.message) +
+      (error.command ? ` (see mq-guardian ${error.command} --help)` : ' (see mq-guardian --help)')
+    );
+  }
+  if (error instanceof InputFileError) return flat(error.message);
+  if (error instanceof GuardianError) {
+    return flat(error.name === 'GuardianError' ? error.message : `${error.name}: ${error.message}`);
+  }
+  return null;
 };
 
 export const main = async (argv: string[]): Promise<number> => {
+  const [name, ...rest] = argv;
+  const wantsJson = rest.includes('--json');
   // The functions' structured logs are for CloudWatch; on a terminal only errors are shown unless asked.
-  const verbose = argv.includes('--verbose');
-  logger.setLogLevel(verbose ? 'DEBUG' : 'ERROR');
-  const [command, ...rest] = argv.filter((a) => a !== '--verbose');
+  logger.setLogLevel('ERROR');
   try {
-    switch (command) {
-      case 'checks':
-        return checksCommand(rest);
-      case 'scan':
-        return await scanCommand(rest);
-      case 'replay':
-        return await replayCommand(rest);
-      case 'demo':
-        return await demoCommand(rest);
-      case 'redrive':
-        return await (await import('./redrive.ts')).redriveCommand(rest, print);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        print(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+      print(topic ? commandHelp(topic) : OVERVIEW);
+      return name === undefined ? 2 : 0;
     }
+    const spec = COMMANDS.find((c) => c.name === name);
+    if (!spec)
+      throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    const parsed = parseCommandArgs(spec, rest);
+    if (parsed.help) {
+      print(commandHelp(spec));
+      return 0;
+    }
+    if (parsed.verbose && !spec.verbose) logger.setLogLevel('DEBUG');
+    return await spec.run(parsed.values, { verbose: parsed.verbose });
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
-      process.stderr.write(`mq-guardian: ${error.message}\n\n${USAGE}\n`);
-      return 2;
+    const message = oneLine(error);
+    const shown = message ?? `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    const known = COMMANDS.some((c) => c.name === name);
+    process.stderr.write(`mq-guardian${known ? ` ${name}` : ''}: ${shown}\n`);
+    if (message === null && argv.includes('--verbose') && error instanceof Error) {
+      process.stderr.write(`${error.stack ?? ''}\n`);
     }
-    if (error instanceof GuardianError) {
-      process.stderr.write(`mq-guardian: ${error.name}: ${error.message}\n`);
-      return 2;
+    // --json promises one JSON document on stdout, whatever happened.
+    if (wantsJson) {
+      const code =
+        error instanceof GuardianError ? error.code : error instanceof UsageError ? 'USAGE' : 'UNEXPECTED';
+      print(json({ error: { code, message: shown } }));
     }
-    if (error instanceof Error && 'code' in error && (error as { code: unknown }).code === 'ENOENT') {
-      process.stderr.write(`mq-guardian: ${errorMessage(error)}\n`);
-      return 2;
-    }
-    throw error;
+    return message === null ? 1 : 2;
   }
 };
 

@@ -19,8 +19,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { GuardianError } from '../errors.ts';
+import { command, type OptionSpecs, type OptionValues, parseCommandArgs } from './args.ts';
 
 export class RedriveUsageError extends GuardianError {
   constructor(message: string) {
@@ -320,25 +320,54 @@ const receiveSteps = (
   `mq-guardian redrive --queue-url ${queueArg}${named} --messages ${shellQuote(file)}${region}`,
 ];
 
+/** The options of `mq-guardian redrive` (one entry per option; see shared/cli/args.ts). */
+export const REDRIVE_OPTIONS = {
+  'queue-url': { type: 'string', value: 'URL', help: 'the dead-letter queue' },
+  queue: {
+    type: 'string',
+    value: 'LOGICAL_ID',
+    help: 'the queue by its logical id in the stack (with --stack)',
+    choices: Object.keys(DEAD_LETTER_QUEUES),
+  },
+  stack: { type: 'string', value: 'NAME', help: 'the stack name (<service>-<stage>)' },
+  function: {
+    type: 'string',
+    value: 'NAME',
+    help: 'the function to send messages back to when a message does not name it',
+  },
+  region: { type: 'string', value: 'REGION', help: 'the region (default: from the queue URL)' },
+  messages: {
+    type: 'string',
+    value: 'FILE',
+    help: 'the saved `aws sqs receive-message --output json` answer; without it, the steps to save one',
+  },
+  out: { type: 'string', value: 'DIR', help: 'where the events are written (default: redrive-<time>)' },
+  json: { type: 'boolean', help: 'print the plan as one JSON document' },
+} as const satisfies OptionSpecs;
+
+export const REDRIVE_COMMAND = command({
+  name: 'redrive',
+  summary: "Print the AWS CLI commands that send a dead-letter queue's events back to their function.",
+  details: ['Nothing is sent by this command itself. Exit code 1 when a message cannot be redriven.'],
+  usage: [
+    '--queue-url URL [--messages FILE] [--region REGION] [--json]',
+    '--queue LOGICAL_ID --stack NAME [--messages FILE] [--region REGION] [--json]',
+  ],
+  options: REDRIVE_OPTIONS,
+  run: (values) => runRedrive(values, (text) => process.stdout.write(`${text}\n`)),
+});
+
+/** Parses `args` as the command line does, then runs; for tests and callers with their own output. */
 export const redriveCommand = async (args: string[], print: (text: string) => void): Promise<number> => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      'queue-url': { type: 'string' },
-      queue: { type: 'string' },
-      stack: { type: 'string' },
-      function: { type: 'string' },
-      region: { type: 'string' },
-      messages: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  });
+  const parsed = parseCommandArgs(REDRIVE_COMMAND, args);
+  return parsed.help ? 0 : runRedrive(parsed.values, print);
+};
+
+export const runRedrive = async (
+  values: OptionValues<typeof REDRIVE_OPTIONS>,
+  print: (text: string) => void,
+): Promise<number> => {
   const logicalId = values.queue;
-  if (logicalId !== undefined && !Object.hasOwn(DEAD_LETTER_QUEUES, logicalId)) {
-    throw new RedriveUsageError(`--queue must be one of ${Object.keys(DEAD_LETTER_QUEUES).join(', ')}`);
-  }
   if (!values['queue-url'] && !(logicalId && values.stack)) {
     throw new RedriveUsageError(
       'redrive needs --queue-url URL, or --queue LOGICAL_ID and --stack STACK_NAME',

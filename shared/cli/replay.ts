@@ -37,7 +37,15 @@ export interface ReplayAction {
   readonly status: string;
   readonly summary: string;
   readonly reason?: string;
+  /** What failed, when status is `failed`. */
+  readonly error?: string;
   readonly undo?: string;
+}
+
+/** A broker whose remediation was skipped as a whole (own role's change, opt-out tag...), and why. */
+export interface ReplaySkip {
+  readonly brokerId: string;
+  readonly reason: string;
 }
 
 export interface ReplayAlert {
@@ -54,6 +62,7 @@ export interface ReplayResult {
   readonly resolution: string;
   readonly evaluations: readonly ReplayEvaluation[];
   readonly remediation: readonly ReplayAction[];
+  readonly remediationSkipped: readonly ReplaySkip[];
   /** The alerts the deployed functions would publish (deduplicated as they would be, per replay). */
   readonly alerts: readonly ReplayAlert[];
   readonly writes: readonly WriteRecord[];
@@ -84,7 +93,7 @@ const toReplayEvaluation = (finding: Finding): ReplayEvaluation => ({
   annotation: annotate(finding),
 });
 
-const toAction = (brokerId: string, a: ActionReport): ReplayAction => ({
+export const toAction = (brokerId: string, a: ActionReport): ReplayAction => ({
   brokerId,
   groupId: a.groupId,
   kind: a.kind,
@@ -92,6 +101,7 @@ const toAction = (brokerId: string, a: ActionReport): ReplayAction => ({
   status: a.status,
   summary: a.summary,
   ...(a.reason ? { reason: a.reason } : {}),
+  ...(a.error ? { error: a.error } : {}),
   ...(a.undo ? { undo: a.undo } : {}),
 });
 
@@ -136,6 +146,7 @@ export const replayEvent = async (
         annotation: e.annotation,
       })),
       remediation: [],
+      remediationSkipped: [],
       alerts: [],
       writes: account.writes().slice(writesBefore),
     };
@@ -160,6 +171,7 @@ export const replayEvent = async (
   const outcome = await handleApiCall(event, deps);
   const evaluations: ReplayEvaluation[] = [];
   const remediation: ReplayAction[] = [];
+  const remediationSkipped: ReplaySkip[] = [];
   for (const broker of outcome.brokers) {
     if (broker.status === 'gone') {
       for (const check of checks) {
@@ -177,12 +189,15 @@ export const replayEvent = async (
     evaluations.push(...(broker.evaluation?.findings ?? []).map(toReplayEvaluation));
     for (const action of broker.remediation?.actions ?? [])
       remediation.push(toAction(broker.brokerId, action));
+    const skipped = broker.remediation?.skipped;
+    if (skipped) remediationSkipped.push({ brokerId: broker.brokerId, reason: skipped.reason });
   }
   return {
     event: { kind, id: event.eventId, name: event.eventName },
     resolution: outcome.resolution,
     evaluations,
     remediation,
+    remediationSkipped,
     alerts: preview
       .alerts()
       .map((alert) => ({ alert, text: renderAlertText(alert), slack: renderSlackPayload(alert) })),

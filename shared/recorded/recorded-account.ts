@@ -355,13 +355,14 @@ export const recordedAccountFrom = (json: unknown, source?: string): RecordedAcc
   new RecordedAccount(parseRecordedAccountFile(json, source));
 
 /** Reads and validates a recorded-account file. Throws RecordedAccountFileError naming the path. */
-export const loadRecordedAccount = async (path: string): Promise<RecordedAccount> => {
-  const text = await readFile(path, 'utf8');
-  let json: unknown;
+export const loadRecordedAccount = async (path: string): Promise<RecordedAccount> =>
+  recordedAccountFrom(parseJsonFile(await readFile(path, 'utf8'), path), path);
+
+/** The JSON in a recorded-account file's text; RecordedAccountFileError naming `path` when it is not JSON. */
+export const parseJsonFile = (text: string, path: string): unknown => {
   try {
-    json = JSON.parse(text) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new RecordedAccountFileError(`${path}: not JSON: ${errorMessage(error)}`, { cause: error });
   }
-  return recordedAccountFrom(json, path);
 };

@@ -66,42 +66,38 @@ describe('mq-guardian command', () => {
     expect(result.writes).toEqual([]);
   });
 
+  // Every mistake is covered in-process (test/unit/cli/main.test.ts); these go through the real launcher.
   it.each([
-    [['replay', '--event', 'events/nope.json', '--state', 'events/accounts/demo-account.json'], /nope\.json/],
-    [
-      ['replay', '--event', 'package.json', '--state', 'events/accounts/demo-account.json'],
-      /InvalidEventError/,
-    ],
-    [
-      ['replay', '--event', 'events/mq-create-broker.json', '--state', 'events/mq-create-broker.json'],
-      /RecordedAccountFileError: .*Unrecognized keys/,
-    ],
-    [['replay', '--event', 'events/mq-create-broker.json'], /--event FILE and --state FILE/],
-    [
-      ['replay', '--event', 'events/mq-create-broker.json', '--state', 'x', '--mode', 'yolo'],
-      /--mode must be/,
-    ],
+    [['replay', '--event', 'events', '--state', 'events/accounts/demo-account.json'], /is a directory/],
     [['frobnicate'], /unknown command/],
-  ])('rejects bad input %j with exit code 2 and a clear message', (args, message) => {
+  ])('rejects bad input %j with exit code 2 and a clear message on one line', (args, message) => {
     // Act
     const { code, err } = run(...args);
 
     // Assess
     expect(code).toBe(2);
     expect(err).toMatch(message);
+    expect(err.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('rejects a configuration that is not JSON', () => {
-    // Prepare
-    const file = join(empty, 'broken.json');
-    writeFileSync(file, '{"version": "0", ');
-
+  it('says how to set a region when scan has none', () => {
     // Act
-    const { code, err } = run('replay', '--event', file, '--state', 'events/accounts/demo-account.json');
+    const { code, err } = run('scan');
 
     // Assess
     expect(code).toBe(2);
-    expect(err).toMatch(/InvalidEventError/);
+    expect(err.trimEnd()).toBe(
+      'mq-guardian scan: scan needs a region: pass --region REGION, set AWS_REGION, or give the profile a region (aws configure set region REGION [--profile PROFILE])',
+    );
+  });
+
+  it('names a profile that does not exist, and where it was looked for', () => {
+    // Act
+    const { code, err } = run('scan', '--profile', 'no-such-profile', '--region', 'us-east-1');
+
+    // Assess
+    expect(code).toBe(2);
+    expect(err).toMatch(/AWS profile "no-such-profile" \(--profile\) is not in .*none or .*none/);
   });
 
   it('says plainly that scan needs credentials', () => {

@@ -34,14 +34,10 @@ const rabbit = {
 };
 
 const run = async () => {
-  const printed: string[] = [];
-  const code = await scanAccount({
-    json: true,
-    failOn: 'HIGH',
-    remediationMode: 'off',
-    print: (text) => printed.push(text),
-  });
-  return { code, findings: (JSON.parse(printed[0] ?? '{}') as { findings: Finding[] }).findings };
+  const report = await scanAccount({ failOn: 'HIGH', remediationMode: 'off' });
+  // What `scan --json` prints.
+  const printed = JSON.stringify(report);
+  return { code: report.exitCode, findings: (JSON.parse(printed) as { findings: Finding[] }).findings };
 };
 
 describe('scanAccount', () => {
