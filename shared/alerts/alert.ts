@@ -75,6 +75,13 @@ export interface AlertRemediation {
   readonly undo: readonly string[];
   /** Rules mq-guardian authorized while narrowing. */
   readonly createdRuleIds?: readonly string[];
+  /**
+   * Finding alerts: what this same invocation did (or, in dry-run, would do) to the finding's rules,
+   * one sentence each; absent when it did nothing to them.
+   */
+  readonly taken?: readonly string[];
+  /** What is still exposed after what was done (or would be done), and why. */
+  readonly stillExposed?: string;
   /** How to fix it by hand (the check's remediation text) and where that is documented. */
   readonly guidance: string;
   readonly guidanceUrl: string;

@@ -21,10 +21,11 @@ import { getCheck } from '../checks/registry.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding, OffendingRule } from '../model/finding.ts';
 import { SEVERITY_ORDER, type Severity } from '../model/finding.ts';
-import { formatRanges } from '../network/port-range.ts';
+import { formatRanges, normalizeRanges, subtractRanges } from '../network/port-range.ts';
 import type { RemediationMode } from '../policy/settings.ts';
 import type { ActionReport, RemediationReport } from '../remediation/execute.ts';
-import { formatRule } from '../remediation/rule-shape.ts';
+import { formatSource } from '../network/rule-analysis.ts';
+import { formatRule, isWorldSource } from '../remediation/rule-shape.ts';
 import type { BrokerEvaluation } from '../use-cases/evaluate.ts';
 import {
   ALERT_SCHEMA,
@@ -203,11 +204,15 @@ interface RuleOutcome {
   readonly revoke?: ActionReport;
   readonly keep: string;
   readonly createdRuleIds: string[];
+  /** The rules authorized (or to be authorized) in place of the wide one, as the alert names them. */
+  readonly authorized: string[];
   readonly undo: string[];
   readonly summary: string;
   readonly reason?: string;
   readonly impact?: string;
   readonly error?: string;
+  /** What stays open to the whole internet after this outcome, and why. */
+  readonly stillExposed?: string;
 }
 
 const rulesOf = (report: RemediationReport): RuleActions[] => {
@@ -223,6 +228,53 @@ const rulesOf = (report: RemediationReport): RuleActions[] => {
 const ruleText = (revoke: ActionReport | undefined): string =>
   revoke?.action.kind === 'revoke' ? ` (${formatRule(revoke.action.original)})` : '';
 
+const WORLD_WHY =
+  "mq-guardian narrows a world-open rule to the ports the broker's protocols use and revokes it only when the revokeWorldIngress setting is on";
+
+/** The rules a narrowing authorized (done: with their ids) or would authorize (planned). */
+const authorizedRules = (authorizes: readonly ActionReport[]): string[] =>
+  authorizes.flatMap((a) => {
+    if (a.action.kind !== 'authorize') return [];
+    const rule = formatRule(a.action.request);
+    if (a.status === 'planned') return [rule];
+    if (a.status !== 'done') return [];
+    return [`${(a.createdRuleIds ?? []).join(', ') || 'a new rule'} (${rule})`];
+  });
+
+/**
+ * For a revoke that keeps ports (a narrowing, or ports another rule already allows) of a world-open
+ * rule: what still admits the whole internet afterwards, and why. Undefined otherwise.
+ */
+const worldStillOpen = (
+  revoke: ActionReport | undefined,
+  authorizes: readonly ActionReport[],
+): string | undefined => {
+  if (revoke?.action.kind !== 'revoke' || revoke.action.keep.length === 0) return undefined;
+  const source = revoke.action.original.source;
+  if (!isWorldSource(source)) return undefined;
+  const planned = revoke.status === 'planned';
+  const authorized = authorizedRules(authorizes);
+  const authorizedPorts = authorizes.flatMap((a) =>
+    a.action.kind === 'authorize' ? [{ from: a.action.request.fromPort, to: a.action.request.toPort }] : [],
+  );
+  const elsewhere = normalizeRanges(revoke.action.keep.flatMap((r) => subtractRanges(r, authorizedPorts)));
+  const parts = [
+    ...(authorized.length === 0
+      ? []
+      : [
+          planned
+            ? `The narrowed rules (${authorized.join(', ')}) would still admit the whole internet`
+            : `The narrowed rules ${authorized.join(', ')} still admit the whole internet`,
+        ]),
+    ...(elsewhere.length === 0
+      ? []
+      : [
+          `TCP ${formatRanges(elsewhere)} ${planned ? 'would stay' : 'stays'} open to ${formatSource(source)} through another rule`,
+        ]),
+  ];
+  return `${parts.join('; ')}: ${WORLD_WHY}.`;
+};
+
 /** The outcome worth announcing for one rule, or undefined when nothing happened that people need to know. */
 const outcomeOf = (rule: RuleActions, key: string, report: RemediationReport): RuleOutcome | undefined => {
   const revoke = rule.reports.find((r) => r.kind === 'revoke');
@@ -233,14 +285,21 @@ const outcomeOf = (rule: RuleActions, key: string, report: RemediationReport): R
   const keep = formatRanges(keepRanges);
   const createdRuleIds = authorizes.filter((a) => a.status === 'done').flatMap((a) => a.createdRuleIds ?? []);
   const on = `${rule.ruleId}${ruleText(revoke)} on ${rule.groupId}`;
+  // A narrowing authorizes the kept ports first; when another rule already allows them all, the
+  // revoke is a plain revoke that loses nothing.
+  const narrowing = keepRanges.length > 0 && authorizes.length > 0;
+  const kept = keep !== '' && !narrowing ? `; ${keep} stay open for this source through another rule` : '';
+  const stillExposed = worldStillOpen(revoke, authorizes);
   const base = {
     rule,
     key,
     keep,
     createdRuleIds,
+    authorized: authorizedRules(authorizes),
     ...(revoke ? { revoke } : {}),
     ...(revoke?.reason === undefined ? {} : { reason: revoke.reason }),
     ...(revoke?.impact === undefined ? {} : { impact: revoke.impact }),
+    ...(stillExposed === undefined ? {} : { stillExposed }),
   };
   const doneUndo = [revoke, ...authorizes]
     .filter((a): a is ActionReport => a !== undefined && a.status === 'done' && a.undo !== undefined)
@@ -271,7 +330,6 @@ const outcomeOf = (rule: RuleActions, key: string, report: RemediationReport): R
     };
   }
   if (revoke === undefined) return undefined;
-  const narrowing = keepRanges.length > 0;
   if (revoke.status === 'done') {
     const undo = [revoke.undo, ...authorizes.filter((a) => a.status === 'done').map((a) => a.undo)].filter(
       (u): u is string => u !== undefined,
@@ -291,7 +349,7 @@ const outcomeOf = (rule: RuleActions, key: string, report: RemediationReport): R
           status: 'done',
           fingerprint: 'revoked',
           undo,
-          summary: `Revoked ${on}.`,
+          summary: `Revoked ${on}${kept}.`,
         };
   }
   if (revoke.status === 'planned') {
@@ -312,7 +370,7 @@ const outcomeOf = (rule: RuleActions, key: string, report: RemediationReport): R
           status: 'planned',
           fingerprint: 'would-revoke',
           undo,
-          summary: `Would revoke ${on} (${mode}: nothing was changed).`,
+          summary: `Would revoke ${on}${kept} (${mode}: nothing was changed).`,
         };
   }
   // already-gone, already-present, or skipped by the executor because the rule changed since the
@@ -320,14 +378,37 @@ const outcomeOf = (rule: RuleActions, key: string, report: RemediationReport): R
   return undefined;
 };
 
-/** The ingress checks a rule outcome speaks for: what the alert's reader learns is being handled. */
+/**
+ * The failing ingress checks a rule outcome speaks for: every one naming the rule. What a narrowing
+ * leaves open to the world is said in the outcome's `stillExposed`.
+ */
 const coveredChecks = (outcome: RuleOutcome, failing: readonly Finding[]): Finding[] =>
-  failing.filter((f) => {
-    if (!offendingRulesOf(f).some((r) => r.ruleId === outcome.rule.ruleId)) return false;
-    if (f.checkId === PROTOCOLS_CHECK || outcome.action === 'skipped') return true;
-    // A narrowing keeps the rule's source on the used ports: a world-open rule stays world-open.
-    return f.checkId === WORLD_CHECK && outcome.keep === '';
+  failing.filter((f) => offendingRulesOf(f).some((r) => r.ruleId === outcome.rule.ruleId));
+
+/**
+ * What this invocation did to a finding's rules (one sentence per outcome), and what of the finding
+ * is still exposed afterwards. Both undefined when it did nothing to them.
+ */
+const takenFor = (
+  finding: Finding,
+  all: readonly RuleOutcome[],
+): Pick<AlertRemediation, 'taken' | 'stillExposed'> => {
+  const rules = offendingRulesOf(finding);
+  const taken = all.filter((o) => rules.some((r) => r.ruleId === o.rule.ruleId));
+  if (taken.length === 0) return {};
+  const open = rules.flatMap((r) => {
+    const outcome = taken.find((o) => o.rule.ruleId === r.ruleId);
+    if (outcome?.status !== 'done') return [`${r.ruleId} (${formatRule(r)})`];
+    if (outcome.keep === '' || finding.checkId !== WORLD_CHECK) return [];
+    // What the narrowing authorized is still world-open; ports another rule allows are that rule's finding.
+    return outcome.authorized;
   });
+  const why = finding.checkId === WORLD_CHECK ? `: ${WORLD_WHY}` : '';
+  return {
+    taken: taken.map((o) => o.summary),
+    ...(open.length === 0 ? {} : { stillExposed: `${open.join('; ')}${why}.` }),
+  };
+};
 
 // ---------------------------------------------------------------------------------------------
 // The plan
@@ -375,6 +456,8 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
 
   // Remediation outcomes first: findings they announce are folded into them.
   const outcomes: RuleOutcome[] = [];
+  /** Every outcome of this invocation, announced before or not: what finding alerts say was done. */
+  const allOutcomes: RuleOutcome[] = [];
   const refresh: StateCommit[] = [];
   const createdFrom = new Map<string, string[]>();
   if (remediation) {
@@ -382,6 +465,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
       const key = remediationStateKey(account, region, broker.id, rule.ruleId);
       const outcome = outcomeOf(rule, key, remediation);
       if (outcome === undefined) continue;
+      allOutcomes.push(outcome);
       if (outcome.createdRuleIds.length > 0) createdFrom.set(rule.ruleId, outcome.createdRuleIds);
       const state = stateOf(key);
       const announced = state.announced;
@@ -536,7 +620,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
         ...capDetails(detailLines(d.finding)),
       },
       securityGroups: groupsOf(offendingRulesOf(d.finding)),
-      remediation: remediationOf(d.finding.checkId),
+      remediation: remediationOf(d.finding.checkId, takenFor(d.finding, allOutcomes)),
       ...(actor ? { actor: toActor(actor) } : {}),
       consoleUrl: brokerUrl,
     };
@@ -595,6 +679,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
         ...(outcome.error === undefined ? {} : { error: outcome.error }),
         undo: outcome.undo,
         ...(outcome.createdRuleIds.length > 0 ? { createdRuleIds: outcome.createdRuleIds } : {}),
+        ...(outcome.stillExposed === undefined ? {} : { stillExposed: outcome.stillExposed }),
       }),
       ...(actor ? { actor: toActor(actor) } : {}),
       consoleUrl: securityGroupConsoleUrl(partition, region, outcome.rule.groupId),

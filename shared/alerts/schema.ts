@@ -54,6 +54,8 @@ const alertSchema = z.object({
     error: z.optional(text),
     undo: z.array(text),
     createdRuleIds: z.optional(z.array(text)),
+    taken: z.optional(z.array(text)),
+    stillExposed: z.optional(text),
     guidance: text,
     guidanceUrl: text,
   }),

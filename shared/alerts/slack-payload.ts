@@ -135,10 +135,26 @@ const remediationBlocks = (alert: Alert): SlackBlock[] => {
     return [section('*Was* ', `${was}${since}`)];
   }
   if (r.status === undefined) {
-    const how = r.autoRemediable
-      ? `mq-guardian revokes or narrows disallowed rules in enforce mode (mode \`${r.mode}\`).`
-      : `Not fixed automatically (mode \`${r.mode}\`).`;
+    const how =
+      r.taken !== undefined
+        ? 'What is still exposed is yours to fix.'
+        : r.autoRemediable
+          ? `mq-guardian revokes or narrows disallowed rules in enforce mode (mode \`${r.mode}\`).`
+          : `Not fixed automatically (mode \`${r.mode}\`).`;
+    const taken =
+      r.taken === undefined
+        ? []
+        : [
+            section(
+              `*Remediation* (mode \`${r.mode}\`), in this same invocation\n`,
+              [
+                ...r.taken.map((t) => `• ${t}`),
+                ...(r.stillExposed ? [`Still exposed: ${r.stillExposed}`] : []),
+              ].join('\n'),
+            ),
+          ];
     return [
+      ...taken,
       {
         type: 'section',
         text: mrkdwn(
@@ -150,6 +166,7 @@ const remediationBlocks = (alert: Alert): SlackBlock[] => {
   const parts = [
     r.reason && `Reason: ${r.reason}`,
     r.impact && `Impact: ${r.impact}`,
+    r.stillExposed && `Still exposed: ${r.stillExposed}`,
     r.error && `Error: ${r.error}`,
   ]
     .filter((p): p is string => typeof p === 'string' && p !== '')

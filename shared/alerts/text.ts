@@ -70,10 +70,19 @@ export const renderAlertText = (alert: Alert): string => {
     lines.push(modeLine(alert));
     if (r.reason !== undefined) lines.push(`Reason: ${r.reason}`);
     if (r.impact !== undefined) lines.push(`Impact: ${r.impact}`);
+    if (r.stillExposed !== undefined) lines.push(`Still exposed: ${r.stillExposed}`);
     if (r.error !== undefined) lines.push(`Error: ${r.error}`);
     if (r.undo.length > 0) {
       lines.push(r.status === 'planned' ? 'Undo (once applied):' : 'Undo:', ...r.undo.map((u) => `  ${u}`));
     }
+  } else if (alert.kind !== 'resolved' && r.taken !== undefined) {
+    lines.push(
+      `Remediation (mode ${r.mode}), in this same invocation:`,
+      ...r.taken.map((t) => `  - ${t}`),
+      ...(r.stillExposed === undefined ? [] : [`Still exposed: ${r.stillExposed}`]),
+      `How to fix: ${r.guidance}`,
+      `More: ${r.guidanceUrl}`,
+    );
   } else if (alert.kind !== 'resolved') {
     lines.push(
       r.autoRemediable

@@ -263,11 +263,13 @@ const planRule = (
       ? undefined
       : `Clients connecting from ${formatSource(original.source)} lose access to ${formatRanges(lost)}, which the broker's protocols use${worldRevoke && isWorldSource(original.source) ? ' (revokeWorldIngress is on: world-open rules are revoked)' : ''}.`;
   const narrowing =
-    keep.length > 0
-      ? `Narrow it to ${formatRanges(keep)}${alreadyCovered.length > 0 ? ` (${formatRanges(alreadyCovered)} already allowed for this source by another rule)` : ''}.`
-      : lost.length > 0
+    keep.length === 0
+      ? lost.length > 0
         ? 'Revoke it.'
-        : 'Revoke it: no port of it is needed.';
+        : 'Revoke it: no port of it is needed.'
+      : toAuthorize.length === 0
+        ? `Revoke it: another rule already allows ${formatRanges(keep)} for this source.`
+        : `Narrow it to ${formatRanges(keep)}${alreadyCovered.length > 0 ? ` (${formatRanges(alreadyCovered)} already allowed for this source by another rule)` : ''}.`;
 
   const first = found.entries[0]!.rule;
   const merged: OffendingRule = {

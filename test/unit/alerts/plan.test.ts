@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { findingStateKey, remediationStateKey } from '../../../shared/alerts/alert.ts';
 import { type AlertPlanInput, alertStateKeys, buildAlerts, planAlerts } from '../../../shared/alerts/plan.ts';
 import type { AlertState } from '../../../shared/alerts/state.ts';
+import { renderAlertText } from '../../../shared/alerts/text.ts';
 import type { BrokerEvaluation } from '../../../shared/use-cases/evaluate.ts';
 import { FakeEc2 } from '../../support/fake-ec2.ts';
-import { BROKER_ID, cidrIpv4, GROUP_ID } from '../../support/snapshot-builder.ts';
+import { anIngressRule, BROKER_ID, cidrIpv4, GROUP_ID } from '../../support/snapshot-builder.ts';
 import {
   ACCOUNT,
   allTcpRule,
@@ -351,24 +352,82 @@ describe('planAlerts: remediation', () => {
     expect(retriedAlerts.map((a) => a.action)).toEqual(['narrowed']);
   });
 
-  it('keeps a world-open finding its own alert when narrowing leaves the rule open to the world', async () => {
+  it('tells a world-open rule’s narrowing in one alert that says the narrowed rules are still open to the internet, and why', async () => {
     // Prepare
     const wide = { ...allTcpRule, source: cidrIpv4('0.0.0.0/0') };
     const evaluation = evaluate(ingressSnapshot([wide]), INGRESS_CHECKS, 'enforce');
+    const remediation = await remediateWith(evaluation, 'enforce');
+    const created = remediation.actions.flatMap((a) => a.createdRuleIds ?? []);
 
     // Act
-    const alerts = buildAlerts(
-      input(evaluation, new Map(), {
-        remediation: await remediateWith(evaluation, 'enforce'),
-        mode: 'enforce',
-      }),
+    const alerts = buildAlerts(input(evaluation, new Map(), { remediation, mode: 'enforce' }));
+
+    // Assess
+    expect(created).toHaveLength(2);
+    expect(alerts.map((a) => [a.action, a.severity, a.checkIds])).toEqual([
+      [
+        'narrowed',
+        'HIGH',
+        ['mq-broker-ingress-limited-to-used-protocols', 'mq-broker-ingress-not-open-to-world'],
+      ],
+    ]);
+    const [alert] = alerts;
+    expect(alert?.summary).toMatch(
+      /^Narrowed sgr-\w+ \(tcp 0-65535 from 0\.0\.0\.0\/0\) on sg-\w+ to 8162, 61617/,
+    );
+    expect(alert?.remediation.stillExposed).toBe(
+      `The narrowed rules ${created[0]} (tcp 8162 from 0.0.0.0/0), ${created[1]} (tcp 61617 from 0.0.0.0/0) still admit the whole internet: mq-guardian narrows a world-open rule to the ports the broker's protocols use and revokes it only when the revokeWorldIngress setting is on.`,
+    );
+    expect(renderAlertText(alert!)).not.toContain('not fixed automatically');
+  });
+
+  it('says what a dry-run narrowing of a world-open rule would still leave open', async () => {
+    // Prepare
+    const wide = { ...allTcpRule, source: cidrIpv4('0.0.0.0/0') };
+    const evaluation = evaluate(ingressSnapshot([wide]), INGRESS_CHECKS, 'dry-run');
+
+    // Act
+    const [alert] = buildAlerts(
+      input(evaluation, new Map(), { remediation: await remediateWith(evaluation, 'dry-run') }),
     );
 
     // Assess
-    expect(alerts.map((a) => [a.action, a.checkIds])).toEqual([
-      ['alert', ['mq-broker-ingress-not-open-to-world']],
-      ['narrowed', ['mq-broker-ingress-limited-to-used-protocols']],
+    expect(alert?.action).toBe('would-narrow');
+    expect(alert?.remediation.stillExposed).toMatch(
+      /^The narrowed rules \(tcp 8162 from 0\.0\.0\.0\/0, tcp 61617 from 0\.0\.0\.0\/0\) would still admit the whole internet: .*revokeWorldIngress/,
+    );
+  });
+
+  it('says in a finding’s own alert what the same invocation did to its rules and what is still exposed', async () => {
+    // Prepare: one world-open rule is narrowed; another admits the world on a used port only.
+    const wide = { ...allTcpRule, source: cidrIpv4('0.0.0.0/0') };
+    const onUsedPort = anIngressRule({
+      ruleId: 'sgr-0aaaaaaaaaaaaaaa1',
+      fromPort: 61617,
+      toPort: 61617,
+      source: cidrIpv4('0.0.0.0/0'),
+    });
+    const evaluation = evaluate(ingressSnapshot([wide, onUsedPort]), INGRESS_CHECKS, 'enforce');
+    const remediation = await remediateWith(evaluation, 'enforce');
+    const created = remediation.actions.flatMap((a) => a.createdRuleIds ?? []);
+
+    // Act
+    const alerts = buildAlerts(input(evaluation, new Map(), { remediation, mode: 'enforce' }));
+
+    // Assess
+    const world = alerts.find((a) => a.action === 'alert');
+    expect(world?.checkIds).toEqual(['mq-broker-ingress-not-open-to-world']);
+    expect(world?.remediation.taken).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Narrowed ${wide.ruleId} .* to 8162, 61617: authorized ${created[0]} first`),
+      ),
     ]);
+    expect(world?.remediation.stillExposed).toBe(
+      `${created[0]} (tcp 8162 from 0.0.0.0/0); ${onUsedPort.ruleId} (tcp 61617 from 0.0.0.0/0): mq-guardian narrows a world-open rule to the ports the broker's protocols use and revokes it only when the revokeWorldIngress setting is on.`,
+    );
+    const text = renderAlertText(world!);
+    expect(text).toContain('Remediation (mode enforce), in this same invocation:\n  - Narrowed ');
+    expect(text).not.toContain('not fixed automatically');
   });
 
   it('counts the rules a narrowing created as announced, so they never come back as new', async () => {

@@ -76,6 +76,15 @@ export const allTcpRule: IngressRule = anIngressRule({
   description: 'debugging',
 });
 
+/** Every TCP port from the whole internet: narrowed to the used ports, which stay world-open. */
+export const worldAllTcpRule: IngressRule = anIngressRule({
+  ruleId: 'sgr-0e1d2c3b4a5f69799',
+  fromPort: 0,
+  toPort: 65535,
+  source: cidrIpv4('0.0.0.0/0'),
+  description: 'data-centre migration',
+});
+
 /** A second disallowed rule added later. */
 export const amqpRule: IngressRule = anIngressRule({
   ruleId: 'sgr-0123456789abcdef1',
@@ -136,11 +145,12 @@ export interface Scenario {
   readonly failingBefore?: BrokerEvaluation;
 }
 
-/** The six scenarios the golden files hold. */
+/** The scenarios the golden files hold. */
 export const goldenScenarios = async (): Promise<Scenario[]> => {
   const revokeEvaluation = evaluate(ingressSnapshot([sshRule]), INGRESS_CHECKS, 'enforce');
   const narrowEvaluation = evaluate(ingressSnapshot([allTcpRule]), INGRESS_CHECKS, 'enforce');
   const dryRunEvaluation = evaluate(ingressSnapshot([sshRule]), INGRESS_CHECKS, 'dry-run');
+  const worldEvaluation = evaluate(ingressSnapshot([worldAllTcpRule]), INGRESS_CHECKS, 'enforce');
   const sharedEvaluation = evaluate(ingressSnapshot([sshRule], [sharedWith]), INGRESS_CHECKS, 'enforce');
   return [
     {
@@ -161,6 +171,13 @@ export const goldenScenarios = async (): Promise<Scenario[]> => {
       evaluation: narrowEvaluation,
       actor: authorizeActor,
       remediation: await remediateWith(narrowEvaluation, 'enforce'),
+      mode: 'enforce',
+    },
+    {
+      name: 'world-ingress-narrowed-enforce',
+      evaluation: worldEvaluation,
+      actor: authorizeActor,
+      remediation: await remediateWith(worldEvaluation, 'enforce'),
       mode: 'enforce',
     },
     {
