@@ -163,6 +163,7 @@ export const replayEvent = async (
       resolution: 'ignored: failed call',
       evaluations: [],
       remediation: [],
+      remediationSkipped: [],
       alerts: [],
       writes: [],
     };

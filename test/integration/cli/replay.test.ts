@@ -185,3 +185,32 @@ describe('replay of a failed call', () => {
     expect(first.event.name).toBe('AuthorizeSecurityGroupIngress');
   });
 });
+
+describe('replay of a change made by mq-guardian’s own remediation role', () => {
+  const EVENT = 'ec2-revoke-security-group-ingress-by-remediator.json';
+  const ROLE = 'arn:aws:iam::123456789012:role/mq-guardian-dev-remediator';
+
+  it('in enforce, knowing the role, evaluates the change and writes nothing', async () => {
+    // Prepare
+    const account = await loadRecordedAccount(STATE);
+    const settings = { ...DEFAULT_SETTINGS, remediationMode: 'enforce' as const, remediationRoleArn: ROLE };
+
+    // Act
+    const result = await replayEvent(event(EVENT), account, { settings, now: NOW });
+
+    // Assess
+    expect(result.evaluations.length).toBeGreaterThan(0);
+    expect(result.writes.filter((w) => w.service === 'ec2')).toEqual([]);
+    expect(result.remediationSkipped.map((s) => s.reason)).toEqual([
+      expect.stringContaining("mq-guardian's own remediation role"),
+    ]);
+  });
+
+  it('is the role the demo runs with', async () => {
+    // Act
+    const { DEMO_SETTINGS } = await import('../../../shared/cli/demo.ts');
+
+    // Assess
+    expect(DEMO_SETTINGS.remediationRoleArn).toBe(ROLE);
+  });
+});
