@@ -106,7 +106,7 @@ export const demoCommand = (print: (text: string) => void) =>
           result && !context.verbose
             ? { ...result, evaluations: result.evaluations.filter((e) => e.compliance === 'NON_COMPLIANT') }
             : result;
-        print(shown ? renderReplay(file, shown) : `== ${file}: rejected — ${error}`);
+        print(shown ? renderReplay(file, shown, context.verbose) : `== ${file}: rejected — ${error}`);
         print('');
       }
       return 0;

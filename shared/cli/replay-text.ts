@@ -14,7 +14,8 @@ export const renderActions = (actions: ReplayResult['remediation'], prefix = '')
     ...(action.undo && action.status !== 'skipped' ? [`${prefix}  undo: ${action.undo}`] : []),
   ]);
 
-export const renderReplay = (name: string, result: ReplayResult): string => {
+/** `alertText` false: one line per alert (the demo's short form). */
+export const renderReplay = (name: string, result: ReplayResult, alertText = true): string => {
   const lines = [`== ${name}: ${result.event.name ?? result.event.kind} — ${result.resolution}`];
   if (result.evaluations.length === 0) {
     lines.push('   no broker affected: nothing evaluated');
@@ -41,7 +42,7 @@ export const renderReplay = (name: string, result: ReplayResult): string => {
   lines.push(...renderActions(result.remediation, '   '));
   for (const { alert, text } of result.alerts) {
     lines.push(`   alert [${alert.severity} ${alert.action}] ${alert.summary}`);
-    lines.push(indent(text, '     | '));
+    if (alertText) lines.push(indent(text, '     | '));
   }
   lines.push(
     result.writes.length === 0
