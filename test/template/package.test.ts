@@ -45,6 +45,7 @@ import {
 } from '../../shared/events/cloudtrail.ts';
 import { CHECK_IDS } from '../../shared/model/finding.ts';
 import { loadSettings, SETTINGS_ENV } from '../../shared/policy/load-settings.ts';
+import { TAGS } from '../../shared/policy/settings.ts';
 import { ALERTING_ENV } from '../../shared/runtime/alerting.ts';
 import { METRIC_NAMES } from '../../shared/runtime/metrics.ts';
 import { INGRESS_CHECK_IDS } from '../../shared/use-cases/handle-api-call.ts';
@@ -212,6 +213,20 @@ const commandOf = (action: string): string | null =>
  */
 const WRITES_WITHOUT_RESOURCE_TYPE = new Set(['config:PutEvaluations']);
 
+/** A string built with Ref and Fn::Join, as text with `${Name}` for each Ref (as Fn::Sub writes it). */
+const joinedText = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  if (isObject(value) && typeof value.Ref === 'string') return `\${${value.Ref}}`;
+  if (isObject(value) && Array.isArray(value['Fn::Join'])) {
+    const [separator, parts] = value['Fn::Join'] as [string, unknown[]];
+    return parts.map(joinedText).join(separator);
+  }
+  throw new Error(`not a joined string: ${JSON.stringify(value)}`);
+};
+
+/** The remediator's one Deny: no change to a group that opted out (serverless.yml, OnIngressEventRole). */
+const OPT_OUT_SID = 'HonourRemediationOff';
+
 const isReadOnly = (action: string): boolean => /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(action);
 
 // ---------------------------------------------------------------------------------------------
@@ -331,6 +346,10 @@ const statementsOf = (p: Packaged, f: PackagedFunction): Statement[] =>
     const document = policy.PolicyDocument;
     return isObject(document) ? asArray(document.Statement as Statement[] | undefined) : [];
   });
+
+/** The statements that grant: what the function may do (a Deny only ever takes away). */
+const allowsOf = (p: Packaged, f: PackagedFunction): Statement[] =>
+  statementsOf(p, f).filter((s) => s.Effect === 'Allow');
 
 const envOf = (f: PackagedFunction): Json => {
   const environment = f.props.Environment;
@@ -1106,7 +1125,7 @@ describe('function roles', () => {
   it.each(table)('in %s, %s grants exactly the actions its adapters declare', (name, key) => {
     // Act
     const granted = new Set(
-      statementsOf(packaged[name], fn(packaged[name], key)).flatMap((s) => asArray(s.Action)),
+      allowsOf(packaged[name], fn(packaged[name], key)).flatMap((s) => asArray(s.Action)),
     );
     // Assess
     expect([...granted].sort()).toEqual([...new Set(expectedActions(key, FEATURES[name]))].sort());
@@ -1117,7 +1136,7 @@ describe('function roles', () => {
     const p = packaged[name];
     const text = bundleText(p, fn(p, key));
     // Act
-    const unused = statementsOf(p, fn(p, key))
+    const unused = allowsOf(p, fn(p, key))
       .flatMap((s) => asArray(s.Action))
       .filter((action) => {
         const command = commandOf(action);
@@ -1129,10 +1148,11 @@ describe('function roles', () => {
   });
 
   it.each(table)(
-    'in %s, %s only allows, names every action in full and writes nowhere with "*"',
+    'in %s, %s allows (and denies only changes to opted-out groups), names every action in full and writes nowhere with "*"',
     (name, key) => {
       // Prepare
       const statements = statementsOf(packaged[name], fn(packaged[name], key));
+      const optOut = statements.filter((s) => s.Sid === OPT_OUT_SID);
       // Act
       const writesOnEverything = statements
         .filter((s) => asArray(s.Resource).includes('*'))
@@ -1141,8 +1161,9 @@ describe('function roles', () => {
         );
       // Assess
       expect(statements.length).toBeGreaterThan(0);
+      expect(optOut.length).toBe(key === INGRESS_FN ? 1 : 0);
       for (const statement of statements) {
-        expect(statement.Effect, statement.Sid).toBe('Allow');
+        expect(statement.Effect, statement.Sid).toBe(statement.Sid === OPT_OUT_SID ? 'Deny' : 'Allow');
         expect(asArray(statement.Resource).length, statement.Sid).toBeGreaterThan(0);
         for (const action of asArray(statement.Action))
           expect(action, statement.Sid).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
@@ -1276,6 +1297,65 @@ describe('function roles', () => {
       `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:security-group-rule/*`,
     ]);
   });
+
+  it.each(VARIANT_NAMES)(
+    'in %s deny on-ingress-event every change to a group tagged mq-guardian:remediation=off, in any case',
+    (name) => {
+      // Prepare
+      const p = packaged[name];
+      // Act
+      const denies = statementsOf(p, fn(p, INGRESS_FN)).filter((s) => s.Effect === 'Deny');
+      // Assess
+      expect(denies).toEqual([
+        {
+          Sid: OPT_OUT_SID,
+          Effect: 'Deny',
+          Action: [
+            'ec2:AuthorizeSecurityGroupIngress',
+            'ec2:RevokeSecurityGroupIngress',
+            'ec2:ModifySecurityGroupRules',
+            'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
+          ],
+          Resource: {
+            'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:security-group/*`,
+          },
+          Condition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.remediation}`]: 'off' } },
+        },
+      ]);
+      const granted = allowsOf(p, fn(p, INGRESS_FN)).flatMap((s) => asArray(s.Action));
+      for (const action of granted.filter(
+        (a) => a !== 'ec2:CreateTags' && a.startsWith('ec2:') && !isReadOnly(a),
+      ))
+        expect(asArray(denies[0]?.Action)).toContain(action);
+    },
+  );
+
+  it.each(VARIANT_NAMES)(
+    'in %s let only the stack’s own rules and hand-over roles invoke on-ingress-event',
+    (name) => {
+      // Prepare
+      const p = packaged[name];
+      const remediator = fn(p, INGRESS_FN).logicalId;
+      // Act
+      const permissions = resourcesOfType(p, 'AWS::Lambda::Permission')
+        .map(([, r]) => r.Properties ?? {})
+        .filter((r) => referencedId(r.FunctionName, 'Arn') === remediator);
+      // Assess
+      const ownRules = eventRules(p).filter((r) => r.functionKey === INGRESS_FN);
+      expect(ownRules.length).toBeGreaterThan(0);
+      expect(permissions.map((r) => r.Action)).toEqual(permissions.map(() => 'lambda:InvokeFunction'));
+      const roles = permissions.filter((r) => r.Principal !== 'events.amazonaws.com');
+      expect(roles.map((r) => referencedId(r.Principal, 'Arn')).sort()).toEqual(
+        [roleOf(p, fn(p, BROKER_FN)).logicalId, roleOf(p, fn(p, SWEEP_FN)).logicalId].sort(),
+      );
+      const fromEvents = permissions.filter((r) => r.Principal === 'events.amazonaws.com');
+      expect(fromEvents.map((r) => joinedText(r.SourceArn)).sort()).toEqual(
+        ownRules
+          .map((rule) => `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${rule.name}`)
+          .sort(),
+      );
+    },
+  );
 
   it('gives no function but on-ingress-event a way to change security groups', () => {
     // Prepare

@@ -12,10 +12,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NARROWED_FROM_TAG } from '../../../shared/remediation/plan.ts';
+import { TAGS } from '../../../shared/policy/settings.ts';
 import {
   authorizationRequestsOf,
   type Decision,
   evaluate,
+  evaluateInvoke,
+  roleOf,
   securityGroupArn,
 } from '../../support/packaged/iam.ts';
 import { LoopbackAws, type WireRequest } from '../../support/loopback-aws/server.ts';
@@ -68,6 +71,8 @@ const expectOk = (result: InvocationResult): void => {
 
 /** Every request of every test, for the IAM evaluation at the end. */
 const allRequests: WireRequest[] = [];
+
+type IdentityPolicies = ReturnType<typeof roleOf>['policies'];
 
 beforeAll(async () => {
   [stack, aws] = await Promise.all([packageStack(TARGET, PARAMS), LoopbackAws.start({ backend: account })]);
@@ -320,5 +325,80 @@ describe('IAM, evaluated against the packaged roles', () => {
 
     // Assess
     expect(decisions.map((d) => d.result)).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied', 'Allowed']);
+  });
+
+  it.each(['off', 'OFF'])(
+    'denies the remediator every change to a group tagged mq-guardian:remediation=%s, whatever else allows it',
+    async (value) => {
+      // Prepare: the demo broker group, as IAM sees it once tagged.
+      const group = securityGroupArn(REGION, ACCOUNT, BROKER_GROUP);
+      const tagged = {
+        [`aws:ResourceTag/${TAGS.remediation}`]: value,
+        [`ec2:ResourceTag/${TAGS.remediation}`]: value,
+      };
+
+      // Act
+      const [untagged, ...decisions] = await Promise.all([
+        decide(REMEDIATOR, 'ec2:RevokeSecurityGroupIngress', group),
+        decide(REMEDIATOR, 'ec2:AuthorizeSecurityGroupIngress', group, tagged),
+        decide(REMEDIATOR, 'ec2:RevokeSecurityGroupIngress', group, tagged),
+        decide(REMEDIATOR, 'ec2:ModifySecurityGroupRules', group, tagged),
+        decide(REMEDIATOR, 'ec2:UpdateSecurityGroupRuleDescriptionsIngress', group, tagged),
+      ]);
+
+      // Assess
+      expect(untagged?.result).toBe('Allowed');
+      expect(decisions.map((d) => [d.request.action, d.result, d.ignoredContextKeys])).toEqual(
+        decisions.map((d) => [d.request.action, 'ExplicitlyDenied', []]),
+      );
+    },
+  );
+
+  it('lets only the stack’s rules and hand-over functions invoke the remediator', async () => {
+    // Prepare
+    const remediator = fn(REMEDIATOR).logicalId;
+    const ownRule = `arn:aws:events:${REGION}:${ACCOUNT}:rule/mq-guardian-e2e-ingress-api-calls`;
+    const otherRule = `arn:aws:events:${REGION}:${ACCOUNT}:rule/someone-elses-rule`;
+    const mayInvokeAnything: IdentityPolicies = [
+      {
+        name: 'invoke-any-function',
+        policy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' }],
+        },
+      },
+    ];
+    const invokes = (principal: string, identity: IdentityPolicies = [], context = {}) =>
+      evaluateInvoke(stack, remediator, principal, identity, context);
+    const asFunction = (key: string) => {
+      const role = roleOf(stack, fn(key).roleId);
+      return invokes(role.arn, role.policies);
+    };
+
+    // Act
+    const decisions = {
+      brokerEvents: await asFunction('on-broker-event'),
+      sweep: await asFunction('sweep'),
+      ownRule: await invokes('events.amazonaws.com', [], { 'aws:SourceArn': ownRule }),
+      otherRule: await invokes('events.amazonaws.com', [], { 'aws:SourceArn': otherRule }),
+      otherService: await invokes('sns.amazonaws.com', [], {
+        'aws:SourceArn': `arn:aws:sns:${REGION}:${ACCOUNT}:any-topic`,
+      }),
+      otherAccount: await invokes(`arn:aws:iam::${OTHER_ACCOUNT}:role/admin`, mayInvokeAnything),
+      configRuleRole: await asFunction('config-rule'),
+      sameAccountWithoutGrant: await invokes(`arn:aws:iam::${ACCOUNT}:role/developer`),
+    };
+
+    // Assess
+    expect(decisions).toEqual({
+      brokerEvents: 'Allowed',
+      sweep: 'Allowed',
+      ownRule: 'Allowed',
+      otherRule: 'ImplicitlyDenied',
+      otherService: 'ImplicitlyDenied',
+      otherAccount: 'ImplicitlyDenied',
+      configRuleRole: 'ImplicitlyDenied',
+      sameAccountWithoutGrant: 'ImplicitlyDenied',
+    });
   });
 });

@@ -258,3 +258,69 @@ export const evaluate = async (
       : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
   return { request, result: result.overallResult, ignoredContextKeys: ignored };
 };
+
+/**
+ * A function's resource-based policy as Lambda builds it from the stack's AWS::Lambda::Permission
+ * resources (Lambda Developer Guide, "Viewing resource-based IAM policies in Lambda"): one Allow per
+ * permission, a service principal bound by `AWS:SourceArn` / `AWS:SourceAccount` when given.
+ */
+export const functionPolicyOf = (stack: PackagedStack, functionLogicalId: string) => {
+  const functionArn = String(stack.resolve({ 'Fn::GetAtt': [functionLogicalId, 'Arn'] }));
+  const statements = Object.entries(stack.template.resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Permission')
+    .map(([id, r]) => ({ id, props: r.Properties ?? {} }))
+    .filter(({ props }) => stack.resolve(props.FunctionName) === functionArn)
+    .map(({ id, props }) => {
+      const principal = String(stack.resolve(props.Principal));
+      const sourceArn = props.SourceArn === undefined ? undefined : String(stack.resolve(props.SourceArn));
+      const sourceAccount =
+        props.SourceAccount === undefined ? undefined : String(stack.resolve(props.SourceAccount));
+      return {
+        Sid: id,
+        Effect: 'Allow',
+        Principal: principal.endsWith('.amazonaws.com') ? { Service: principal } : { AWS: principal },
+        Action: String(props.Action),
+        Resource: functionArn,
+        ...(sourceArn || sourceAccount
+          ? {
+              Condition: {
+                ...(sourceArn ? { ArnLike: { 'AWS:SourceArn': sourceArn } } : {}),
+                ...(sourceAccount ? { StringEquals: { 'AWS:SourceAccount': sourceAccount } } : {}),
+              },
+            }
+          : {}),
+      };
+    });
+  return { functionArn, policy: { Version: '2012-10-17', Statement: statements } };
+};
+
+/**
+ * Whether `principal` (a role ARN or a service principal) may invoke the stack's function, given the
+ * function's resource policy and the principal's own identity policies.
+ */
+export const evaluateInvoke = async (
+  stack: PackagedStack,
+  functionLogicalId: string,
+  principal: string,
+  identityPolicies: ReturnType<typeof roleOf>['policies'],
+  context: Record<string, string | string[]> = {},
+): Promise<string> => {
+  const { functionArn, policy } = functionPolicyOf(stack, functionLogicalId);
+  const result = await runSimulation(
+    {
+      request: {
+        principal,
+        action: 'lambda:InvokeFunction',
+        resource: { resource: functionArn, accountId: stack.target.account },
+        contextVariables: context,
+      },
+      identityPolicies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: policy,
+    },
+    {},
+  );
+  if (result.resultType === 'error') throw new Error(`IAM simulation: ${JSON.stringify(result.errors)}`);
+  return result.overallResult;
+};
