@@ -224,7 +224,7 @@ export interface GroupBroker {
  * its tags are unknown), `interfaces` (who else uses it), `brokers` (which brokers use it).
  */
 export interface UnreadFact {
-  readonly fact: 'group' | 'interfaces' | 'brokers';
+  readonly fact: 'group' | 'rules' | 'interfaces' | 'brokers';
   /** What could not be read, as a clause: "DescribeSecurityGroups did not return the group". */
   readonly reason: string;
 }

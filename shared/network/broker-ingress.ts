@@ -30,13 +30,20 @@ export const brokerGroups = (snapshot: BrokerSnapshot): BrokerGroups => {
       reason: `security group${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of the broker ${missing.length === 1 ? 'was' : 'were'} not read`,
     };
   }
-  // A group DescribeSecurityGroups did not return (just created, a partial answer): its rules as read
-  // prove nothing, and no rule is not the same as no rule read.
-  const unreadGroups = securityGroups.filter((g) => g.unread?.some((u) => u.fact === 'group'));
-  if (unreadGroups.length > 0) {
+  // A group DescribeSecurityGroups did not return (just created, a partial answer) or whose rules
+  // could not be read: its rules as read prove nothing, and no rule is not the same as no rule read.
+  const unread = securityGroups.flatMap((g) =>
+    (g.unread ?? []).filter((u) => u.fact === 'group' || u.fact === 'rules'),
+  );
+  if (unread.length > 0) {
+    const groupIds = [
+      ...new Set(
+        securityGroups.filter((g) => g.unread?.some((u) => unread.includes(u))).map((g) => g.groupId),
+      ),
+    ];
     return {
       kind: 'incomplete',
-      reason: `security group${unreadGroups.length === 1 ? '' : 's'} ${unreadGroups.map((g) => g.groupId).join(', ')} of the broker could not be read`,
+      reason: `security group${groupIds.length === 1 ? '' : 's'} ${groupIds.join(', ')} of the broker could not be read (${unread.map((u) => u.reason).join('; ')})`,
     };
   }
   if (securityGroups.length > 0) return { kind: 'groups', groups: securityGroups };

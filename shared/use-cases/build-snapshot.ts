@@ -239,45 +239,68 @@ const readSecurityGroups = async (
   const groupIds = [...new Set(broker.securityGroupIds)];
   if (groupIds.length === 0) return [];
   const { network } = readers;
-  let interfacesError = '';
-  const [rules, groups, interfaces] = await Promise.all([
-    perGroup(
-      groupIds,
-      cache?.ingressRules,
-      (ids) => network.describeIngressRules(ids),
-      (all, id) => all.filter((rule) => rule.groupId === id),
-    ),
-    perGroup(
-      groupIds,
-      cache?.securityGroups,
-      (ids) => network.describeSecurityGroups(ids),
-      (all, id) => all.find((group) => group.groupId === id),
-    ),
-    // Without the interfaces, no one can say the group is not shared: null, and remediation stays away.
-    perGroup(
-      groupIds,
-      cache?.networkInterfaces,
-      (ids) => network.describeNetworkInterfaces(ids),
-      (all, id) => all.filter((eni) => eni.groupIds.includes(id)),
-    ).catch((error: unknown) => {
-      interfacesError = errorMessage(error);
+  // A read that fails is recorded as a fact not read, never taken as "no rules", "no tags" or "no
+  // users": the checks report ERROR naming it, remediation leaves the group alone and the invocation
+  // fails after the alert so that it is retried.
+  const failures = { rules: '', groups: '', interfaces: '' };
+  const orNull = <T>(read: Promise<T>, which: keyof typeof failures): Promise<T | null> =>
+    read.catch((error: unknown) => {
+      failures[which] = errorMessage(error);
       return null;
-    }),
+    });
+  const [rules, groups, interfaces] = await Promise.all([
+    orNull(
+      perGroup(
+        groupIds,
+        cache?.ingressRules,
+        (ids) => network.describeIngressRules(ids),
+        (all, id) => all.filter((rule) => rule.groupId === id),
+      ),
+      'rules',
+    ),
+    orNull(
+      perGroup(
+        groupIds,
+        cache?.securityGroups,
+        (ids) => network.describeSecurityGroups(ids),
+        (all, id) => all.find((group) => group.groupId === id),
+      ),
+      'groups',
+    ),
+    orNull(
+      perGroup(
+        groupIds,
+        cache?.networkInterfaces,
+        (ids) => network.describeNetworkInterfaces(ids),
+        (all, id) => all.filter((eni) => eni.groupIds.includes(id)),
+      ),
+      'interfaces',
+    ),
   ]);
+  const failed = (message: string) => (message === '' ? '' : `: ${message}`);
   return groupIds.map((groupId): SecurityGroupState => {
-    const info = groups.get(groupId);
+    const info = groups?.get(groupId);
     const users = interfaces?.get(groupId);
     const unread: UnreadFact[] = [];
+    if (rules === null) {
+      unread.push({
+        fact: 'rules',
+        reason: `the ingress rules of ${groupId} (DescribeSecurityGroupRules failed${failed(failures.rules)})`,
+      });
+    }
     if (info === undefined) {
       unread.push({
         fact: 'group',
-        reason: `the group ${groupId} itself (DescribeSecurityGroups did not return it), so its tags are unknown`,
+        reason:
+          groups === null
+            ? `the group ${groupId} itself (DescribeSecurityGroups failed${failed(failures.groups)}), so its tags are unknown`
+            : `the group ${groupId} itself (DescribeSecurityGroups did not return it), so its tags are unknown`,
       });
     }
     if (users === undefined) {
       unread.push({
         fact: 'interfaces',
-        reason: `the network interfaces of ${groupId} (DescribeNetworkInterfaces failed${interfacesError === '' ? '' : `: ${interfacesError}`})`,
+        reason: `the network interfaces of ${groupId} (DescribeNetworkInterfaces failed${failed(failures.interfaces)})`,
       });
     }
     return {
@@ -285,7 +308,7 @@ const readSecurityGroups = async (
       ...(info?.groupName === undefined ? {} : { groupName: info.groupName }),
       ...(info?.vpcId === undefined ? {} : { vpcId: info.vpcId }),
       tags: info?.tags ?? {},
-      ingressRules: rules.get(groupId) ?? [],
+      ingressRules: rules?.get(groupId) ?? [],
       otherUsers: users === undefined ? null : users.filter((eni) => eni.brokerId !== broker.id),
       // Not read yet: resolveGroupBrokers reads them where remediation may write.
       otherBrokers: null,
@@ -301,7 +324,11 @@ const readKey = (broker: Broker, readers: AccountReaders, cache: SnapshotCache |
   return cache ? remember(cache.keys, kmsKeyId, load) : load();
 };
 
-/** The broker's snapshot, or null when the broker does not exist. Read failures other than the interfaces' propagate. */
+/**
+ * The broker's snapshot, or null when the broker does not exist. A failed read of the groups, their
+ * rules or interfaces becomes an unread fact of the group; other read failures (the broker, its
+ * configuration) propagate.
+ */
 export const buildSnapshot = async (
   brokerId: string,
   readers: AccountReaders,

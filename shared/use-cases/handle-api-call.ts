@@ -203,7 +203,7 @@ export const evaluateBroker = async (
   // could not judge a group whose details were not read, and the failing ingress may still be open.
   // Fail after announcing, so that the invocation is retried.
   const unread = unreadFacts(judged);
-  const judgedOnUnread = unread.some((u) => u.fact === 'group');
+  const judgedOnUnread = unread.some((u) => u.fact === 'group' || u.fact === 'rules');
   if (unread.length > 0 && (judgedOnUnread || (ingress.length > 0 && deps.writer !== undefined))) {
     throw new AwsCallError(
       'DescribeSecurityGroups',

@@ -458,6 +458,36 @@ describe('a remediation request whose network-interface read fails', () => {
   });
 });
 
+describe.each([
+  ['DescribeSecurityGroupRules', 'the ingress rules of'],
+  ['DescribeSecurityGroups', 'the group'],
+] as const)('an ingress event whose %s read fails', (operation, what) => {
+  it('alerts naming what could not be read, writes nothing and fails the invocation for retry', async () => {
+    // Prepare: every read of the operation fails, as in an outage.
+    account.reset();
+    account.fail({ on: operation, error: 'server-error' });
+
+    // Act
+    const result = await run(
+      handlers.onIngressEvent,
+      sample('ec2-authorize-security-group-ingress-world-tcp-all-ports.json'),
+      CONTEXTS.onIngressEvent,
+    );
+
+    // Assess
+    expect(account.calls.some((c) => c.injected && c.operation === operation)).toBe(true);
+    expect(account.ec2Writes()).toEqual([]);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toBeInstanceOf(GuardianError);
+    const alerts = account.calls
+      .filter((c) => c.operation === 'Publish' && c.error === undefined)
+      .map((c) => String(c.input.Message));
+    expect(
+      alerts.some((m) => m.includes(`${what} ${IDS.billingGroup}`) && m.includes(`${operation} failed`)),
+    ).toBe(true);
+  });
+});
+
 describe('the sweep when alerts cannot be published', () => {
   // Production gap: shared/use-cases/sweep.ts rethrows only when a broker failed with an
   // AwsCallError (isAwsFailure). The alert sink throws AlertPublishError (a GuardianError whose

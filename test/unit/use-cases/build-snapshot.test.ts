@@ -185,8 +185,36 @@ describe('buildSnapshot', () => {
   });
 
   it.each([
-    ['ingress rules', 'describeIngressRules'],
-    ['security groups', 'describeSecurityGroups'],
+    [
+      'ingress rules',
+      'describeIngressRules',
+      'rules',
+      `the ingress rules of ${GROUP_ID} (DescribeSecurityGroupRules failed: Rate exceeded)`,
+    ],
+    [
+      'security groups',
+      'describeSecurityGroups',
+      'group',
+      `the group ${GROUP_ID} itself (DescribeSecurityGroups failed: Rate exceeded), so its tags are unknown`,
+    ],
+  ] as const)(
+    'records %s that cannot be read as a fact not read, naming the failure',
+    async (_case, method, fact, reason) => {
+      // Prepare
+      const account = anAccount();
+      vi.spyOn(account, method).mockRejectedValue(
+        new AwsCallError(method, 'ThrottlingException', 'Rate exceeded'),
+      );
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess
+      expect(snapshot?.securityGroups.map((g) => g.unread)).toEqual([[{ fact, reason }]]);
+    },
+  );
+
+  it.each([
     ['the configuration revision', 'describeConfigurationRevision'],
     ['the KMS key', 'describeKey'],
   ] as const)('fails when %s cannot be read', async (_case, method) => {
