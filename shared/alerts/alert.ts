@@ -25,6 +25,8 @@ export const ALERT_ACTIONS = [
   'skipped',
   'failed',
   'resolved',
+  /** Someone tagged a rule mq-guardian:allow: the checks no longer count it. Names who and which rule. */
+  'exempted',
 ] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
 
@@ -138,6 +140,7 @@ export const ACTION_LABELS: Readonly<Record<AlertAction, string>> = {
   skipped: 'Ingress left unchanged',
   failed: 'Remediation failed',
   resolved: 'Resolved',
+  exempted: 'Rule exempted',
 };
 
 /** The state-table key of a check's finding about a broker: account / region / check / resource. */

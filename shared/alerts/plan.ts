@@ -22,7 +22,7 @@ import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding, OffendingRule } from '../model/finding.ts';
 import { SEVERITY_ORDER, type Severity } from '../model/finding.ts';
 import { formatRanges, normalizeRanges, subtractRanges } from '../network/port-range.ts';
-import type { RemediationMode } from '../policy/settings.ts';
+import { type RemediationMode, TAGS } from '../policy/settings.ts';
 import type { ActionReport, RemediationReport } from '../remediation/execute.ts';
 import { formatSource } from '../network/rule-analysis.ts';
 import { formatRule, isWorldSource } from '../remediation/rule-shape.ts';
@@ -428,6 +428,16 @@ interface FindingDecision {
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x) => b.includes(x));
 
+/** The fields every alert of one plan shares; the rest is the alert's own. */
+type AlertFields = (
+  kind: AlertKind,
+  action: AlertAction,
+  key: string,
+  outcome: string,
+  version: number,
+  checkIds: readonly CheckId[],
+) => Omit<Alert, 'summary' | 'finding' | 'securityGroups' | 'remediation' | 'actor' | 'consoleUrl'>;
+
 export const planAlerts = (input: AlertPlanInput): AlertPlan => {
   const { evaluation, account, region, actor, remediation } = input;
   const snapshot = evaluation.snapshot;
@@ -557,14 +567,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
     ),
   );
 
-  const common = (
-    kind: AlertKind,
-    action: AlertAction,
-    key: string,
-    outcome: string,
-    version: number,
-    checkIds: readonly CheckId[],
-  ) => {
+  const common: AlertFields = (kind, action, key, outcome, version, checkIds) => {
     const primary = checkIds[0] as CheckId;
     return {
       schema: ALERT_SCHEMA,
@@ -738,6 +741,8 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
     });
   }
 
+  alerts.push(...exemptionAlerts(input, common, remediationOf, brokerUrl));
+
   // Silent rewrites: the remembered items changed, or a failing state is about to age out.
   for (const d of decisions) {
     if (d.announce !== undefined || d.previous === undefined || !isFailing(d.previous.status)) continue;
@@ -751,6 +756,66 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
   }
 
   return { alerts, refresh, securityHub: planSecurityHub(decisions, input, now, time, partition, brokerUrl) };
+};
+
+/**
+ * One alert per rule the triggering call exempted (tagged mq-guardian:allow) on the broker's groups:
+ * who did it, which rule, the reason given and the checks that no longer count the rule, so that an
+ * exemption never silently switches a check off. Not remembered: a later evaluation has no such call;
+ * a retry of the same call repeats the alert with the same id.
+ */
+const exemptionAlerts = (
+  input: AlertPlanInput,
+  common: AlertFields,
+  remediationOf: (checkId: CheckId) => AlertRemediation,
+  brokerUrl: string,
+): PlannedAlert[] => {
+  const { actor, evaluation, account, region } = input;
+  if (actor?.exemptedRuleIds === undefined) return [];
+  const rules = evaluation.snapshot.securityGroups.flatMap((g) => g.ingressRules);
+  const who = actor.arn ?? actor.roleArn ?? actor.type;
+  return actor.exemptedRuleIds.flatMap((ruleId): PlannedAlert[] => {
+    const rule = rules.find((r) => r.ruleId === ruleId);
+    // Not a rule of this broker's groups (another broker's), or the tag is gone again: nothing exempt.
+    if (rule === undefined || !Object.hasOwn(rule.tags, TAGS.allow)) return [];
+    // The most severe check first: it titles the alert.
+    const exempting = evaluation.findings
+      .filter(
+        (f) => f.evidence?.kind === 'ingress' && f.evidence.exemptedRules.some((e) => e.ruleId === ruleId),
+      )
+      .sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity));
+    const reason = (rule.tags[TAGS.allow] ?? '').trim();
+    const given = reason === '' ? 'without a reason' : `with the reason "${reason}"`;
+    const from =
+      exempting.length === 0
+        ? 'It fails no check today; it stays exempt if it is changed later.'
+        : `It is now exempt from: ${exempting.map((f) => `${f.checkId} (${f.severity})`).join(', ')}.`;
+    const checkIds = exempting.length === 0 ? [PROTOCOLS_CHECK] : exempting.map((f) => f.checkId);
+    const key = `${remediationStateKey(account, region, evaluation.snapshot.broker.id, ruleId)}#exempted`;
+    const fields = common('finding', 'exempted', key, actor.eventId, 0, checkIds);
+    const main = exempting[0];
+    const alert: Alert = {
+      ...fields,
+      ...(exempting.length === 0 ? { severity: 'INFORMATIONAL' as const } : {}),
+      summary: `${who} exempted rule ${ruleId} of ${rule.groupId} (${formatRule(rule)}) by tagging it ${TAGS.allow} ${given}. ${from}`,
+      finding: {
+        status: main?.status ?? 'PASS',
+        message: main?.message ?? `Rule ${ruleId} is tagged ${TAGS.allow}.`,
+        details: [`${ruleId} ${formatRule(rule)}: exempted by ${TAGS.allow} ${given}`],
+        omittedDetails: 0,
+      },
+      securityGroups: [{ groupId: rule.groupId, ruleIds: [ruleId] }],
+      remediation: {
+        ...remediationOf(checkIds[0] as CheckId),
+        status: 'skipped',
+        summary: `mq-guardian leaves ${ruleId} alone while it carries ${TAGS.allow}.`,
+        reason: `exempted by ${TAGS.allow}; remove the tag to have the rule judged again`,
+      },
+      actor: toActor(actor),
+      consoleUrl: brokerUrl,
+    };
+    return [{ alert, commits: [] }];
+  });
 };
 
 const planSecurityHub = (

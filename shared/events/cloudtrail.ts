@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors.ts';
 import type { Actor } from '../model/actor.ts';
+import { TAGS } from '../policy/settings.ts';
 import {
   BROKER_ID_PATTERN,
   CONFIGURATION_ID_PATTERN,
@@ -276,6 +277,7 @@ export function parseApiCallEvent(input: unknown): ApiCallEvent {
     responseIsNull: detail.responseElements === null,
   };
   const target = eventSource === MQ_EVENT_SOURCE ? mqTarget(call) : ec2Target(call);
+  const exempted = eventSource === EC2_EVENT_SOURCE ? exemptedRules(call, target) : [];
 
   return {
     ...(envelope === undefined ? {} : { envelopeId: envelope.id }),
@@ -285,10 +287,47 @@ export function parseApiCallEvent(input: unknown): ApiCallEvent {
     eventTime: detail.eventTime,
     account,
     region: detail.awsRegion,
-    actor: actorOf(detail, eventName),
+    actor: { ...actorOf(detail, eventName), ...(exempted.length > 0 ? { exemptedRuleIds: exempted } : {}) },
     target,
   };
 }
+
+/** Whether a CloudTrail tag list (`[{ key, value }]`, as EC2 records it) sets `mq-guardian:allow`. */
+const setsAllowTag = (tags: readonly unknown[], path: string): boolean =>
+  tags.some((tag, index) => {
+    const key = fieldOfItem(tag, `${path}[${index}]`, 'key');
+    if (typeof key !== 'string') throw invalid(`${path}[${index}].key`, 'is not a tag key');
+    return key === TAGS.allow;
+  });
+
+/**
+ * The rules an EC2 call exempted by tagging them `mq-guardian:allow`: CreateTags records the tags as
+ * requestParameters.tagSet.items[] { key, value }; AuthorizeSecurityGroupIngress records
+ * TagSpecifications as requestParameters.tagSpecificationSet.items[] { resourceType, tags[] }, and the
+ * rules it created in the response (the target's rule ids).
+ */
+const exemptedRules = (call: CallContext, target: EventTarget): string[] => {
+  if (target.kind !== 'security-group-rules') return [];
+  const request = call.requestParameters;
+  if (call.eventName === 'CreateTags') {
+    const path = `${call.requestPath}.tagSet.items`;
+    return setsAllowTag(itemsOf(request?.tagSet, `${call.requestPath}.tagSet`), path)
+      ? [...target.ruleIds]
+      : [];
+  }
+  if (call.eventName === 'AuthorizeSecurityGroupIngress') {
+    const setPath = `${call.requestPath}.tagSpecificationSet`;
+    const tagged = itemsOf(request?.tagSpecificationSet, setPath).some((spec, index) => {
+      const path = `${setPath}.items[${index}]`;
+      if (fieldOfItem(spec, path, 'resourceType') !== 'security-group-rule') return false;
+      const tags = fieldOfItem(spec, path, 'tags') ?? [];
+      if (!Array.isArray(tags)) throw invalid(`${path}.tags`, 'is not a list');
+      return setsAllowTag(tags, `${path}.tags`);
+    });
+    return tagged ? [...target.ruleIds] : [];
+  }
+  return [];
+};
 
 const actorOf = (detail: CloudTrailRecord, eventName: string): Actor => {
   const identity = detail.userIdentity;

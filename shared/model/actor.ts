@@ -11,4 +11,9 @@ export interface Actor {
   readonly eventTime: string;
   readonly eventId: string;
   readonly eventName: string;
+  /**
+   * Rules this call exempted: tagged `mq-guardian:allow` with CreateTags, or created with that tag
+   * (AuthorizeSecurityGroupIngress with TagSpecifications). Their alert names who and which rule.
+   */
+  readonly exemptedRuleIds?: readonly string[];
 }

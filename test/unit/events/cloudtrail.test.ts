@@ -525,6 +525,59 @@ describe('parseApiCallEvent', () => {
     expect(parsed).not.toHaveProperty('envelopeId');
   });
 
+  describe('exempted rules', () => {
+    const RULE_TAGS = 'ec2-create-tags-security-group-rule.json';
+    const TAGGED_AUTHORIZE = 'ec2-authorize-security-group-ingress-world-tcp-all-ports.json';
+
+    it('names the rules CreateTags tagged mq-guardian:allow, and none for other tags', () => {
+      // Prepare
+      const other = sampleWith(RULE_TAGS, 'detail.requestParameters.tagSet.items', [
+        { key: 'owner', value: 'platform' },
+      ]);
+
+      // Act
+      const tagged = parseApiCallEvent(readSampleEvent(RULE_TAGS)).actor;
+      const untagged = parseApiCallEvent(other).actor;
+
+      // Assess
+      expect(tagged.exemptedRuleIds).toEqual([rule(5)]);
+      expect(untagged).not.toHaveProperty('exemptedRuleIds');
+    });
+
+    it('names the rules an authorize created with the tag, as CloudTrail records TagSpecifications', () => {
+      // Prepare
+      const event = sampleWith(TAGGED_AUTHORIZE, 'detail.requestParameters.tagSpecificationSet', {
+        items: [{ resourceType: 'security-group-rule', tags: [{ key: 'mq-guardian:allow', value: 'why' }] }],
+      });
+      const forInstances = sampleWith(TAGGED_AUTHORIZE, 'detail.requestParameters.tagSpecificationSet', {
+        items: [{ resourceType: 'instance', tags: [{ key: 'mq-guardian:allow', value: 'why' }] }],
+      });
+
+      // Act
+      const { actor, target } = parseApiCallEvent(event);
+
+      // Assess
+      expect(target.kind).toBe('security-group-rules');
+      expect(actor.exemptedRuleIds).toEqual(target.kind === 'security-group-rules' ? target.ruleIds : []);
+      expect(actor.exemptedRuleIds?.length).toBeGreaterThan(0);
+      expect(parseApiCallEvent(forInstances).actor).not.toHaveProperty('exemptedRuleIds');
+    });
+
+    it.each([
+      ['a tag list that is not a list', 'detail.requestParameters.tagSet.items', 'mq-guardian:allow'],
+      ['a tag without a key', 'detail.requestParameters.tagSet.items', [{ value: 'why' }]],
+    ])('rejects %s rather than guess', (_case, path, value) => {
+      // Prepare
+      const event = sampleWith(RULE_TAGS, path, value);
+
+      // Act
+      const parse = () => parseApiCallEvent(event);
+
+      // Assess
+      expect(parse).toThrow(InvalidEventError);
+    });
+  });
+
   describe('actor', () => {
     it('keeps only who acted and from where, never keys or session details', () => {
       // Prepare

@@ -47,7 +47,10 @@ const REMEDIATOR = {
     'aws-sdk-js/3.1169.0 ua/2.1 os/linux#5.10 lang/js md/nodejs#22.14.0 api/ec2#3.1169.0 exec-env/AWS_Lambda_nodejs22.x',
 };
 
-type Who = typeof ADMIN | typeof CLI | typeof CLOUDFORMATION | typeof REMEDIATOR;
+/** Who acted; `exemptedRuleIds` when the call tagged rules mq-guardian:allow. */
+type Who = (typeof ADMIN | typeof CLI | typeof CLOUDFORMATION | typeof REMEDIATOR) & {
+  readonly exemptedRuleIds?: readonly string[];
+};
 
 const API_CALLS: readonly [file: string, eventName: string, target: EventTarget, who: Who][] = [
   ['mq-create-broker.json', 'CreateBroker', { kind: 'broker', brokerId: BROKER_INVENTORY }, CLI],
@@ -150,7 +153,8 @@ const API_CALLS: readonly [file: string, eventName: string, target: EventTarget,
     'ec2-create-tags-security-group-rule.json',
     'CreateTags',
     { kind: 'security-group-rules', ruleIds: [rule(5)], groupIds: [] },
-    ADMIN,
+    // It tags the rule mq-guardian:allow: its alert names who exempted which rule.
+    { ...ADMIN, exemptedRuleIds: [rule(5)] },
   ],
   [
     'ec2-create-tags-instance.json',
