@@ -143,7 +143,7 @@ const REPLAY = command({
     const input = parseEventJson(await readInputFile(event, '--event'));
     const result = await replayEvent(input, account, { settings, now: new Date() });
     print(values.json ? json(result) : renderReplay(basename(event), result));
-    return 0;
+    return result.failure ? 3 : 0;
   },
 });
 
@@ -155,7 +155,8 @@ const OVERVIEW = overview(
   COMMANDS,
   [
     'Exit codes: 0 ok; 1 findings at or above --fail-on (scan) or messages left in the queue (redrive);',
-    '2 usage or input error; 3 a remediation action of scan failed.',
+    '2 usage or input error; 3 a remediation action of scan failed, or the invocation replay ran would',
+    'fail and be retried (replay).',
   ],
 );
 

@@ -17,7 +17,9 @@ export const renderActions = (actions: ReplayResult['remediation'], prefix = '')
 /** `alertText` false: one line per alert (the demo's short form). */
 export const renderReplay = (name: string, result: ReplayResult, alertText = true): string => {
   const lines = [`== ${name}: ${result.event.name ?? result.event.kind} — ${result.resolution}`];
-  if (result.evaluations.length === 0) {
+  if (result.failure) {
+    lines.push('   evaluations: not reported, the invocation failed before it could report them');
+  } else if (result.evaluations.length === 0) {
     lines.push('   no broker affected: nothing evaluated');
   } else {
     lines.push(
@@ -43,6 +45,9 @@ export const renderReplay = (name: string, result: ReplayResult, alertText = tru
   for (const { alert, text } of result.alerts) {
     lines.push(`   alert [${alert.severity} ${alert.action}] ${alert.summary}`);
     if (alertText) lines.push(indent(text, '     | '));
+  }
+  if (result.failure) {
+    lines.push(`   invocation failed (Lambda would retry it): ${result.failure.message}`);
   }
   lines.push(
     result.writes.length === 0

@@ -7,6 +7,7 @@ import { createAlertPreview } from '../alerts/memory.ts';
 import { renderSlackPayload, type SlackPayload } from '../alerts/slack-payload.ts';
 import { renderAlertText } from '../alerts/text.ts';
 import { enabledChecks } from '../checks/registry.ts';
+import { errorMessage, GuardianError } from '../errors.ts';
 import { failedApiCall, parseApiCallEvent } from '../events/cloudtrail.ts';
 import { parseConfigInvocation } from '../events/config-invocation.ts';
 import { detectEventKind } from '../events/detect.ts';
@@ -66,6 +67,12 @@ export interface ReplayResult {
   /** The alerts the deployed functions would publish (deduplicated as they would be, per replay). */
   readonly alerts: readonly ReplayAlert[];
   readonly writes: readonly WriteRecord[];
+  /**
+   * Set when the deployed function would fail this invocation (so that Lambda retries it), for
+   * example because a fact remediation needs was not read. What was announced and written before
+   * that point is in `alerts` and `writes`; `evaluations` and `remediation` are then empty.
+   */
+  readonly failure?: { readonly code: string; readonly message: string };
 }
 
 export interface ReplayOptions {
@@ -169,7 +176,26 @@ export const replayEvent = async (
     };
   }
   const event = parseApiCallEvent(input);
-  const outcome = await handleApiCall(event, deps);
+  const alertsOf = () =>
+    preview
+      .alerts()
+      .map((alert) => ({ alert, text: renderAlertText(alert), slack: renderSlackPayload(alert) }));
+  let outcome: Awaited<ReturnType<typeof handleApiCall>>;
+  try {
+    outcome = await handleApiCall(event, deps);
+  } catch (error) {
+    if (!(error instanceof GuardianError)) throw error;
+    return {
+      event: { kind, id: event.eventId, name: event.eventName },
+      resolution: 'the invocation failed (Lambda would retry it)',
+      evaluations: [],
+      remediation: [],
+      remediationSkipped: [],
+      alerts: alertsOf(),
+      writes: account.writes().slice(writesBefore),
+      failure: { code: error.code, message: errorMessage(error) },
+    };
+  }
   const evaluations: ReplayEvaluation[] = [];
   const remediation: ReplayAction[] = [];
   const remediationSkipped: ReplaySkip[] = [];
@@ -199,9 +225,7 @@ export const replayEvent = async (
     evaluations,
     remediation,
     remediationSkipped,
-    alerts: preview
-      .alerts()
-      .map((alert) => ({ alert, text: renderAlertText(alert), slack: renderSlackPayload(alert) })),
+    alerts: alertsOf(),
     writes: account.writes().slice(writesBefore),
   };
 };

@@ -17,7 +17,11 @@
  *   "securityGroupRules": [ <DescribeSecurityGroupRules item> ],   // ingress and egress
  *   "networkInterfaces": [ <DescribeNetworkInterfaces item> ],     // Groups[].GroupId decides membership
  *   "kmsKeys": [ <DescribeKey KeyMetadata> ],   // may add "Aliases": ["alias/…"] to be found by alias
- *   "denied": { "kms": [ "<key id or ARN whose DescribeKey answers AccessDeniedException>" ] }  // optional
+ *   "denied": { "kms": [ "<key id or ARN whose DescribeKey answers AccessDeniedException>" ] }, // optional
+ *   "unanswered": {                             // optional: reads that do not tell everything
+ *     "securityGroups": [ "sg-…" ],             // listed by the brokers, left out of DescribeSecurityGroups
+ *     "failing": [ "DescribeNetworkInterfaces" ] // read operations that fail with a server error
+ *   }
  * }
  * ```
  *
@@ -35,6 +39,18 @@ import {
   mapSecurityGroup,
   mapSecurityGroupRule,
 } from '../model/mappers.ts';
+
+/** The read operations a recorded account answers (and can be told to fail). */
+export const RECORDED_READS = [
+  'DescribeBroker',
+  'ListBrokers',
+  'DescribeConfigurationRevision',
+  'DescribeSecurityGroupRules',
+  'DescribeSecurityGroups',
+  'DescribeNetworkInterfaces',
+  'DescribeKey',
+  'GetResourceConfigHistory',
+] as const;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -95,6 +111,13 @@ export const recordedAccountFileSchema = z.strictObject({
     [],
   ),
   denied: z._default(z.object({ kms: z._default(z.array(z.string()), []) }), { kms: [] }),
+  unanswered: z._default(
+    z.strictObject({
+      securityGroups: z._default(z.array(nonEmpty()), []),
+      failing: z._default(z.array(z.enum(RECORDED_READS)), []),
+    }),
+    { securityGroups: [], failing: [] },
+  ),
 });
 
 export type RecordedAccountFile = z.infer<typeof recordedAccountFileSchema>;

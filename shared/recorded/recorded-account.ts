@@ -120,6 +120,13 @@ export class RecordedAccount
 
   #read(operation: string): void {
     this.#reads.set(operation, (this.#reads.get(operation) ?? 0) + 1);
+    if ((this.#state.unanswered.failing as readonly string[]).includes(operation)) {
+      throw new AwsCallError(
+        operation,
+        'InternalError',
+        `${operation} failed: the recorded account says it fails`,
+      );
+    }
   }
 
   #write(service: string, operation: string, input: Record<string, unknown>): void {
@@ -183,8 +190,9 @@ export class RecordedAccount
     if (groupIds.length === 0) return [];
     this.#read('DescribeSecurityGroups');
     const wanted = new Set(groupIds);
+    const left = new Set(this.#state.unanswered.securityGroups);
     return this.#state.securityGroups
-      .filter((g) => wanted.has(g.GroupId))
+      .filter((g) => wanted.has(g.GroupId) && !left.has(g.GroupId))
       .map((g) => mapSecurityGroup(clone(g)));
   }
 

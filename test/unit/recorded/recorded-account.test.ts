@@ -202,6 +202,32 @@ describe('RecordedAccount as NetworkReader', () => {
     expect(groups).toEqual([{ groupId: OTHER_GROUP, groupName: 'clients', vpcId: 'vpc-1a2b3c4d', tags: {} }]);
   });
 
+  it('leaves the groups the file marks unanswered out of DescribeSecurityGroups, as a partial answer would', async () => {
+    // Prepare
+    const account = anAccount({
+      securityGroups: [aGroupItem(), aGroupItem({ GroupId: OTHER_GROUP, GroupName: 'clients' })],
+      unanswered: { securityGroups: [GROUP_ID] },
+    });
+
+    // Act
+    const groups = await account.describeSecurityGroups([GROUP_ID, OTHER_GROUP]);
+
+    // Assess
+    expect(groups.map((g) => g.groupId)).toEqual([OTHER_GROUP]);
+  });
+
+  it('fails the read operations the file marks failing with a server error', async () => {
+    // Prepare
+    const account = anAccount({ unanswered: { failing: ['DescribeNetworkInterfaces'] } });
+
+    // Act
+    const read = account.describeNetworkInterfaces([GROUP_ID]);
+
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(AwsCallError);
+    expect((await account.describeIngressRules([GROUP_ID])).length).toBeGreaterThan(0);
+  });
+
   it('finds group ids by name', async () => {
     // Prepare
     const account = twoGroups();
