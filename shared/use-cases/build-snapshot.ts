@@ -8,6 +8,7 @@ import { ConfigurationParseError, errorMessage } from '../errors.ts';
 import type {
   Broker,
   BrokerSnapshot,
+  BrokerSummary,
   ConfigurationRef,
   ConfigurationState,
   GroupBroker,
@@ -36,6 +37,8 @@ export interface SnapshotCache {
   readonly brokers: Map<string, Promise<Broker | null>>;
   /** ListBrokers and DescribeBroker of every broker (key `all`), when interfaces cannot tell. */
   readonly listing: Map<string, Promise<readonly Broker[]>>;
+  /** ListBrokers alone (key `all`): which brokers are not running. */
+  readonly summaries: Map<string, Promise<readonly BrokerSummary[]>>;
 }
 
 export const createSnapshotCache = (): SnapshotCache => ({
@@ -46,6 +49,7 @@ export const createSnapshotCache = (): SnapshotCache => ({
   keys: new Map(),
   brokers: new Map(),
   listing: new Map(),
+  summaries: new Map(),
 });
 
 export interface BuildSnapshotOptions {
@@ -145,7 +149,7 @@ const describeCached = (brokerId: string, readers: AccountReaders, cache: Snapsh
 
 const listAllBrokers = (readers: AccountReaders, cache: SnapshotCache | undefined) => {
   const load = async (): Promise<readonly Broker[]> => {
-    const summaries = await readers.brokers.listBrokers();
+    const summaries = await listSummaries(readers, cache);
     const described = await mapBounded(summaries, DESCRIBE_CONCURRENCY, (s) =>
       describeCached(s.id, readers, cache),
     );
@@ -161,12 +165,19 @@ const asGroupBroker = (b: Broker): GroupBroker => ({
   tags: b.tags,
 });
 
+/** ListBrokers, once per cache: the summaries say which brokers are not running yet (or any more). */
+const listSummaries = (readers: AccountReaders, cache: SnapshotCache | undefined) => {
+  const load = () => readers.brokers.listBrokers();
+  return cache ? remember(cache.summaries, 'all', load) : load();
+};
+
 /**
  * The other brokers whose SecurityGroups include `groupId`. DescribeBroker is the authority; the
  * interfaces only say whom to ask. When every interface is either a broker's on AWS evidence or
- * recognisably another service's, the brokers they name are asked; otherwise (an interface that could
- * be a broker's without proof, such as a VPC endpoint or a description nobody can vouch for) every
- * broker of the account is listed and described.
+ * recognisably another service's, the brokers they name are asked, and so is every broker that is not
+ * RUNNING (one being created may have no interface in the group yet, and its ports must be kept all
+ * the same); otherwise (an interface that could be a broker's without proof, such as a VPC endpoint or
+ * a description nobody can vouch for) every broker of the account is listed and described.
  */
 const otherBrokersOfGroup = async (
   broker: Broker,
@@ -178,8 +189,13 @@ const otherBrokersOfGroup = async (
   const conclusive = interfaces.every((eni) => eni.brokerId !== undefined || isOtherServiceInterface(eni));
   let brokers: readonly Broker[];
   if (conclusive) {
+    const summaries = await listSummaries(readers, cache);
+    const notRunning = summaries.filter((s) => s.state !== 'RUNNING').map((s) => s.id);
     const named = [
-      ...new Set(interfaces.flatMap((eni) => eni.brokerId ?? eni.describedBrokerId ?? [])),
+      ...new Set([
+        ...interfaces.flatMap((eni) => eni.brokerId ?? eni.describedBrokerId ?? []),
+        ...notRunning,
+      ]),
     ].filter((id) => id !== broker.id);
     const described = await Promise.all(named.map((id) => describeCached(id, readers, cache)));
     brokers = described.filter((b): b is Broker => b !== null);

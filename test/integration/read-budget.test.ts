@@ -61,10 +61,13 @@ describe('reads per event kind', () => {
     );
 
     // Assess: interfaces (find brokers, reused for "is the group shared"), broker, configuration,
-    // rules, group tags; then the executor's re-read of the rules right before the writes.
+    // rules, group tags; the broker listing (a broker not running yet may have no interface in the
+    // group, and its ports are kept too); then the executor's re-read of the rules right before the
+    // writes.
     expect(reads).toEqual({
       DescribeNetworkInterfaces: 1,
       DescribeBroker: 1,
+      ListBrokers: 1,
       DescribeConfigurationRevision: 1,
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 2,

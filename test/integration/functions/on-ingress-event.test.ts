@@ -13,7 +13,12 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { DescribeBrokerCommand, DescribeConfigurationRevisionCommand, MqClient } from '@aws-sdk/client-mq';
+import {
+  DescribeBrokerCommand,
+  DescribeConfigurationRevisionCommand,
+  ListBrokersCommand,
+  MqClient,
+} from '@aws-sdk/client-mq';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -73,6 +78,19 @@ const serveBillingBroker = (): void => {
   ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
   mq.on(DescribeBrokerCommand, { BrokerId: BILLING_BROKER }).resolves(broker as never);
   mq.on(DescribeConfigurationRevisionCommand).resolves({ Data: configuration?.Revisions[0]?.Data });
+  // Before writing, remediation asks which brokers are not running yet (they may have no interface).
+  mq.on(ListBrokersCommand).resolves({
+    BrokerSummaries: [
+      {
+        BrokerId: BILLING_BROKER,
+        BrokerArn: 'arn',
+        BrokerName: 'billing-legacy',
+        BrokerState: 'RUNNING',
+        DeploymentMode: 'SINGLE_INSTANCE',
+        EngineType: 'ACTIVEMQ',
+      },
+    ],
+  } as never);
 };
 
 const commandNames = (): string[] =>
