@@ -68,6 +68,8 @@ const ActorShape = z.strictObject({
   eventTime: isoTime,
   eventId: z.string().min(1).max(128),
   eventName: z.string(),
+  /** Rules the call tagged mq-guardian:allow: always rules the target names. */
+  exemptedRuleIds: ids(SECURITY_GROUP_RULE_ID_PATTERN, 1).optional(),
 });
 
 const TargetShape = z.discriminatedUnion('kind', [
@@ -109,6 +111,15 @@ const ApiCallEventShape = z
       event.actor.eventId === event.eventId &&
       event.actor.eventTime === event.eventTime,
     'actor does not describe the event',
+  )
+  .refine(
+    (event) =>
+      event.actor.exemptedRuleIds === undefined ||
+      (event.target.kind === 'security-group-rules' &&
+        event.actor.exemptedRuleIds.every((r) =>
+          (event.target as { ruleIds: readonly string[] }).ruleIds.includes(r),
+        )),
+    'exempted rules are not rules the event names',
   );
 
 const statuses = z.enum(CONFIGURATION_ITEM_STATUSES);
