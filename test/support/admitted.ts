@@ -4,6 +4,7 @@
  * and that one of the broker's protocols uses. The safety property of remediation is that this set
  * never shrinks: `lostAccess(before, after)` must be empty after any sequence of events.
  */
+import { mapBroker, mapSecurityGroupRule } from '../../shared/model/mappers.ts';
 import type { Broker, IngressRule } from '../../shared/model/types.ts';
 import { isKnownEngineType } from '../../shared/model/types.ts';
 import { portsForProtocols } from '../../shared/network/protocol-ports.ts';
@@ -67,6 +68,19 @@ export const readAdmittedAccess = async (
   const rules = await readers.network.describeIngressRules(groupIds);
   return admittedAccess(brokers, rules, settings);
 };
+
+/** The same, straight from a recorded-account file (brokers and ingress rules as AWS describes them). */
+export const admittedAccessOfFile = (
+  file: { readonly brokers: readonly unknown[]; readonly securityGroupRules: readonly unknown[] },
+  settings: Settings,
+): string[] =>
+  admittedAccess(
+    file.brokers.map((b) => mapBroker(b as never)),
+    file.securityGroupRules
+      .map((r) => mapSecurityGroupRule(r as never))
+      .filter((r): r is IngressRule => r !== null),
+    settings,
+  );
 
 /** Access in `before` that `after` no longer has. */
 export const lostAccess = (before: readonly string[], after: readonly string[]): string[] => {
