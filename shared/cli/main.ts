@@ -20,6 +20,7 @@ import { demoCommand } from './demo.ts';
 import { REDRIVE_COMMAND } from './redrive.ts';
 import { replayEvent } from './replay.ts';
 import { renderReplay } from './replay-text.ts';
+import { settingsFromFile } from './settings-file.ts';
 import { renderTable } from './table.ts';
 
 const print = (text: string): void => {
@@ -27,6 +28,10 @@ const print = (text: string): void => {
 };
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2);
+
+/** The settings of `--settings FILE`, or the defaults. */
+const settingsOption = async (path: string | undefined): Promise<Settings> =>
+  path === undefined ? DEFAULT_SETTINGS : settingsFromFile(await readInputFile(path, '--settings'), path);
 
 const CHECKS = command({
   name: 'checks',
@@ -81,6 +86,11 @@ const SCAN = command({
       help: 'with --remediate (default dry-run)',
       choices: ['dry-run', 'enforce'],
     },
+    settings: {
+      type: 'string',
+      value: 'FILE',
+      help: 'the stack settings as a JSON object of README "Settings" names (the mode comes from --remediate/--mode)',
+    },
   },
   run: async (values) => {
     const failOn = (values['fail-on'] ?? 'HIGH').toUpperCase() as Severity;
@@ -91,6 +101,7 @@ const SCAN = command({
       );
     }
     if (values.mode && !values.remediate) throw new UsageError('--mode goes with --remediate', 'scan');
+    const settings = await settingsOption(values.settings);
     const scan = await import('./scan.ts');
     const profile = values.profile ?? process.env.AWS_PROFILE;
     if (profile) {
@@ -102,6 +113,7 @@ const SCAN = command({
       failOn,
       ...(profile ? { profile } : {}),
       remediationMode: values.remediate ? (values.mode === 'enforce' ? 'enforce' : 'dry-run') : 'off',
+      settings,
       ...(values.region ? { region: values.region } : {}),
     });
     print(values.json ? json(report) : scan.renderScan(report));
@@ -124,6 +136,11 @@ const REPLAY = command({
       help: 'the remediation mode (default dry-run)',
       choices: ['off', 'dry-run', 'enforce'],
     },
+    settings: {
+      type: 'string',
+      value: 'FILE',
+      help: 'the stack settings as a JSON object of README "Settings" names (--mode wins over its remediationMode)',
+    },
     'remediation-role': {
       type: 'string',
       value: 'ARN',
@@ -132,9 +149,11 @@ const REPLAY = command({
     json: { type: 'boolean', help: 'print the result as one JSON document' },
   },
   run: async (values) => {
+    const base = await settingsOption(values.settings);
     const settings: Settings = {
-      ...DEFAULT_SETTINGS,
-      remediationMode: (values.mode ?? 'dry-run') as Settings['remediationMode'],
+      ...base,
+      remediationMode: (values.mode ??
+        (values.settings ? base.remediationMode : 'dry-run')) as Settings['remediationMode'],
       ...(values['remediation-role'] ? { remediationRoleArn: values['remediation-role'] } : {}),
     };
     const event = values.event ?? '';

@@ -16,7 +16,7 @@ import { enabledChecks } from '../checks/registry.ts';
 import { AwsCallError, errorMessage, GuardianError } from '../errors.ts';
 import { type Finding, SEVERITY_ORDER, type Severity } from '../model/finding.ts';
 import type { AccountReaders, IngressWriter } from '../ports.ts';
-import { DEFAULT_SETTINGS, type RemediationMode } from '../policy/settings.ts';
+import { DEFAULT_SETTINGS, type RemediationMode, type Settings } from '../policy/settings.ts';
 import type { RemediationReport } from '../remediation/execute.ts';
 import { mapBounded } from '../use-cases/bounded.ts';
 import { createSnapshotCache } from '../use-cases/build-snapshot.ts';
@@ -104,6 +104,8 @@ export interface ScanOptions {
   readonly failOn: Severity;
   /** `off` (plain scan, read-only), or remediate with the same planner and executor as the functions. */
   readonly remediationMode: RemediationMode;
+  /** The stack settings to evaluate and remediate with (`--settings`); the mode above wins. Default: the defaults. */
+  readonly settings?: Settings;
   readonly region?: string;
   /** The AWS CLI profile in use, named in error messages. */
   readonly profile?: string;
@@ -162,7 +164,7 @@ export const scanAccount = async (
   deps: ScanDeps = awsScanDeps(),
 ): Promise<ScanReport> => {
   const { readers } = deps;
-  const settings = { ...DEFAULT_SETTINGS, remediationMode: options.remediationMode };
+  const settings = { ...(options.settings ?? DEFAULT_SETTINGS), remediationMode: options.remediationMode };
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? '';
   let summaries: Awaited<ReturnType<typeof readers.brokers.listBrokers>>;
   try {
