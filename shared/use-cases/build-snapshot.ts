@@ -8,7 +8,6 @@ import { ConfigurationParseError, errorMessage } from '../errors.ts';
 import type {
   Broker,
   BrokerSnapshot,
-  BrokerSummary,
   ConfigurationRef,
   ConfigurationState,
   GroupBroker,
@@ -20,7 +19,7 @@ import type {
 } from '../model/types.ts';
 import type { AccountReaders, SecurityGroupInfo } from '../ports.ts';
 import { mapBounded } from './bounded.ts';
-import { DESCRIBE_CONCURRENCY, isOtherServiceInterface } from './find-brokers.ts';
+import { DESCRIBE_CONCURRENCY } from './find-brokers.ts';
 
 /**
  * Memoised reads shared by the snapshots of one sweep: brokers share configurations, groups and keys,
@@ -37,8 +36,6 @@ export interface SnapshotCache {
   readonly brokers: Map<string, Promise<Broker | null>>;
   /** ListBrokers and DescribeBroker of every broker (key `all`), when interfaces cannot tell. */
   readonly listing: Map<string, Promise<readonly Broker[]>>;
-  /** ListBrokers alone (key `all`): which brokers are not running. */
-  readonly summaries: Map<string, Promise<readonly BrokerSummary[]>>;
 }
 
 export const createSnapshotCache = (): SnapshotCache => ({
@@ -49,7 +46,6 @@ export const createSnapshotCache = (): SnapshotCache => ({
   keys: new Map(),
   brokers: new Map(),
   listing: new Map(),
-  summaries: new Map(),
 });
 
 export interface BuildSnapshotOptions {
@@ -149,7 +145,7 @@ const describeCached = (brokerId: string, readers: AccountReaders, cache: Snapsh
 
 const listAllBrokers = (readers: AccountReaders, cache: SnapshotCache | undefined) => {
   const load = async (): Promise<readonly Broker[]> => {
-    const summaries = await listSummaries(readers, cache);
+    const summaries = await readers.brokers.listBrokers();
     const described = await mapBounded(summaries, DESCRIBE_CONCURRENCY, (s) =>
       describeCached(s.id, readers, cache),
     );
@@ -165,43 +161,21 @@ const asGroupBroker = (b: Broker): GroupBroker => ({
   tags: b.tags,
 });
 
-/** ListBrokers, once per cache: the summaries say which brokers are not running yet (or any more). */
-const listSummaries = (readers: AccountReaders, cache: SnapshotCache | undefined) => {
-  const load = () => readers.brokers.listBrokers();
-  return cache ? remember(cache.summaries, 'all', load) : load();
-};
-
 /**
- * The other brokers whose SecurityGroups include `groupId`. DescribeBroker is the authority; the
- * interfaces only say whom to ask. When every interface is either a broker's on AWS evidence or
- * recognisably another service's, the brokers they name are asked, and so is every broker that is not
- * RUNNING (one being created may have no interface in the group yet, and its ports must be kept all
- * the same); otherwise (an interface that could be a broker's without proof, such as a VPC endpoint or
- * a description nobody can vouch for) every broker of the account is listed and described.
+ * The other brokers whose SecurityGroups include `groupId`, from DescribeBroker of every broker of the
+ * account (ListBrokers, then DescribeBroker each; once per invocation through the cache). The network
+ * interfaces are no authority for this: a broker being created may have none in the group yet, a
+ * broker's interfaces may not carry the evidence that names it, and a recorded or partial answer may
+ * leave some out. Amazon MQ allows 50 brokers per region by default ("Quotas in Amazon MQ"), so the
+ * listing stays small.
  */
 const otherBrokersOfGroup = async (
   broker: Broker,
   groupId: string,
-  interfaces: readonly NetworkInterfaceUse[],
   readers: AccountReaders,
   cache: SnapshotCache | undefined,
 ): Promise<GroupBroker[]> => {
-  const conclusive = interfaces.every((eni) => eni.brokerId !== undefined || isOtherServiceInterface(eni));
-  let brokers: readonly Broker[];
-  if (conclusive) {
-    const summaries = await listSummaries(readers, cache);
-    const notRunning = summaries.filter((s) => s.state !== 'RUNNING').map((s) => s.id);
-    const named = [
-      ...new Set([
-        ...interfaces.flatMap((eni) => eni.brokerId ?? eni.describedBrokerId ?? []),
-        ...notRunning,
-      ]),
-    ].filter((id) => id !== broker.id);
-    const described = await Promise.all(named.map((id) => describeCached(id, readers, cache)));
-    brokers = described.filter((b): b is Broker => b !== null);
-  } else {
-    brokers = await listAllBrokers(readers, cache);
-  }
+  const brokers = await listAllBrokers(readers, cache);
   return brokers.filter((b) => b.id !== broker.id && b.securityGroupIds.includes(groupId)).map(asGroupBroker);
 };
 
@@ -219,13 +193,7 @@ export const resolveGroupBrokers = async (
     snapshot.securityGroups.map(async (group): Promise<SecurityGroupState> => {
       if (group.otherUsers === null || group.otherBrokers !== null) return group;
       try {
-        const others = await otherBrokersOfGroup(
-          snapshot.broker,
-          group.groupId,
-          group.otherUsers,
-          readers,
-          cache,
-        );
+        const others = await otherBrokersOfGroup(snapshot.broker, group.groupId, readers, cache);
         const ids = new Set(others.map((b) => b.id));
         return {
           ...group,

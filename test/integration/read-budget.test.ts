@@ -15,6 +15,8 @@ const STATE = join(root, 'events', 'accounts', 'demo-account.json');
 const sample = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(root, 'events', name), 'utf8')) as Record<string, unknown>;
 
+const BROKERS_IN_ACCOUNT = (JSON.parse(readFileSync(STATE, 'utf8')) as { brokers: unknown[] }).brokers.length;
+
 const run = async (input: unknown) => {
   const account = await loadRecordedAccount(STATE);
   const result = await replayEvent(input, account, {
@@ -61,12 +63,11 @@ describe('reads per event kind', () => {
     );
 
     // Assess: interfaces (find brokers, reused for "is the group shared"), broker, configuration,
-    // rules, group tags; the broker listing (a broker not running yet may have no interface in the
-    // group, and its ports are kept too); then the executor's re-read of the rules right before the
-    // writes.
+    // rules, group tags; before writing, every broker of the account once (which brokers use the
+    // group: each keeps its ports); then the executor's re-read of the rules right before the writes.
     expect(reads).toEqual({
       DescribeNetworkInterfaces: 1,
-      DescribeBroker: 1,
+      DescribeBroker: BROKERS_IN_ACCOUNT,
       ListBrokers: 1,
       DescribeConfigurationRevision: 1,
       DescribeSecurityGroups: 1,
@@ -75,12 +76,15 @@ describe('reads per event kind', () => {
     expect(result.writes.map((w) => w.operation)).toContain('RevokeSecurityGroupIngress');
   });
 
-  it('reads the broker and its dependencies once for a broker event that changes nothing', async () => {
+  it('reads the broker and its dependencies once for a broker event, and every broker once before remediating', async () => {
     // Act
     const { reads } = await run(sample('mq-create-user.json'));
 
-    // Assess: orders-prod has a customer managed key, so DescribeKey is one of them.
-    expect(reads.DescribeBroker).toBe(1);
+    // Assess: orders-prod has a customer managed key, so DescribeKey is one of them. Its group has a
+    // rule to narrow, so before writing every broker of the account is described once: the group
+    // keeps what each broker on it uses.
+    expect(reads.ListBrokers).toBe(1);
+    expect(reads.DescribeBroker).toBe(BROKERS_IN_ACCOUNT);
     expect(reads.DescribeNetworkInterfaces).toBe(1);
     expect(reads.DescribeKey).toBe(1);
     expect(reads.DescribeConfigurationRevision).toBe(1);
