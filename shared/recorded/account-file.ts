@@ -14,6 +14,8 @@
  *       "Revisions": [ { "Revision": 1, "Data": "<base64 of the XML>", "Description": "…" } ] }
  *   ],
  *   "securityGroups": [ { "GroupId": "sg-…", "GroupName": "…", "VpcId": "vpc-…", "Tags": [] } ],
+ *                                               // a group brokers or rules name but not listed here is
+ *                                               // one DescribeSecurityGroups leaves out of its answer
  *   "securityGroupRules": [ <DescribeSecurityGroupRules item> ],   // ingress and egress
  *   "networkInterfaces": [ <DescribeNetworkInterfaces item> ],     // Groups[].GroupId decides membership
  *   "kmsKeys": [ <DescribeKey KeyMetadata> ],   // may add "Aliases": ["alias/…"] to be found by alias
@@ -205,14 +207,6 @@ export const parseRecordedAccountFile = (json: unknown, source = 'recorded accou
     'networkInterfaces',
     file.networkInterfaces.map((n) => n.NetworkInterfaceId),
   );
-  const groupIds = new Set(file.securityGroups.map((g) => g.GroupId));
-  for (const [index, rule] of file.securityGroupRules.entries()) {
-    if (!groupIds.has(rule.GroupId)) {
-      throw new RecordedAccountFileError(
-        `${source}: securityGroupRules[${index}].GroupId ${rule.GroupId} is not in securityGroups`,
-      );
-    }
-  }
   for (const [index, configuration] of file.configurations.entries()) {
     uniqueIds(
       source,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GuardianError } from '../../../shared/errors.ts';
 import { parseRecordedAccountFile, RecordedAccountFileError } from '../../../shared/recorded/account-file.ts';
-import { loadRecordedAccount } from '../../../shared/recorded/recorded-account.ts';
+import { loadRecordedAccount, recordedAccountFrom } from '../../../shared/recorded/recorded-account.ts';
 import { aBrokerItem, aRuleItem, anAccountFile, DEMO_ACCOUNT_PATH, type Json } from './account-builder.ts';
 
 const messageOf = (act: () => unknown): string => {
@@ -74,15 +74,18 @@ describe('parseRecordedAccountFile', () => {
     expect(message).toBe('state.json: brokers[1]: DescribeBroker b-2: PubliclyAccessible is missing');
   });
 
-  it('rejects a rule whose group is not in securityGroups', () => {
+  it('takes a rule whose group securityGroups does not list as a group DescribeSecurityGroups leaves out', async () => {
     // Prepare
     const json = anAccountFile({ securityGroupRules: [aRuleItem({ GroupId: 'sg-0000000000000dead' })] });
 
     // Act
-    const message = messageOf(() => parseRecordedAccountFile(json));
+    const account = recordedAccountFrom(parseRecordedAccountFile(json));
 
     // Assess
-    expect(message).toContain('securityGroupRules[0].GroupId sg-0000000000000dead is not in securityGroups');
+    expect((await account.describeIngressRules(['sg-0000000000000dead'])).map((r) => r.groupId)).toEqual([
+      'sg-0000000000000dead',
+    ]);
+    expect(await account.describeSecurityGroups(['sg-0000000000000dead'])).toEqual([]);
   });
 
   it('rejects a repeated rule id', () => {
