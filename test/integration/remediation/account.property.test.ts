@@ -21,7 +21,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INGRESS_CHECK_IDS, handleApiCall } from '../../../shared/use-cases/handle-api-call.ts';
 import type { ApiCallEvent, EventTarget } from '../../../shared/events/cloudtrail.ts';
-import { ALL_CHECKS } from '../../../shared/checks/registry.ts';
+import { enabledChecks } from '../../../shared/checks/registry.ts';
 import { logger } from '../../../shared/logger.ts';
 import { ENGINE_PROTOCOLS } from '../../../shared/network/protocol-ports.ts';
 import { resolveUsedProtocols } from '../../../shared/policy/protocols.ts';
@@ -44,7 +44,9 @@ const BROKER_IDS = [
 const SOURCES = ['10.0.0.0/16', '10.3.0.0/16', '192.0.2.0/24', '0.0.0.0/0', '::/0', 'sg-0000000000000c001'];
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
 const MQ_PORTS = [443, 5671, 8162, 8883, 15671, 61614, 61617, 61619];
-const CHECKS = ALL_CHECKS.filter((c) => INGRESS_CHECK_IDS.includes(c.meta.id));
+/** The checks the settings enable that read security groups (the others cannot lead to a write). */
+const ingressChecks = (settings: Settings) =>
+  enabledChecks(settings).filter((c) => INGRESS_CHECK_IDS.includes(c.meta.id));
 const FAILABLE = [
   'DescribeNetworkInterfaces',
   'DescribeSecurityGroupRules',
@@ -100,6 +102,7 @@ const settingsSpec: fc.Arbitrary<Settings> = fc
   .record({
     remediateSharedGroups: fc.boolean(),
     revokeWorldIngress: fc.boolean(),
+    disabledChecks: fc.subarray([...INGRESS_CHECK_IDS], { maxLength: 1 }),
     activemq: allowlist('ACTIVEMQ'),
     rabbitmq: allowlist('RABBITMQ'),
   })
@@ -108,6 +111,7 @@ const settingsSpec: fc.Arbitrary<Settings> = fc
     remediationMode: 'enforce',
     remediateSharedGroups: s.remediateSharedGroups,
     revokeWorldIngress: s.revokeWorldIngress,
+    disabledChecks: s.disabledChecks,
     protocolAllowlist: {
       ...(s.activemq.length > 0 ? { ACTIVEMQ: s.activemq } : {}),
       ...(s.rabbitmq.length > 0 ? { RABBITMQ: s.rabbitmq } : {}),
@@ -337,7 +341,7 @@ const run = async (spec: AccountSpec): Promise<Outcome> => {
     readers: { brokers: account, network: account, keys: account },
     writer: account,
     settings: spec.settings,
-    checks: CHECKS,
+    checks: ingressChecks(spec.settings),
     account: ACCOUNT,
     region: REGION,
     now: () => new Date('2026-12-05T12:00:00Z'),
