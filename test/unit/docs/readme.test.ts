@@ -1,0 +1,137 @@
+/**
+ * The README and docs/ tell the truth about what the repository holds: the example alert is what the
+ * alert code renders, every link leads somewhere, nothing points outside the repository, and the
+ * license and Node.js version the package declares are the ones it has and needs.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readmeAlertExample } from '../../support/readme-alert-example.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
+
+const DOCUMENTS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
+const anchorsOf = (markdown: string): Set<string> =>
+  new Set(
+    markdown
+      .split('\n')
+      .filter((line) => /^#{1,6} /.test(line))
+      .map((line) =>
+        line
+          .replace(/^#+ /, '')
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} _-]/gu, '')
+          .replaceAll(' ', '-'),
+      ),
+  );
+
+/** Markdown links outside code blocks and code spans: [text](target). */
+const linksOf = (markdown: string): string[] =>
+  Array.from(
+    markdown
+      .replace(/```[\s\S]*?```/g, '')
+      .replace(/`[^`\n]*`/g, '')
+      .matchAll(/\]\(([^)\s]+)\)/g),
+    (m) => m[1] ?? '',
+  );
+
+describe('README example alert', () => {
+  it('is the e-mail and Slack message the alert code renders for the golden scenario', async () => {
+    // Prepare
+    const readme = read('README.md');
+    const start = readme.indexOf('-->\n', readme.indexOf('<!-- example-alert:')) + '-->\n'.length;
+    const end = readme.indexOf('\n<!-- /example-alert -->');
+
+    // Act
+    const shown = readme.slice(start, end);
+
+    // Assess
+    expect(start).toBeGreaterThan('-->\n'.length);
+    expect(end).toBeGreaterThan(start);
+    // When the alert text changes on purpose, paste the expected text below into the README.
+    expect(shown).toBe(await readmeAlertExample());
+  });
+});
+
+describe('links in the README and docs/', () => {
+  it.each(DOCUMENTS)('%s links only to files and headings that exist', (document) => {
+    // Prepare
+    const markdown = read(document);
+
+    // Act
+    const broken = linksOf(markdown).filter((link) => {
+      if (/^https?:\/\//.test(link)) return false;
+      const [path = '', anchor] = link.split('#');
+      const target = path === '' ? document : relative(ROOT, resolve(ROOT, dirname(document), path));
+      if (!existsSync(join(ROOT, target))) return true;
+      return anchor !== undefined && target.endsWith('.md') && !anchorsOf(read(target)).has(anchor);
+    });
+
+    // Assess
+    expect(linksOf(markdown).length).toBeGreaterThan(0);
+    expect(broken).toEqual([]);
+  });
+
+  it.each(DOCUMENTS)('%s cites nothing outside the repository', (document) => {
+    // Act
+    const markdown = read(document);
+
+    // Assess
+    expect(markdown).not.toMatch(/\.\.\/shared|DESIGN\.md|performance-notes|aws-facts|design folder/);
+  });
+});
+
+describe('package metadata', () => {
+  it('ships the license package.json names, in full', () => {
+    // Prepare
+    const pkg = JSON.parse(read('package.json')) as { license: string };
+
+    // Act
+    const license = read('LICENSE');
+
+    // Assess
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(license).toContain('Apache License\n                           Version 2.0, January 2004');
+    expect(license).toContain('END OF TERMS AND CONDITIONS');
+  });
+
+  /** The lowest version a range admits ("^22.12.0 || >=24" → [22, 12]). */
+  const lowest = (range: string): [number, number] =>
+    range
+      .split('||')
+      .map((part): [number, number] => {
+        const [major = 0, minor = 0] = (part.match(/(\d+)(?:\.(\d+))?/)?.slice(1) ?? []).map((n) =>
+          Number(n ?? 0),
+        );
+        return [major, minor];
+      })
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])[0] ?? [0, 0];
+
+  it.each(['@middy/core', 'vitest', '@aws-sdk/client-ec2'])(
+    'declares a Node.js version %s supports',
+    (dependency) => {
+      // Prepare
+      const ours = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+      const theirs = (
+        JSON.parse(read(`node_modules/${dependency}/package.json`)) as { engines: { node: string } }
+      ).engines.node;
+
+      // Act
+      const [ourMajor, ourMinor] = lowest(ours);
+      const [major, minor] = lowest(theirs);
+
+      // Assess
+      expect(ourMajor > major || (ourMajor === major && ourMinor >= minor)).toBe(true);
+    },
+  );
+});
