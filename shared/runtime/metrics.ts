@@ -9,6 +9,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AlertPublisher } from '../alerts/ports.ts';
+import { logger } from '../logger.ts';
 import type { FindingStatus } from '../model/finding.ts';
 import type { ActionStatus } from '../remediation/execute.ts';
 
@@ -53,6 +54,9 @@ export const createMetrics = (env: NodeJS.ProcessEnv = process.env): Metrics =>
   new Metrics({
     namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || DEFAULT_METRICS_NAMESPACE,
     serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || DEFAULT_METRICS_NAMESPACE,
+    // Powertools' own warnings (e.g. an invocation that recorded no metric) go through the one
+    // structured logger and its level, not straight to stderr.
+    logger,
   });
 
 /** The one instance per container, flushed by `logMetrics(metrics)`. */

@@ -126,6 +126,8 @@ describe('metric names', () => {
 describe('createMetrics', () => {
   it('writes one embedded-metric-format line in the namespace and service of the stack', () => {
     // Prepare
+    // The test run switches metrics off (vitest.config.ts); the stack never does.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
     const lines: string[] = [];
     // Powertools writes through its own Console on process.stdout (not the global console).
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -144,6 +146,7 @@ describe('createMetrics', () => {
     recordEvaluations([{ status: 'FAIL' }, { status: 'FAIL' }], metrics);
     metrics.publishStoredMetrics();
     write.mockRestore();
+    vi.unstubAllEnvs();
     // Assess
     expect(metrics).toBeInstanceOf(Metrics);
     expect(lines).toHaveLength(1);
