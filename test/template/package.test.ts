@@ -309,7 +309,7 @@ beforeAll(() => {
     packaged[name] = packageVariant(name);
     console.info(`osls package (${name}) took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-}, 300_000);
+});
 
 afterAll(() => {
   for (const dir of directories) rmSync(dir, { recursive: true, force: true });

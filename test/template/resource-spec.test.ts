@@ -18,7 +18,7 @@ beforeAll(() => {
   const located = locateSpecDatabase();
   if ('missing' in located) throw new Error(`No CloudFormation resource specification: ${located.missing}`);
   spec = loadResourceSpecification(located.path);
-}, 60_000);
+});
 
 const queue = (properties: Record<string, unknown>): CfnResource => ({
   Type: 'AWS::SQS::Queue',
