@@ -14,7 +14,7 @@ import { check as noPiiInIdentifiers } from './mq-broker-no-pii-in-identifiers.t
 import { check as notPubliclyAccessible } from './mq-broker-not-publicly-accessible.ts';
 import { check as systemGroupConfigured } from './mq-broker-system-group-configured.ts';
 
-/** Every check, in catalogue order (DESIGN.md). One explicit array: reviewable at a glance. */
+/** Every check, in catalogue order (the README's "What it checks"). One explicit array: reviewable at a glance. */
 export const ALL_CHECKS: readonly Check[] = [
   notPubliclyAccessible,
   authorizationMapConfigured,

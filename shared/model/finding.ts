@@ -1,6 +1,6 @@
 import type { EngineType, IpProtocol, OpenEnum, RuleSource } from './types.ts';
 
-/** The public ids of the catalogue (DESIGN.md). Keep exactly. */
+/** The public ids of the catalogue (the README's "What it checks"). Keep exactly. */
 export const CHECK_IDS = [
   'mq-broker-not-publicly-accessible',
   'mq-broker-authorization-map-configured',
@@ -26,7 +26,7 @@ export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL';
 export const SEVERITY_ORDER: readonly Severity[] = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 /**
- * PASS / FAIL / NOT_APPLICABLE as in DESIGN.md, plus ERROR: the check could not be evaluated
+ * PASS / FAIL / NOT_APPLICABLE, plus ERROR: the check could not be evaluated
  * (unparseable configuration, unreadable key, crashed check). ERROR is never reported as compliant:
  * AWS Config gets NON_COMPLIANT with the reason, remediation never acts on it.
  */

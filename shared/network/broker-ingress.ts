@@ -16,9 +16,9 @@ export type BrokerGroups =
   | { readonly kind: 'incomplete'; readonly reason: string };
 
 /**
- * The broker's groups as read. Only a public RabbitMQ broker may have none (aws-facts: "public
- * RabbitMQ brokers have none"); for any other broker an empty list means something was not read,
- * and judging no rules would report an unread broker as compliant.
+ * The broker's groups as read. Only a public RabbitMQ broker may have none (Amazon MQ creates
+ * public RabbitMQ brokers without security groups); for any other broker an empty list means
+ * something was not read, and judging no rules would report an unread broker as compliant.
  */
 export const brokerGroups = (snapshot: BrokerSnapshot): BrokerGroups => {
   const { broker, securityGroups } = snapshot;

@@ -13,7 +13,7 @@ const checkFiles = readdirSync(checksDir)
   .sort();
 
 describe('check registry', () => {
-  it('holds exactly the catalogue ids of DESIGN.md, in catalogue order', () => {
+  it('holds exactly the public catalogue ids, in catalogue order', () => {
     // Act
     const ids = ALL_CHECKS.map((c) => c.meta.id);
 

@@ -2,7 +2,7 @@
  * Real-shaped snapshots for the field checks, on top of test/support/snapshot-builder.ts.
  *
  * `SAMPLE_ACTIVEMQ` carries the values of the running broker in the CloudSploit DescribeBroker
- * sample (design folder: samples/cloudsploit-mq-describeBroker-trimmed-cli-output.json), as a mapper
+ * sample (aquasecurity/cloudsploit plugins/aws/mq/mqBrokerEncrypted.spec.js), as a mapper
  * would turn them into our model: ActiveMQ 5.16.3, single instance, customer KMS key, lower-case
  * "simple" authentication (as that CLI output shows).
  */
