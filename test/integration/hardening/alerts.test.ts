@@ -63,7 +63,15 @@ afterAll(() => {
   account.restore();
 });
 
-const deliver = (event: unknown) => run(handlers.onIngressEvent, event, CONTEXTS.onIngressEvent);
+/**
+ * Delivers an event to on-ingress-event. The file loads the handlers at DEBUG (the webhook tests read
+ * every line); elsewhere the lines are captured and dropped so that a passing run stays quiet.
+ */
+const deliver = async (event: unknown) => {
+  const { outcome } = await captureOutput(() => run(handlers.onIngressEvent, event, CONTEXTS.onIngressEvent));
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value as Awaited<ReturnType<typeof run>>;
+};
 
 const published = (): { subject: string; message: string }[] =>
   account.calls
