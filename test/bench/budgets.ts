@@ -1,5 +1,5 @@
 /**
- * The performance budgets of issue 8. `npm run bench` exits non-zero when one is exceeded. Change a
+ * The performance budgets (docs/performance.md). `npm run bench` exits non-zero when one is exceeded. Change a
  * number here only with the measurement that justifies it.
  */
 
@@ -28,7 +28,10 @@ export const BUDGETS = {
 /** Simulated AWS round trip of every call (sections 3 and 4). */
 export const SIMULATED_LATENCY_MS = 20;
 
-/** The Amazon MQ API token bucket per account (aws-facts.md "Amazon MQ API": burst 100, 15/s). */
+/**
+ * The Amazon MQ API token bucket per account and Region: burst 100, refill 15/s
+ * (https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/amazon-mq-limits.html#api-throttling-limits).
+ */
 export const AMAZON_MQ_BUCKET = { capacity: 100, refillPerSecond: 15 } as const;
 
 export interface BundleException {

@@ -3,7 +3,7 @@
  * alert code renders, every link leads somewhere, nothing points outside the repository, and the
  * license and Node.js version the package declares are the ones it has and needs.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -81,13 +81,41 @@ describe('links in the README and docs/', () => {
     expect(linksOf(markdown).length).toBeGreaterThan(0);
     expect(broken).toEqual([]);
   });
+});
 
-  it.each(DOCUMENTS)('%s cites nothing outside the repository', (document) => {
+/** The team's working notes live outside the repository; nothing shipped may send a reader there. */
+const OUTSIDE_CITATION =
+  /DESIGN\.md|STYLE\.md|performance-notes|aws-facts|design folder|\/work\/shared|shared\/reference\//i;
+const NOT_SHIPPED = new Set(['node_modules', '.git', '.serverless', '.esbuild', 'dist', 'coverage']);
+const THIS_FILE = relative(ROOT, fileURLToPath(import.meta.url));
+
+/** Every file of the repository below `dir`, as paths relative to the root. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return NOT_SHIPPED.has(entry.name) ? [] : filesUnder(path);
+    return entry.isFile() ? [path] : [];
+  });
+
+describe('the repository', () => {
+  it('cites no document outside it, in code, comments, templates or docs', () => {
+    // Prepare
+    const files = filesUnder('').filter((f) => f !== THIS_FILE && statSync(join(ROOT, f)).size < 2_000_000);
+
+    // Act
+    const citing = files.filter((f) => OUTSIDE_CITATION.test(read(f)));
+
+    // Assess
+    expect(files).toContain('serverless.yml');
+    expect(citing).toEqual([]);
+  });
+
+  it.each(DOCUMENTS)('%s sends no reader to a folder beside the repository', (document) => {
     // Act
     const markdown = read(document);
 
     // Assess
-    expect(markdown).not.toMatch(/\.\.\/shared|DESIGN\.md|performance-notes|aws-facts|design folder/);
+    expect(markdown).not.toMatch(/\.\.\/shared|\.\.\/\.\.\//);
   });
 });
 
