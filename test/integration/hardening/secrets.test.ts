@@ -240,9 +240,11 @@ describe('personal data found by the PII check', () => {
     withPersonalName();
 
     // Act
-    await handlers.configRule(
-      configInvocation('mq-broker-no-pii-in-identifiers', IDS.billing),
-      CONTEXTS.configRule,
+    await captureOutput(() =>
+      handlers.configRule(
+        configInvocation('mq-broker-no-pii-in-identifiers', IDS.billing),
+        CONTEXTS.configRule,
+      ),
     );
 
     // Assess

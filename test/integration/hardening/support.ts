@@ -223,7 +223,8 @@ export const accessOf = (account: SdkAccount, groupIds: readonly string[]): stri
 
 /**
  * Runs `work` and returns every line written to stdout and stderr meanwhile (the Powertools logger
- * prints JSON lines through a Console bound to process.stdout / process.stderr).
+ * prints JSON lines through a Console bound to process.stdout / process.stderr). One capture at a
+ * time: two running at once share one spy, and the first to finish lets the other's lines through.
  */
 export const captureOutput = async <T>(
   work: () => Promise<T>,
