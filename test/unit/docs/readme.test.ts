@@ -7,6 +7,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ENGINE_PROTOCOLS } from '../../../shared/network/protocol-ports.ts';
+import { TAGS } from '../../../shared/policy/settings.ts';
+import { NARROWED_FROM_TAG } from '../../../shared/remediation/plan.ts';
 import { readmeAlertExample } from '../../support/readme-alert-example.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -60,6 +63,34 @@ describe('README example alert', () => {
     expect(end).toBeGreaterThan(start);
     // When the alert text changes on purpose, paste the expected text below into the README.
     expect(shown).toBe(await readmeAlertExample());
+  });
+});
+
+/** The lines of the README section under `## title`. */
+const section = (title: string): string => {
+  const readme = read('README.md');
+  const start = readme.indexOf(`\n## ${title}\n`);
+  const end = readme.indexOf('\n## ', start + 1);
+  return start === -1 ? '' : readme.slice(start, end === -1 ? undefined : end);
+};
+
+describe('README tags', () => {
+  it('lists exactly the tags mq-guardian reads and writes', () => {
+    // Act
+    const listed = Array.from(section('Tags').matchAll(/^\| `(mq-guardian:[a-z-]+)`/gm), (m) => m[1]);
+
+    // Assess
+    expect(listed.toSorted()).toEqual([...Object.values(TAGS), NARROWED_FROM_TAG].toSorted());
+  });
+
+  it('names the protocols each engine accepts in mq-guardian:protocols', () => {
+    // Act
+    const row = section('Tags').match(/`([a-z, ]+)` for ActiveMQ; `([a-z, ]+)` for RabbitMQ/);
+    const names = (list = '') => list.split(',').map((p) => p.trim());
+
+    // Assess
+    expect(names(row?.[1]).toSorted()).toEqual([...ENGINE_PROTOCOLS.ACTIVEMQ].toSorted());
+    expect(names(row?.[2]).toSorted()).toEqual([...ENGINE_PROTOCOLS.RABBITMQ].toSorted());
   });
 });
 
