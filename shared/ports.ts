@@ -11,6 +11,7 @@
 import type { CheckId } from './model/finding.ts';
 import type {
   Broker,
+  BrokerEngineTypeOffer,
   BrokerSummary,
   ConfigurationRef,
   IngressRule,
@@ -27,6 +28,12 @@ export interface BrokerReader {
   listBrokers(): Promise<BrokerSummary[]>;
   /** DescribeConfigurationRevision: the revision's base64 `Data`; null when not found. */
   describeConfigurationRevision(ref: ConfigurationRef): Promise<string | null>;
+  /**
+   * DescribeBrokerEngineTypes, every page: the engine versions Amazon MQ offers for new brokers.
+   * The answer changes a few times a year, so an implementation reads it once for its own life
+   * (one read per Lambda container) and forgets a failed read.
+   */
+  describeBrokerEngineTypes(): Promise<readonly BrokerEngineTypeOffer[]>;
 }
 
 export interface SecurityGroupInfo {

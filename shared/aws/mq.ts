@@ -1,12 +1,14 @@
 import {
   DescribeBrokerCommand,
+  DescribeBrokerEngineTypesCommand,
   DescribeConfigurationRevisionCommand,
   ListBrokersCommand,
   MqClient,
 } from '@aws-sdk/client-mq';
 import { UnexpectedShapeError } from '../errors.ts';
+import { mapBrokerEngineTypes } from '../model/engine-types.ts';
 import { mapBroker, mapBrokerSummary } from '../model/mappers.ts';
-import type { Broker, BrokerSummary, ConfigurationRef } from '../model/types.ts';
+import type { Broker, BrokerEngineTypeOffer, BrokerSummary, ConfigurationRef } from '../model/types.ts';
 import type { BrokerReader } from '../ports.ts';
 import { callAws, readAllPages } from './calls.ts';
 import { once, sdkClientConfig } from './clients.ts';
@@ -16,59 +18,97 @@ export const MQ_IAM_ACTIONS = [
   'mq:DescribeBroker',
   'mq:ListBrokers',
   'mq:DescribeConfigurationRevision',
+  'mq:DescribeBrokerEngineTypes',
 ] as const;
 
 /** ListBrokers accepts at most 100 a page. */
 const LIST_BROKERS_PAGE_SIZE = 100;
 
+/** DescribeBrokerEngineTypes accepts 5 to 100 a page. */
+const ENGINE_TYPES_PAGE_SIZE = 100;
+
 export const getMqClient: () => MqClient = once(() => new MqClient(sdkClientConfig()));
 
 const notFound = () => null;
 
-export const createMqBrokerReader = (client: MqClient = getMqClient()): BrokerReader => ({
-  async describeBroker(brokerId: string): Promise<Broker | null> {
-    const output = await callAws(
-      'DescribeBroker',
-      () => client.send(new DescribeBrokerCommand({ BrokerId: brokerId })),
-      { NotFoundException: notFound },
+const readBrokerEngineTypes = async (client: MqClient): Promise<readonly BrokerEngineTypeOffer[]> => {
+  const items = await readAllPages('DescribeBrokerEngineTypes', async (nextToken) => {
+    const output = await callAws('DescribeBrokerEngineTypes', () =>
+      client.send(
+        new DescribeBrokerEngineTypesCommand({
+          MaxResults: ENGINE_TYPES_PAGE_SIZE,
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        }),
+      ),
     );
-    return output === null ? null : mapBroker(output);
-  },
-
-  async listBrokers(): Promise<BrokerSummary[]> {
-    const items = await readAllPages('ListBrokers', async (nextToken) => {
-      const output = await callAws('ListBrokers', () =>
-        client.send(
-          new ListBrokersCommand({
-            MaxResults: LIST_BROKERS_PAGE_SIZE,
-            ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-          }),
-        ),
-      );
-      return { items: output.BrokerSummaries ?? [], nextToken: output.NextToken };
-    });
-    return items.map((item) => mapBrokerSummary(item));
-  },
-
-  async describeConfigurationRevision(ref: ConfigurationRef): Promise<string | null> {
-    const output = await callAws(
-      'DescribeConfigurationRevision',
-      () =>
-        client.send(
-          new DescribeConfigurationRevisionCommand({
-            ConfigurationId: ref.id,
-            ConfigurationRevision: String(ref.revision),
-          }),
-        ),
-      { NotFoundException: notFound },
-    );
-    if (output === null) return null;
-    // null means "no such revision" to callers; a found revision without Data must not look like that.
-    if (typeof output.Data !== 'string') {
-      throw new UnexpectedShapeError(
-        `DescribeConfigurationRevision ${ref.id} revision ${ref.revision} returned no Data`,
-      );
+    if (!Array.isArray(output.BrokerEngineTypes)) {
+      throw new UnexpectedShapeError('DescribeBrokerEngineTypes returned no BrokerEngineTypes list');
     }
-    return output.Data;
-  },
-});
+    return { items: output.BrokerEngineTypes as unknown[], nextToken: output.NextToken };
+  });
+  return mapBrokerEngineTypes(items);
+};
+
+export const createMqBrokerReader = (client: MqClient = getMqClient()): BrokerReader => {
+  // One read for the reader's life: readers are created once per container.
+  let engineTypes: Promise<readonly BrokerEngineTypeOffer[]> | undefined;
+  return {
+    async describeBroker(brokerId: string): Promise<Broker | null> {
+      const output = await callAws(
+        'DescribeBroker',
+        () => client.send(new DescribeBrokerCommand({ BrokerId: brokerId })),
+        { NotFoundException: notFound },
+      );
+      return output === null ? null : mapBroker(output);
+    },
+
+    async listBrokers(): Promise<BrokerSummary[]> {
+      const items = await readAllPages('ListBrokers', async (nextToken) => {
+        const output = await callAws('ListBrokers', () =>
+          client.send(
+            new ListBrokersCommand({
+              MaxResults: LIST_BROKERS_PAGE_SIZE,
+              ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+            }),
+          ),
+        );
+        return { items: output.BrokerSummaries ?? [], nextToken: output.NextToken };
+      });
+      return items.map((item) => mapBrokerSummary(item));
+    },
+
+    async describeConfigurationRevision(ref: ConfigurationRef): Promise<string | null> {
+      const output = await callAws(
+        'DescribeConfigurationRevision',
+        () =>
+          client.send(
+            new DescribeConfigurationRevisionCommand({
+              ConfigurationId: ref.id,
+              ConfigurationRevision: String(ref.revision),
+            }),
+          ),
+        { NotFoundException: notFound },
+      );
+      if (output === null) return null;
+      // null means "no such revision" to callers; a found revision without Data must not look like that.
+      if (typeof output.Data !== 'string') {
+        throw new UnexpectedShapeError(
+          `DescribeConfigurationRevision ${ref.id} revision ${ref.revision} returned no Data`,
+        );
+      }
+      return output.Data;
+    },
+
+    describeBrokerEngineTypes(): Promise<readonly BrokerEngineTypeOffer[]> {
+      if (engineTypes === undefined) {
+        const read = readBrokerEngineTypes(client);
+        engineTypes = read;
+        // A failed read is forgotten so that the next snapshot asks again.
+        read.catch(() => {
+          if (engineTypes === read) engineTypes = undefined;
+        });
+      }
+      return engineTypes;
+    },
+  };
+};

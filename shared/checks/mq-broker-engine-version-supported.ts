@@ -1,16 +1,7 @@
 import { type Check, type CheckMeta, brokerLabel, makeFinding } from './check.ts';
-import {
-  COMPILED_ON,
-  endOfSupportInstant,
-  lookupVersion,
-  majorMinor,
-  parseEngineVersion,
-  recommendedVersion,
-  WARNING_DAYS,
-} from './support/engine-versions.ts';
+import { SOURCE_TEXT, supportVerdict } from './support/engine-calendar.ts';
+import { parseEngineVersion, staleTableWarning } from './support/engine-versions.ts';
 import { fieldsEvidence, knownEngine, unexpectedValue } from './support/fields.ts';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const meta: CheckMeta = {
   id: 'mq-broker-engine-version-supported',
@@ -47,72 +38,22 @@ export const check: Check = {
     if (typeof raw !== 'string' || !parsed) {
       return unexpectedValue(meta, snapshot, 'EngineVersion', raw, 'a version such as 5.18 or 3.13.7');
     }
-    const label = brokerLabel(snapshot);
-    const runs = `${label} runs ${ENGINE_NAMES[engine]} ${raw}`;
-    const line = majorMinor(parsed);
-    const recommended = recommendedVersion(engine);
-    const lookup = lookupVersion(engine, parsed);
-
-    if (lookup.kind === 'newer-than-table') {
-      return makeFinding(
-        meta,
-        snapshot,
-        'PASS',
-        `${runs}, newer than ${lookup.newest.version}, the newest version mq-guardian's support calendar (compiled ${COMPILED_ON}) knows; it is taken as supported.`,
-      );
-    }
-    if (lookup.kind === 'unknown-older') {
-      return makeFinding(
-        meta,
-        snapshot,
-        'FAIL',
-        `${runs}, which is not a supported Amazon MQ version.`,
-        fieldsEvidence({
-          path: 'EngineVersion',
-          detail: `${raw}: ${line} is not in the Amazon MQ support calendar (compiled ${COMPILED_ON}); the newest is ${lookup.newest.version}`,
-        }),
-      );
-    }
-
-    const endOfSupport = endOfSupportInstant(lookup.line);
-    const advice =
-      recommended && recommended.version !== line
-        ? ` (${recommended.version} is the recommended version)`
-        : '';
-    if (!endOfSupport) {
-      return makeFinding(meta, snapshot, 'PASS', `${runs}, which Amazon MQ supports${advice}.`);
-    }
-    const now = context.now.getTime();
-    // An invalid clock would make every comparison false and the broker look supported.
-    if (Number.isNaN(now)) throw new Error('CheckContext.now is not a valid date');
-    const remainingMs = endOfSupport.getTime() - now;
-    if (remainingMs <= 0) {
-      return makeFinding(
-        meta,
-        snapshot,
-        'FAIL',
-        `${runs}, which reached end of support on ${lookup.line.endOfSupport}${advice}.`,
-        fieldsEvidence({
-          path: 'EngineVersion',
-          detail: `${raw}: ${line} end of support ${lookup.line.endOfSupport}`,
-        }),
-      );
-    }
-    const days = Math.ceil(remainingMs / DAY_MS);
-    const when = `on ${lookup.line.endOfSupport} (in ${days} ${days === 1 ? 'day' : 'days'})`;
-    if (remainingMs <= WARNING_DAYS * DAY_MS) {
-      return makeFinding(
-        meta,
-        snapshot,
-        'PASS',
-        `${runs}, which Amazon MQ supports until end of support ${when}: upgrade soon${advice}.`,
-      );
-    }
+    const offer = snapshot.engineOffer;
+    const verdict = supportVerdict(engine, raw, parsed, offer, context.now);
+    const unread =
+      offer?.status === 'unread' ? ` Amazon MQ's list of versions was not read (${offer.reason}).` : '';
+    const stale = staleTableWarning(context.now);
+    const message =
+      `${brokerLabel(snapshot)} runs ${ENGINE_NAMES[engine]} ${raw}, ${verdict.reason}. ` +
+      `Decided by ${SOURCE_TEXT[verdict.decidedBy]}.${unread}${stale ? ` Warning: ${stale}.` : ''}`;
     return makeFinding(
       meta,
       snapshot,
-      'PASS',
-      `${runs}, which Amazon MQ supports until ${lookup.line.endOfSupport}${advice}.`,
+      verdict.status,
+      message,
+      verdict.detail === undefined
+        ? undefined
+        : fieldsEvidence({ path: 'EngineVersion', detail: verdict.detail }),
     );
   },
 };

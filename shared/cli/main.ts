@@ -8,6 +8,7 @@
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_CHECKS } from '../checks/registry.ts';
+import { staleTableWarning } from '../checks/support/engine-versions.ts';
 import { GuardianError } from '../errors.ts';
 import { parseEventJson } from '../events/detect.ts';
 import { logger } from '../logger.ts';
@@ -38,6 +39,9 @@ const CHECKS = command({
   summary: 'List the catalogue of checks.',
   options: { json: { type: 'boolean', help: 'print the catalogue as one JSON document' } },
   run: (values) => {
+    // On stderr, so that --json stays one document: an old table is a warning, not a failure.
+    const stale = staleTableWarning(new Date());
+    if (stale) process.stderr.write(`warning: ${stale}\n`);
     if (values.json) {
       print(json(ALL_CHECKS.map((c) => c.meta)));
       return 0;

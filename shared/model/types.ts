@@ -255,6 +255,22 @@ export type KmsKeyState =
   | { readonly status: 'unreadable'; readonly keyId: string; readonly reason: string };
 
 // ---------------------------------------------------------------------------------------------
+// Engine versions Amazon MQ offers
+
+/** One engine of a DescribeBrokerEngineTypes answer: the versions new brokers can be created on. */
+export interface BrokerEngineTypeOffer {
+  /** As AWS spells it: ACTIVEMQ, RABBITMQ, or a value mq-guardian does not know yet. */
+  readonly engineType: string;
+  /** Version names as AWS lists them (`5.18`, `3.13`, or with a patch part). */
+  readonly versions: readonly string[];
+}
+
+/** What a snapshot knows of the versions Amazon MQ offers for its broker's engine. */
+export type EngineOfferState =
+  | { readonly status: 'read'; readonly versions: readonly string[] }
+  | { readonly status: 'unread'; readonly reason: string };
+
+// ---------------------------------------------------------------------------------------------
 // Snapshot
 
 /** Everything a check needs about one broker, read live once. Checks never call AWS. */
@@ -270,6 +286,8 @@ export interface BrokerSnapshot {
   readonly securityGroups: readonly SecurityGroupState[];
   /** Absent when the broker uses an AWS owned key (no customer key to read). */
   readonly kmsKey?: KmsKeyState;
+  /** Amazon MQ's DescribeBrokerEngineTypes answer for the broker's engine; absent when not asked. */
+  readonly engineOffer?: EngineOfferState;
   /** ISO time the snapshot was read. */
   readonly capturedAt: string;
 }

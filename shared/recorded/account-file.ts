@@ -19,6 +19,9 @@
  *   "securityGroupRules": [ <DescribeSecurityGroupRules item> ],   // ingress and egress
  *   "networkInterfaces": [ <DescribeNetworkInterfaces item> ],     // Groups[].GroupId decides membership
  *   "kmsKeys": [ <DescribeKey KeyMetadata> ],   // may add "Aliases": ["alias/…"] to be found by alias
+ *   "brokerEngineTypes": [                      // optional: DescribeBrokerEngineTypes BrokerEngineTypes
+ *     { "EngineType": "RABBITMQ", "EngineVersions": [ { "Name": "4.2" }, { "Name": "3.13" } ] }
+ *   ],
  *   "denied": { "kms": [ "<key id or ARN whose DescribeKey answers AccessDeniedException>" ] }, // optional
  *   "unanswered": {                             // optional: reads that do not tell everything
  *     "securityGroups": [ "sg-…" ],             // listed by the brokers, left out of DescribeSecurityGroups
@@ -34,6 +37,7 @@
 import * as z from 'zod/mini';
 import { errorMessage, GuardianError } from '../errors.ts';
 import { safeParse } from '../events/validation.ts';
+import { mapBrokerEngineTypes } from '../model/engine-types.ts';
 import {
   mapBroker,
   mapKeyMetadata,
@@ -47,6 +51,7 @@ export const RECORDED_READS = [
   'DescribeBroker',
   'ListBrokers',
   'DescribeConfigurationRevision',
+  'DescribeBrokerEngineTypes',
   'DescribeSecurityGroupRules',
   'DescribeSecurityGroups',
   'DescribeNetworkInterfaces',
@@ -112,6 +117,7 @@ export const recordedAccountFileSchema = z.strictObject({
     ),
     [],
   ),
+  brokerEngineTypes: z.optional(z.array(awsObject({ EngineType: nonEmpty() }))),
   denied: z._default(z.object({ kms: z._default(z.array(z.string()), []) }), { kms: [] }),
   unanswered: z._default(
     z.strictObject({
@@ -182,6 +188,9 @@ export const parseRecordedAccountFile = (json: unknown, source = 'recorded accou
   mapEach(source, 'securityGroupRules', file.securityGroupRules, mapSecurityGroupRule);
   mapEach(source, 'networkInterfaces', file.networkInterfaces, mapNetworkInterface);
   mapEach(source, 'kmsKeys', file.kmsKeys, mapKeyMetadata);
+  if (file.brokerEngineTypes !== undefined) {
+    mapEach(source, 'brokerEngineTypes', file.brokerEngineTypes, (item) => mapBrokerEngineTypes([item]));
+  }
   uniqueIds(
     source,
     'brokers',

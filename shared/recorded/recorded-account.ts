@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { AwsCallError, errorMessage, GuardianError } from '../errors.ts';
 import { toAuthorizeIngressInput, toRevokeIngressInput } from '../model/ec2-requests.ts';
+import { mapBrokerEngineTypes } from '../model/engine-types.ts';
 import {
   mapBroker,
   mapBrokerSummary,
@@ -17,6 +18,7 @@ import {
 } from '../model/mappers.ts';
 import type {
   Broker,
+  BrokerEngineTypeOffer,
   BrokerSummary,
   ConfigurationRef,
   IngressRule,
@@ -96,6 +98,7 @@ export class RecordedAccount
   readonly #writes: WriteRecord[] = [];
   readonly #reads = new Map<string, number>();
   #nextRuleNumber = 1;
+  #engineTypes: Promise<readonly BrokerEngineTypeOffer[]> | undefined;
 
   constructor(file: RecordedAccountFile) {
     this.#state = clone(file);
@@ -160,6 +163,27 @@ export class RecordedAccount
     this.#read('DescribeConfigurationRevision');
     const configuration = this.#state.configurations.find((c) => c.Id === ref.id);
     return configuration?.Revisions.find((r) => r.Revision === ref.revision)?.Data ?? null;
+  }
+
+  /**
+   * The file's `brokerEngineTypes`, read once per account object as the SDK adapter reads once per
+   * container. A file without them answers as a failed call: the engine-version check then says
+   * Amazon MQ's list was not read and decides from the shipped table.
+   */
+  describeBrokerEngineTypes(): Promise<readonly BrokerEngineTypeOffer[]> {
+    this.#engineTypes ??= (async () => {
+      this.#read('DescribeBrokerEngineTypes');
+      const recorded = this.#state.brokerEngineTypes;
+      if (recorded === undefined) {
+        throw new AwsCallError(
+          'DescribeBrokerEngineTypes',
+          'NotRecorded',
+          'the recorded account holds no DescribeBrokerEngineTypes answer',
+        );
+      }
+      return mapBrokerEngineTypes(clone(recorded));
+    })();
+    return this.#engineTypes;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import type {
   BrokerSnapshot,
   ConfigurationRef,
   ConfigurationState,
+  EngineOfferState,
   GroupBroker,
   IngressRule,
   KmsKeyState,
@@ -58,6 +59,11 @@ export interface BuildSnapshotOptions {
    * other check): no EC2 read is made and the snapshot lists no groups. Default true.
    */
   readonly readSecurityGroups?: boolean;
+  /**
+   * False when no check of the evaluation reads Amazon MQ's offered engine versions: no
+   * DescribeBrokerEngineTypes call and no `engineOffer` in the snapshot. Default true.
+   */
+  readonly readEngineOffer?: boolean;
 }
 
 const RABBITMQ_CONFIGURATION_REASON = 'RabbitMQ configurations are not evaluated';
@@ -187,10 +193,8 @@ const otherBrokersOfGroup = async (
 export const resolveGroupBrokers = async (
   snapshot: BrokerSnapshot,
   readers: AccountReaders,
-  given?: SnapshotCache,
+  cache?: SnapshotCache,
 ): Promise<BrokerSnapshot> => {
-  // The account's brokers are listed once for all the broker's groups, even without a shared cache.
-  const cache = given ?? createSnapshotCache();
   const securityGroups = await Promise.all(
     snapshot.securityGroups.map(async (group): Promise<SecurityGroupState> => {
       if (group.otherUsers === null || group.otherBrokers !== null) return group;
@@ -315,6 +319,29 @@ const readKey = (broker: Broker, readers: AccountReaders, cache: SnapshotCache |
  * rules or interfaces becomes an unread fact of the group; other read failures (the broker, its
  * configuration) propagate.
  */
+/**
+ * The versions Amazon MQ offers for the broker's engine. A failed or unexpected answer is a fact not
+ * read (the engine-version check then decides from the shipped table alone and says so), never the
+ * end of the snapshot: every other check still evaluates.
+ */
+const readEngineOffer = async (broker: Broker, readers: AccountReaders): Promise<EngineOfferState> => {
+  try {
+    const offers = await readers.brokers.describeBrokerEngineTypes();
+    // DescribeBroker spells engines `ActiveMQ`, DescribeBrokerEngineTypes `ACTIVEMQ`.
+    const engine = broker.engineType.toUpperCase();
+    const offer = offers.find((candidate) => candidate.engineType.toUpperCase() === engine);
+    if (offer === undefined) {
+      return {
+        status: 'unread',
+        reason: `DescribeBrokerEngineTypes lists no versions for ${JSON.stringify(broker.engineType)}`,
+      };
+    }
+    return { status: 'read', versions: offer.versions };
+  } catch (error) {
+    return { status: 'unread', reason: `DescribeBrokerEngineTypes failed: ${errorMessage(error)}` };
+  }
+};
+
 export const buildSnapshot = async (
   brokerId: string,
   readers: AccountReaders,
@@ -328,11 +355,12 @@ export const buildSnapshot = async (
   const { current, pending } = broker.configurations;
   // RabbitMQ revisions are not evaluated, so a pending one adds nothing.
   const hasPending = broker.engineType === 'ACTIVEMQ' && pending !== undefined && !sameRef(current, pending);
-  const [configuration, pendingConfiguration, securityGroups, kmsKey] = await Promise.all([
+  const [configuration, pendingConfiguration, securityGroups, kmsKey, engineOffer] = await Promise.all([
     readConfiguration(broker, current, readers, cache),
     hasPending ? readConfiguration(broker, pending, readers, cache) : Promise.resolve(undefined),
     options.readSecurityGroups === false ? Promise.resolve([]) : readSecurityGroups(broker, readers, cache),
     readKey(broker, readers, cache),
+    options.readEngineOffer === false ? Promise.resolve(undefined) : readEngineOffer(broker, readers),
   ]);
   return {
     account: options.account,
@@ -342,6 +370,7 @@ export const buildSnapshot = async (
     ...(pendingConfiguration === undefined ? {} : { pendingConfiguration }),
     securityGroups,
     ...(kmsKey === undefined ? {} : { kmsKey }),
+    ...(engineOffer === undefined ? {} : { engineOffer }),
     capturedAt: options.now.toISOString(),
   };
 };

@@ -24,6 +24,9 @@ export const INGRESS_CHECK_IDS: readonly CheckId[] = [
   'mq-broker-ingress-not-open-to-world',
 ];
 
+/** The only check that reads Amazon MQ's offered engine versions (DescribeBrokerEngineTypes). */
+const ENGINE_VERSION_CHECK_ID: CheckId = 'mq-broker-engine-version-supported';
+
 /** Receives findings after each evaluation (alerts). Issue-6 implementations dedupe and publish. */
 export interface FindingsSink {
   notify(input: {
@@ -157,6 +160,7 @@ export const evaluateBroker = async (
     now: deps.now(),
     ...(deps.cache ? { cache: deps.cache } : {}),
     readSecurityGroups: deps.checks.some((check) => INGRESS_CHECK_IDS.includes(check.meta.id)),
+    readEngineOffer: deps.checks.some((check) => check.meta.id === ENGINE_VERSION_CHECK_ID),
   });
   if (!snapshot) return { brokerId, status: 'gone' };
   const evaluation = evaluateSnapshot(snapshot, deps.checks, { settings: deps.settings, now: deps.now() });

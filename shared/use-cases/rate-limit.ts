@@ -106,6 +106,9 @@ export const rateLimitedBrokerReader = (reader: BrokerReader, bucket: TokenBucke
     await bucket.acquire();
     return reader.describeConfigurationRevision(ref);
   },
+  // No token: the reader asks Amazon MQ once for its whole life and answers every later call from
+  // memory, so a token per call would only slow snapshots down.
+  describeBrokerEngineTypes: () => reader.describeBrokerEngineTypes(),
 });
 
 /** Environment variables that narrow a function's share of the account's Amazon MQ quota. */

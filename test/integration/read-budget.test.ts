@@ -65,6 +65,7 @@ describe('reads per event kind', () => {
     // Assess: interfaces (find brokers, reused for "is the group shared"), broker, configuration,
     // rules, group tags; before writing, every broker of the account once (which brokers use the
     // group: each keeps its ports); then the executor's re-read of the rules right before the writes.
+    // A fresh container also asks once which engine versions Amazon MQ offers.
     expect(reads).toEqual({
       DescribeNetworkInterfaces: 1,
       DescribeBroker: BROKERS_IN_ACCOUNT,
@@ -72,6 +73,7 @@ describe('reads per event kind', () => {
       DescribeConfigurationRevision: 1,
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 2,
+      DescribeBrokerEngineTypes: 1,
     });
     expect(result.writes.map((w) => w.operation)).toContain('RevokeSecurityGroupIngress');
   });

@@ -39,6 +39,7 @@ export interface AccountFile {
   securityGroupRules: Item[];
   networkInterfaces: Item[];
   kmsKeys: Item[];
+  brokerEngineTypes?: Item[];
   denied?: { kms?: string[] };
 }
 
@@ -506,6 +507,8 @@ export class SdkAccount {
         return this.#listBrokers(input);
       case 'mq:DescribeConfigurationRevision':
         return this.#describeConfigurationRevision(input);
+      case 'mq:DescribeBrokerEngineTypes':
+        return this.#describeBrokerEngineTypes(input);
       case 'ec2:DescribeSecurityGroupRules':
         return this.#describeSecurityGroupRules(input);
       case 'ec2:DescribeSecurityGroups':
@@ -590,6 +593,12 @@ export class SdkAccount {
     }));
     const { items, next } = page(summaries, input, 100);
     return { BrokerSummaries: items, ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
+  /** The file's `brokerEngineTypes` (none: an empty answer, which the check reads as "not listed"). */
+  #describeBrokerEngineTypes(input: Item): unknown {
+    const { items, next } = page(this.#state.brokerEngineTypes ?? [], input, 100);
+    return { BrokerEngineTypes: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
   }
 
   #describeConfigurationRevision(input: Item): unknown {

@@ -1,7 +1,10 @@
 /**
- * Amazon MQ engine versions and their end-of-support dates: the one table
- * mq-broker-engine-version-supported reads. Update it (and COMPILED_ON) when AWS publishes a new
- * calendar; the check says so itself when it meets a version newer than this table knows.
+ * Amazon MQ engine versions and their end-of-support dates: the shipped half of the calendar
+ * mq-broker-engine-version-supported reads. The other half is Amazon MQ's own answer
+ * (DescribeBrokerEngineTypes: the versions it still offers), read live; see engine-calendar.ts.
+ * Update this table (each row's `checkedOn` and `sources`, and COMPILED_ON) when AWS publishes a new
+ * calendar; the check and `mq-guardian checks` warn once COMPILED_ON is more than
+ * STALE_AFTER_DAYS old.
  *
  * Versions are compared by major.minor only: Amazon MQ announces end of support per minor line
  * (5.17 covers 5.17.6, 5.17.16, ...) and patches within a line move automatically.
@@ -15,46 +18,82 @@ export interface EngineVersionLine {
   readonly endOfSupport?: string;
   /** The version AWS recommends for new and upgraded brokers. */
   readonly recommended?: boolean;
+  /** The day this row was last checked against its sources (YYYY-MM-DD). */
+  readonly checkedOn: string;
+  /** Where the row comes from: Amazon MQ developer guide pages. */
+  readonly sources: readonly string[];
 }
 
 /** Amazon MQ announces end of support at least 90 days ahead; the check warns from then on. */
 export const WARNING_DAYS = 90;
 
-/** The day this table was last checked against the sources below. */
-export const COMPILED_ON = '2026-11-24';
+/**
+ * Amazon MQ stops creating brokers on a version 30 days before its end of support: a version its
+ * DescribeBrokerEngineTypes answer no longer lists is at most this many days from end of support.
+ */
+export const WITHDRAWN_BEFORE_END_DAYS = 30;
+
+/** The day this table was last checked as a whole: the newest `checkedOn` of its rows. */
+export const COMPILED_ON = '2026-12-05';
+
+/** Past this age the shipped table may miss announcements; the check and `checks` say so. */
+export const STALE_AFTER_DAYS = 180;
+
+const GUIDE = 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide';
+const ACTIVEMQ_CALENDAR = [`${GUIDE}/activemq-version-management.html`];
+const RABBITMQ_CALENDAR = [`${GUIDE}/rabbitmq-version-management.html`];
+const RABBITMQ_4 = [`${GUIDE}/rabbitmq-4.html`, `${GUIDE}/rabbitmq-version-management.html`];
 
 export const SOURCES: Readonly<Record<EngineType, readonly string[]>> = {
-  ACTIVEMQ: [
-    'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/activemq-version-management.html',
-    'https://github.com/endoflife-date/endoflife.date/blob/main/products/amazon-mq-activemq.md',
-  ],
-  RABBITMQ: [
-    'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-version-management.html',
-    'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-4.html',
-    'https://github.com/endoflife-date/endoflife.date/blob/main/products/amazon-mq-rabbitmq.md',
-  ],
+  ACTIVEMQ: ACTIVEMQ_CALENDAR,
+  RABBITMQ: [...new Set([...RABBITMQ_4, ...RABBITMQ_CALENDAR])],
 };
 
 /**
- * Newest first. RabbitMQ 4.0 and 4.1 are absent on purpose: Amazon MQ skipped them (4.2 is the only
- * line of the RabbitMQ 4 series it offers), so a broker reporting them is not a supported version.
+ * Newest first. RabbitMQ 4.0 and 4.1 are absent on purpose: Amazon MQ skipped them (its RabbitMQ 4
+ * series starts at 4.2; 4.3 followed, upgraded in place from 4.2 only), so a broker reporting them
+ * runs no version Amazon MQ supports. The RabbitMQ guide still names 4.2 "recommended" while 4.3
+ * exists; the check never advises moving to an older line than the broker's.
  */
 export const ENGINE_VERSIONS: Readonly<Record<EngineType, readonly EngineVersionLine[]>> = {
   ACTIVEMQ: [
-    { version: '5.19', recommended: true },
-    { version: '5.18' },
-    { version: '5.17', endOfSupport: '2025-06-16' },
-    { version: '5.16', endOfSupport: '2024-11-15' },
-    { version: '5.15', endOfSupport: '2024-09-16' },
+    { version: '5.19', recommended: true, checkedOn: '2026-12-05', sources: ACTIVEMQ_CALENDAR },
+    { version: '5.18', checkedOn: '2026-12-05', sources: ACTIVEMQ_CALENDAR },
+    { version: '5.17', endOfSupport: '2025-06-16', checkedOn: '2026-12-05', sources: ACTIVEMQ_CALENDAR },
+    { version: '5.16', endOfSupport: '2024-11-15', checkedOn: '2026-12-05', sources: ACTIVEMQ_CALENDAR },
+    { version: '5.15', endOfSupport: '2024-09-16', checkedOn: '2026-12-05', sources: ACTIVEMQ_CALENDAR },
   ],
   RABBITMQ: [
-    { version: '4.2', recommended: true },
-    { version: '3.13' },
-    { version: '3.12', endOfSupport: '2025-03-17' },
-    { version: '3.11', endOfSupport: '2025-02-17' },
-    { version: '3.10', endOfSupport: '2024-10-15' },
-    { version: '3.9', endOfSupport: '2024-09-16' },
+    { version: '4.3', checkedOn: '2026-12-05', sources: RABBITMQ_4 },
+    { version: '4.2', recommended: true, checkedOn: '2026-12-05', sources: RABBITMQ_4 },
+    { version: '3.13', checkedOn: '2026-12-05', sources: RABBITMQ_CALENDAR },
+    { version: '3.12', endOfSupport: '2025-03-17', checkedOn: '2026-12-05', sources: RABBITMQ_CALENDAR },
+    { version: '3.11', endOfSupport: '2025-02-17', checkedOn: '2026-12-05', sources: RABBITMQ_CALENDAR },
+    { version: '3.10', endOfSupport: '2024-10-15', checkedOn: '2026-12-05', sources: RABBITMQ_CALENDAR },
+    { version: '3.9', endOfSupport: '2024-09-16', checkedOn: '2026-12-05', sources: RABBITMQ_CALENDAR },
   ],
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whole days from COMPILED_ON (start of day, UTC) to `now`. */
+export const tableAgeDays = (now: Date, compiledOn: string = COMPILED_ON): number => {
+  const compiled = new Date(`${compiledOn}T00:00:00.000Z`).getTime();
+  if (Number.isNaN(compiled)) throw new Error(`Malformed compilation date: ${compiledOn}`);
+  if (Number.isNaN(now.getTime())) throw new Error('The clock is not a valid date');
+  return Math.floor((now.getTime() - compiled) / DAY_MS);
+};
+
+/**
+ * A warning when the shipped table is older than STALE_AFTER_DAYS at `now`, else undefined. A
+ * warning, never a failure: the live DescribeBrokerEngineTypes answer still reports versions AWS
+ * withdrew, and an old table must not turn findings red on a date.
+ */
+export const staleTableWarning = (now: Date, compiledOn: string = COMPILED_ON): string | undefined => {
+  const age = tableAgeDays(now, compiledOn);
+  return age > STALE_AFTER_DAYS
+    ? `mq-guardian's engine end-of-support table was compiled on ${compiledOn}, ${age} days ago (more than ${STALE_AFTER_DAYS}): end-of-support dates announced since are missing; upgrade mq-guardian`
+    : undefined;
 };
 
 export interface ParsedVersion {

@@ -28,6 +28,7 @@ export interface AccountFile {
   readonly securityGroupRules: Item[];
   readonly networkInterfaces: Item[];
   readonly kmsKeys: Item[];
+  readonly brokerEngineTypes?: Item[];
   readonly denied?: { readonly kms?: string[] };
 }
 
@@ -238,6 +239,8 @@ export class SimulatedAws {
         return this.#listBrokers(input);
       case 'mq:DescribeConfigurationRevision':
         return this.#describeConfigurationRevision(input);
+      case 'mq:DescribeBrokerEngineTypes':
+        return this.#describeBrokerEngineTypes(input);
       case 'ec2:DescribeSecurityGroupRules':
         return this.#describeSecurityGroupRules(input);
       case 'ec2:DescribeSecurityGroups':
@@ -304,6 +307,12 @@ export class SimulatedAws {
     }));
     const { items, next } = page(summaries, input, 100);
     return { BrokerSummaries: items, ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
+  /** The file's `brokerEngineTypes` (none: an empty answer, which the check reads as "not listed"). */
+  #describeBrokerEngineTypes(input: Item): unknown {
+    const { items, next } = page(this.#state.brokerEngineTypes ?? [], input, 100);
+    return { BrokerEngineTypes: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
   }
 
   #describeConfigurationRevision(input: Item): unknown {

@@ -1,5 +1,6 @@
 import {
   DescribeBrokerCommand,
+  DescribeBrokerEngineTypesCommand,
   type DescribeBrokerResponse,
   DescribeConfigurationRevisionCommand,
   ListBrokersCommand,
@@ -253,17 +254,53 @@ describe('createMqBrokerReader', () => {
     });
   });
 
+  describe('describeBrokerEngineTypes', () => {
+    it.each<[string, unknown]>([
+      ['no list', {}],
+      ['an item without EngineType', { BrokerEngineTypes: [{ EngineVersions: [{ Name: '5.18' }] }] }],
+      ['an item without EngineVersions', { BrokerEngineTypes: [{ EngineType: 'ACTIVEMQ' }] }],
+      ['a version without Name', { BrokerEngineTypes: [{ EngineType: 'ACTIVEMQ', EngineVersions: [{}] }] }],
+    ])(
+      'refuses an answer with %s as UnexpectedShapeError, never as "nothing offered"',
+      async (_case, output) => {
+        // Prepare
+        mqMock.on(DescribeBrokerEngineTypesCommand).resolves(output as never);
+
+        // Act
+        const result = newReader().describeBrokerEngineTypes();
+
+        // Assess
+        await expect(result).rejects.toBeInstanceOf(UnexpectedShapeError);
+      },
+    );
+
+    it('keeps engine types it does not know, as AWS spells them', async () => {
+      // Prepare
+      mqMock.on(DescribeBrokerEngineTypesCommand).resolves({
+        BrokerEngineTypes: [{ EngineType: 'KAFKA' as never, EngineVersions: [{ Name: '4.0' }] }],
+      });
+
+      // Act
+      const offers = await newReader().describeBrokerEngineTypes();
+
+      // Assess
+      expect(offers).toEqual([{ engineType: 'KAFKA', versions: ['4.0'] }]);
+    });
+  });
+
   it('sends only commands that MQ_IAM_ACTIONS grants', async () => {
     // Prepare
     mqMock.on(DescribeBrokerCommand).resolves(describeBrokerOutput);
     mqMock.on(ListBrokersCommand).resolves({ BrokerSummaries: [] });
     mqMock.on(DescribeConfigurationRevisionCommand).resolves({ Data: 'PGJyb2tlci8+' });
+    mqMock.on(DescribeBrokerEngineTypesCommand).resolves({ BrokerEngineTypes: [] });
     const reader = newReader();
 
     // Act
     await reader.describeBroker('b-1');
     await reader.listBrokers();
     await reader.describeConfigurationRevision({ id: 'c-1', revision: 1 });
+    await reader.describeBrokerEngineTypes();
 
     // Assess
     const actions = sentCommands(mqMock).map((name) => `mq:${name.replace(/Command$/, '')}`);

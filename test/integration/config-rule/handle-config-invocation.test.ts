@@ -523,6 +523,7 @@ describe('handleConfigInvocation', () => {
         listBrokers: async () => [...(await account.listBrokers()), vanished],
         describeBroker: (id) => account.describeBroker(id),
         describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+        describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
       };
 
       // Act
@@ -597,6 +598,7 @@ describe('handleConfigInvocation', () => {
           return account.describeBroker(id);
         },
         describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+        describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
       };
       const invocation = sample(
         'config-scheduled.json',

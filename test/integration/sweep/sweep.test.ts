@@ -81,6 +81,7 @@ const pacedBrokers = (account: RecordedAccount, limits: TokenBucketLimits) => {
     describeBroker: (id) => at(() => account.describeBroker(id)),
     listBrokers: () => at(() => account.listBrokers()),
     describeConfigurationRevision: (ref) => at(() => account.describeConfigurationRevision(ref)),
+    describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
   };
   return { brokers: rateLimitedBrokerReader(recording, createTokenBucket(limits, clock)), times };
 };
@@ -140,6 +141,7 @@ const failingBrokers = (account: RecordedAccount, fail: (id: string) => Error | 
     return account.describeBroker(id);
   },
   describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+  describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
 });
 
 beforeAll(() => {

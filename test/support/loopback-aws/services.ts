@@ -8,6 +8,7 @@
 import {
   DescribeConfigurationRevisionCommand,
   DescribeBrokerCommand,
+  DescribeBrokerEngineTypesCommand,
   ListBrokersCommand,
 } from '@aws-sdk/client-mq';
 import {
@@ -94,6 +95,7 @@ export const serviceSpecs = (): ReadonlyMap<string, ServiceSpec> => {
           DescribeBroker: DescribeBrokerCommand,
           ListBrokers: ListBrokersCommand,
           DescribeConfigurationRevision: DescribeConfigurationRevisionCommand,
+          DescribeBrokerEngineTypes: DescribeBrokerEngineTypesCommand,
         },
       ),
       spec(

@@ -128,3 +128,38 @@ describe('mq-guardian mistakes', () => {
     expect(out).toContain('Usage: mq-guardian COMMAND [options]');
   });
 });
+
+describe('mq-guardian checks and the age of the engine calendar', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('warns on stderr, and still exits 0, once the shipped table is more than 180 days old', async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2027-12-05T00:00:00.000Z'));
+
+    // Act
+    const code = await main(['checks', '--json']);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(err).toMatch(
+      /^warning: mq-guardian's engine end-of-support table was compiled on \d{4}-\d{2}-\d{2}, \d+ days ago/,
+    );
+    expect(JSON.parse(out)).toHaveLength(12);
+  });
+
+  it('says nothing while the table is fresh', async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-06T00:00:00.000Z'));
+
+    // Act
+    const code = await main(['checks']);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(err).toBe('');
+  });
+});

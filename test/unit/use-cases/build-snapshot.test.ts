@@ -91,7 +91,63 @@ describe('buildSnapshot', () => {
       DescribeSecurityGroups: 1,
       DescribeNetworkInterfaces: 1,
       DescribeKey: 1,
+      DescribeBrokerEngineTypes: 1,
     });
+  });
+
+  it('carries the versions Amazon MQ offers for the broker’s engine, matched whatever its case', async () => {
+    // Prepare: DescribeBroker spells the engine ActiveMQ, DescribeBrokerEngineTypes ACTIVEMQ
+    const account = demoAccount();
+
+    // Act
+    const snapshot = await buildSnapshot(ORDERS_PROD, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.engineOffer).toEqual({ status: 'read', versions: ['5.19', '5.18'] });
+  });
+
+  it('reads the offered versions once per reader, however many snapshots', async () => {
+    // Prepare
+    const account = demoAccount();
+    const readers = readersOf(account);
+
+    // Act
+    await buildSnapshot(ORDERS_PROD, readers, OPTIONS);
+    await buildSnapshot(EVENTS_PUBLIC, readers, OPTIONS);
+
+    // Assess
+    expect(account.readCounts().DescribeBrokerEngineTypes).toBe(1);
+  });
+
+  it('keeps the snapshot when DescribeBrokerEngineTypes fails: the offer is a fact not read', async () => {
+    // Prepare
+    const account = demoAccount();
+    vi.spyOn(account, 'describeBrokerEngineTypes').mockRejectedValueOnce(new Error('AccessDeniedException'));
+
+    // Act
+    const snapshot = await buildSnapshot(ORDERS_PROD, readersOf(account), OPTIONS);
+
+    // Assess
+    expect(snapshot?.broker.id).toBe(ORDERS_PROD);
+    expect(snapshot?.engineOffer).toEqual({
+      status: 'unread',
+      reason: 'DescribeBrokerEngineTypes failed: AccessDeniedException',
+    });
+  });
+
+  it('does not ask Amazon MQ for its versions when no check of the evaluation needs them', async () => {
+    // Prepare
+    const account = demoAccount();
+
+    // Act
+    const snapshot = await buildSnapshot(ORDERS_PROD, readersOf(account), {
+      ...OPTIONS,
+      readEngineOffer: false,
+    });
+
+    // Assess
+    expect(snapshot?.engineOffer).toBeUndefined();
+    expect(account.readCounts().DescribeBrokerEngineTypes).toBeUndefined();
   });
 
   it('starts every read after DescribeBroker at once, before any of them answers', async () => {
@@ -114,6 +170,7 @@ describe('buildSnapshot', () => {
         describeBroker: (id) => account.describeBroker(id),
         listBrokers: () => account.listBrokers(),
         describeConfigurationRevision: held('revision', (ref) => account.describeConfigurationRevision(ref)),
+        describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
       },
       network: {
         describeIngressRules: held('rules', (ids) => account.describeIngressRules(ids)),
@@ -257,7 +314,7 @@ describe('buildSnapshot', () => {
 
     // Assess
     expect(snapshot?.securityGroups).toEqual([]);
-    expect(account.readCounts()).toEqual({ DescribeBroker: 1 });
+    expect(account.readCounts()).toEqual({ DescribeBroker: 1, DescribeBrokerEngineTypes: 1 });
   });
 
   it.each([

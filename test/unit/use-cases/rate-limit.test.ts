@@ -158,6 +158,7 @@ describe('rateLimitedBrokerReader', () => {
         calls.push({ operation: 'DescribeConfigurationRevision', at: clock.now() });
         return 'PGJyb2tlci8+';
       },
+      describeBrokerEngineTypes: async () => [],
     };
     const reader = rateLimitedBrokerReader(
       inner,
@@ -294,11 +295,37 @@ describe('mapBounded', () => {
   });
 });
 
+describe('rateLimitedBrokerReader and the engine types', () => {
+  it('passes DescribeBrokerEngineTypes through without a token: the reader answers it from memory', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const offers = [{ engineType: 'RABBITMQ', versions: ['4.2'] }];
+    const inner: BrokerReader = {
+      describeBroker: async () => null,
+      listBrokers: async () => [],
+      describeConfigurationRevision: async () => null,
+      describeBrokerEngineTypes: async () => offers,
+    };
+    const bucket = createTokenBucket({ capacity: 1, refillPerSecond: 1 }, clock);
+    const reader = rateLimitedBrokerReader(inner, bucket);
+
+    // Act
+    const first = await reader.describeBrokerEngineTypes();
+    await reader.describeBrokerEngineTypes();
+    await reader.listBrokers();
+
+    // Assess: the single token was still there for ListBrokers
+    expect(first).toBe(offers);
+    expect(clock.now()).toBe(0);
+  });
+});
+
 describe('pacedBrokerReader', () => {
   const reader = {
     describeBroker: async () => null,
     listBrokers: async () => [],
     describeConfigurationRevision: async () => null,
+    describeBrokerEngineTypes: async () => [],
   };
 
   it('returns the reader itself when MQ_API_RATE_LIMIT is off', () => {
@@ -314,6 +341,7 @@ describe('pacedBrokerReader', () => {
     expect(paced).not.toBe(reader);
     expect(Object.keys(paced).sort()).toEqual([
       'describeBroker',
+      'describeBrokerEngineTypes',
       'describeConfigurationRevision',
       'listBrokers',
     ]);

@@ -83,6 +83,46 @@ describe('Amazon MQ adapter over REST-JSON', () => {
     expect(data).toBeNull();
   });
 
+  it('lists the engine versions Amazon MQ offers from GET /v1/broker-engine-types, every page', async () => {
+    // Prepare
+    loopback.aws.pageSize = 1;
+
+    // Act
+    const offers = await reader().describeBrokerEngineTypes();
+
+    // Assess
+    expect(routes()).toEqual([
+      'GET /v1/broker-engine-types?maxResults=100',
+      'GET /v1/broker-engine-types?maxResults=100&nextToken=1',
+    ]);
+    expect(offers).toEqual([
+      { engineType: 'ACTIVEMQ', versions: ['5.19', '5.18'] },
+      { engineType: 'RABBITMQ', versions: ['4.3', '4.2', '3.13'] },
+    ]);
+  });
+
+  it('asks for the engine versions once for the reader’s life, and again after a failed read', async () => {
+    // Prepare
+    loopback.account.fail({ on: 'DescribeBrokerEngineTypes', error: 'access-denied', times: 1 });
+    const mq = reader();
+
+    // Act
+    const failed = await mq.describeBrokerEngineTypes().catch((e: unknown) => e);
+    const first = await mq.describeBrokerEngineTypes();
+    const second = await mq.describeBrokerEngineTypes();
+
+    // Assess
+    expect(failed).toMatchObject({
+      operation: 'DescribeBrokerEngineTypes',
+      awsErrorName: 'ForbiddenException',
+    });
+    expect(second).toBe(first);
+    expect(routes()).toEqual([
+      'GET /v1/broker-engine-types?maxResults=100',
+      'GET /v1/broker-engine-types?maxResults=100',
+    ]);
+  });
+
   it('retries TooManyRequestsException (HTTP 429) and then answers', async () => {
     // Prepare
     loopback.aws.inject({ on: 'DescribeBroker', fault: 'throttling', times: 3 });

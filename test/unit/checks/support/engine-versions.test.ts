@@ -8,6 +8,7 @@ import {
   parseEngineVersion,
   recommendedVersion,
   SOURCES,
+  staleTableWarning,
 } from '../../../../shared/checks/support/engine-versions.ts';
 import type { EngineType } from '../../../../shared/model/types.ts';
 
@@ -42,6 +43,7 @@ describe('ENGINE_VERSIONS', () => {
     ['ACTIVEMQ', '5.17', '2025-06-16'],
     ['ACTIVEMQ', '5.16', '2024-11-15'],
     ['ACTIVEMQ', '5.15', '2024-09-16'],
+    ['RABBITMQ', '4.3', undefined],
     ['RABBITMQ', '4.2', undefined],
     ['RABBITMQ', '3.13', undefined],
     ['RABBITMQ', '3.12', '2025-03-17'],
@@ -93,9 +95,10 @@ describe('ENGINE_VERSIONS', () => {
     expect(SOURCES.ACTIVEMQ[0]).toBe(
       'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/activemq-version-management.html',
     );
-    expect(SOURCES.RABBITMQ[0]).toBe(
+    expect(SOURCES.RABBITMQ).toEqual([
+      'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-4.html',
       'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-version-management.html',
-    );
+    ]);
   });
 });
 
@@ -108,7 +111,8 @@ describe('lookupVersion', () => {
     ['ACTIVEMQ', '5.14.5', 'unknown-older'],
     ['RABBITMQ', '3.8.30', 'unknown-older'],
     ['RABBITMQ', '4.1', 'unknown-older'],
-    ['RABBITMQ', '4.3', 'newer-than-table'],
+    ['RABBITMQ', '4.3', 'known'],
+    ['RABBITMQ', '4.4', 'newer-than-table'],
   ])('places %s %s as %s', (engine, version, kind) => {
     // Prepare
     const parsed = parseEngineVersion(version);
@@ -124,7 +128,7 @@ describe('lookupVersion', () => {
   it('throws on a malformed table entry: the table is code', () => {
     // Prepare
     const table: Record<EngineType, readonly EngineVersionLine[]> = {
-      ACTIVEMQ: [{ version: '5.x' }],
+      ACTIVEMQ: [{ version: '5.x', checkedOn: '2026-12-05', sources: [] }],
       RABBITMQ: [],
     };
 
@@ -133,5 +137,43 @@ describe('lookupVersion', () => {
 
     // Assess
     expect(act).toThrow('Malformed engine version');
+  });
+});
+
+describe('staleTableWarning', () => {
+  it.each<[string, string, boolean]>([
+    ['the day it was compiled', '2026-12-05T00:00:00.000Z', false],
+    ['180 days later', '2027-06-03T23:59:59.999Z', false],
+    ['181 days later', '2027-06-04T00:00:00.000Z', true],
+    ['years later', '2031-01-01T00:00:00.000Z', true],
+  ])('on %s warns: %s', (_case, now, warns) => {
+    // Act
+    const warning = staleTableWarning(new Date(now), '2026-12-05');
+
+    // Assess
+    expect(warning !== undefined).toBe(warns);
+  });
+
+  it('says how old the table is and what to do', () => {
+    // Act
+    const warning = staleTableWarning(new Date('2027-12-05T00:00:00.000Z'), '2026-12-05');
+
+    // Assess
+    expect(warning).toBe(
+      "mq-guardian's engine end-of-support table was compiled on 2026-12-05, 365 days ago (more than 180): end-of-support dates announced since are missing; upgrade mq-guardian",
+    );
+  });
+
+  it('dates every row and names its sources, never after the table itself', () => {
+    // Act
+    const rows = [...ENGINE_VERSIONS.ACTIVEMQ, ...ENGINE_VERSIONS.RABBITMQ];
+
+    // Assess
+    for (const row of rows) {
+      expect(row.checkedOn <= COMPILED_ON).toBe(true);
+      expect(row.sources.length).toBeGreaterThan(0);
+      for (const source of row.sources)
+        expect(source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/amazon-mq\//);
+    }
   });
 });
