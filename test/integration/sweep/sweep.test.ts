@@ -201,6 +201,7 @@ describe('sweep', () => {
       DescribeSecurityGroups: 2,
       DescribeNetworkInterfaces: 2,
       DescribeKey: 1,
+      DescribeBrokerEngineTypes: 1,
     });
   });
 

@@ -68,6 +68,7 @@ export const authorizationRequestsOf = (
     case 'ec2:DescribeSecurityGroups':
     case 'ec2:DescribeNetworkInterfaces':
     case 'mq:ListBrokers':
+    case 'mq:DescribeBrokerEngineTypes':
     case 'config:PutEvaluations':
       return [{ action: key, resource: '*', context: {} }];
     case 'ec2:AuthorizeSecurityGroupIngress':
