@@ -16,6 +16,7 @@ import {
   recordOutcomes,
   summarizeOutcome,
 } from '../shared/runtime/handler-support.ts';
+import { createSnapshotCache } from '../shared/use-cases/build-snapshot.ts';
 import { evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-call.ts';
 
 // Created once per container: settings are validated at cold start, SDK clients are reused.
@@ -32,8 +33,10 @@ export const handler = middy(async (event: unknown, context: { invokedFunctionAr
       // arn:aws:lambda:<region>:<account>:function:<name>
       const [, , , region = '', account = ''] = (context.invokedFunctionArn ?? '').split(':');
       const results = [];
+      // One set of reads for the request's brokers: they share groups and the broker listing.
+      const shared = { ...deps(account, region), cache: createSnapshotCache() };
       for (const brokerId of request.detail.brokerIds) {
-        const outcome = await evaluateBroker(brokerId, deps(account, region), request.detail.actor);
+        const outcome = await evaluateBroker(brokerId, shared, request.detail.actor);
         recordOutcomes([outcome]);
         results.push({
           brokerId,

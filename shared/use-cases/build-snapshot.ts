@@ -193,8 +193,10 @@ const otherBrokersOfGroup = async (
 export const resolveGroupBrokers = async (
   snapshot: BrokerSnapshot,
   readers: AccountReaders,
-  cache?: SnapshotCache,
+  given?: SnapshotCache,
 ): Promise<BrokerSnapshot> => {
+  // The account's brokers are listed once for all the broker's groups, even without a shared cache.
+  const cache = given ?? createSnapshotCache();
   const securityGroups = await Promise.all(
     snapshot.securityGroups.map(async (group): Promise<SecurityGroupState> => {
       if (group.otherUsers === null || group.otherBrokers !== null) return group;
