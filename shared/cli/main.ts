@@ -74,6 +74,13 @@ const SCAN = command({
   options: {
     region: { type: 'string', value: 'REGION', help: 'the region (default: AWS_REGION or the profile’s)' },
     profile: { type: 'string', value: 'PROFILE', help: 'the AWS CLI profile to use (default: AWS_PROFILE)' },
+    'endpoint-url': {
+      type: 'string',
+      value: 'URL',
+      help:
+        'send every AWS call to this AWS-compatible endpoint (LocalStack, `npm run loopback-aws`); ' +
+        'default: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, else AWS',
+    },
     json: {
       type: 'boolean',
       help: 'print findings, actions with undo commands and failures as one JSON document',
@@ -107,19 +114,29 @@ const SCAN = command({
     if (values.mode && !values.remediate) throw new UsageError('--mode goes with --remediate', 'scan');
     const settings = await settingsOption(values.settings);
     const scan = await import('./scan.ts');
+    const endpointUrl = values['endpoint-url'];
+    if (endpointUrl !== undefined && scan.parseEndpointUrl(endpointUrl) === undefined) {
+      throw new UsageError(
+        `--endpoint-url must be an http:// or https:// URL (got "${endpointUrl}")`,
+        'scan',
+      );
+    }
     const profile = values.profile ?? process.env.AWS_PROFILE;
     if (profile) {
       await scan.assertProfileExists(profile, values.profile ? '--profile' : 'AWS_PROFILE');
       process.env.AWS_PROFILE = profile;
     }
     if (values.region) process.env.AWS_REGION = values.region;
-    const report = await scan.scanAccount({
-      failOn,
-      ...(profile ? { profile } : {}),
-      remediationMode: values.remediate ? (values.mode === 'enforce' ? 'enforce' : 'dry-run') : 'off',
-      settings,
-      ...(values.region ? { region: values.region } : {}),
-    });
+    const report = await scan.scanAccount(
+      {
+        failOn,
+        ...(profile ? { profile } : {}),
+        remediationMode: values.remediate ? (values.mode === 'enforce' ? 'enforce' : 'dry-run') : 'off',
+        settings,
+        ...(values.region ? { region: values.region } : {}),
+      },
+      scan.awsScanDeps(endpointUrl === undefined ? {} : { endpointUrl }),
+    );
     print(values.json ? json(report) : scan.renderScan(report));
     return report.exitCode;
   },

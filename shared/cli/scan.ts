@@ -9,6 +9,10 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { MqClient } from '@aws-sdk/client-mq';
+import { sdkClientConfig } from '../aws/clients.ts';
 import { createEc2IngressWriter, createEc2NetworkReader } from '../aws/ec2.ts';
 import { createKmsKeyReader } from '../aws/kms.ts';
 import { createMqBrokerReader } from '../aws/mq.ts';
@@ -153,11 +157,45 @@ export interface ScanDeps {
   readonly writer: () => IngressWriter;
 }
 
-/** The live account, through the same adapters as the functions. */
-export const awsScanDeps = (): ScanDeps => ({
-  readers: { brokers: createMqBrokerReader(), network: createEc2NetworkReader(), keys: createKmsKeyReader() },
-  writer: createEc2IngressWriter,
-});
+/**
+ * The live account, through the same adapters as the functions. `endpointUrl` sends every call (MQ,
+ * EC2, KMS) to one AWS-compatible endpoint instead of AWS's; without it the SDK's own resolution
+ * applies, which already honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+ */
+export const awsScanDeps = (options: { readonly endpointUrl?: string } = {}): ScanDeps => {
+  if (options.endpointUrl === undefined) {
+    return {
+      readers: {
+        brokers: createMqBrokerReader(),
+        network: createEc2NetworkReader(),
+        keys: createKmsKeyReader(),
+      },
+      writer: createEc2IngressWriter,
+    };
+  }
+  const config = { ...sdkClientConfig(), endpoint: options.endpointUrl };
+  const ec2 = new EC2Client(config);
+  return {
+    readers: {
+      brokers: createMqBrokerReader(new MqClient(config)),
+      network: createEc2NetworkReader(ec2),
+      keys: createKmsKeyReader(new KMSClient(config)),
+    },
+    writer: () => createEc2IngressWriter(ec2),
+  };
+};
+
+/** An endpoint URL as the SDK takes it: absolute http(s), nothing after the host but a path. */
+export const parseEndpointUrl = (text: string): string | undefined => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const plain = url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  return (url.protocol === 'http:' || url.protocol === 'https:') && plain ? text : undefined;
+};
 
 export const scanAccount = async (
   options: ScanOptions,
