@@ -5,6 +5,7 @@
  * `options`; its value then appears, typed, in the command's `run`.
  */
 import { parseArgs } from 'node:util';
+import { wrapWords } from './text.ts';
 
 /** A mistake in how the command was called: reported on one line, exit code 2. */
 export class UsageError extends Error {
@@ -77,21 +78,6 @@ const synopsis = (spec: CommandSpec): string => {
     return option.required ? shown : `[${shown}]`;
   });
   return `mq-guardian ${spec.name} ${parts.join(' ')}`.trimEnd();
-};
-
-/** Greedy word wrap into lines of at most `width` characters (a longer word gets a line of its own). */
-const wrapWords = (text: string, width: number): string[] => {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  return [...lines, line];
 };
 
 /** `first` then `text` wrapped to the help width, continuation lines indented to `first`'s length. */

@@ -1,7 +1,9 @@
 /**
  * `mq-guardian demo`: every sample event in events/ replayed against the bundled demo account, with
  * no AWS account. The demo runs as a stack deployed in the demo account would: its remediation role
- * is the one the sample self-trigger event names, so that event is seen being ignored.
+ * is the one the sample self-trigger event names, so that event is seen being ignored. Each event is
+ * replayed against the account as that event left it (demo-state.ts), and shown as a short story
+ * (demo-text.ts); `--verbose` prints every replay in full.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -10,9 +12,11 @@ import { ALL_CHECKS } from '../checks/registry.ts';
 import { GuardianError } from '../errors.ts';
 import { parseEventJson } from '../events/detect.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../policy/settings.ts';
-import { loadRecordedAccount } from '../recorded/recorded-account.ts';
+import { parseJsonFile, recordedAccountFrom } from '../recorded/recorded-account.ts';
 import { command } from './args.ts';
-import { type ReplayEvaluation, type ReplayResult, replayAccount, replayEvent } from './replay.ts';
+import { accountAfterEvent } from './demo-state.ts';
+import { DEMO_WIDTH, type DemoEvent, renderStories } from './demo-text.ts';
+import { type ReplayEvaluation, replayAccount, replayEvent } from './replay.ts';
 import { renderReplay } from './replay-text.ts';
 import { renderTable } from './table.ts';
 
@@ -46,26 +50,34 @@ export const renderMatrix = (evaluations: readonly ReplayEvaluation[]): string =
       return e ? (MARK[e.status] ?? e.status) : 'off';
     }),
   ]);
-  const legend = checkIds.map((id, i) => `  #${i + 1} ${id}`).join('\n');
-  return `${renderTable(header, rows)}\n\nok = compliant, FAIL = not compliant, - = not applicable, ERR = could not evaluate, off = check disabled\n${legend}`;
+  const width = Math.max(...checkIds.map((id, i) => `  #${i + 1} ${id}`.length)) + 2;
+  const columns = Math.max(1, Math.floor(DEMO_WIDTH / width));
+  const legend: string[] = [];
+  for (let i = 0; i < checkIds.length; i += columns) {
+    const row = checkIds.slice(i, i + columns).map((id, j) => `#${i + j + 1} ${id}`.padEnd(width - 2));
+    legend.push(`  ${row.join('  ')}`.trimEnd());
+  }
+  return [
+    renderTable(header, rows),
+    '',
+    'ok = compliant, FAIL = not compliant, - = not applicable, ERR = could not evaluate,',
+    'off = check disabled',
+    ...legend,
+  ].join('\n');
 };
-
-interface DemoEvent {
-  readonly file: string;
-  readonly result?: ReplayResult;
-  readonly error?: string;
-}
 
 const runDemo = async (): Promise<{ overview: ReplayEvaluation[]; events: DemoEvent[] }> => {
   const eventsDir = join(repoRoot, 'events');
   const state = join(eventsDir, 'accounts', 'demo-account.json');
   const files = (await readdir(eventsDir)).filter((f) => f.endsWith('.json')).sort();
+  const recorded = parseJsonFile(await readFile(state, 'utf8'), state);
   const events: DemoEvent[] = [];
   for (const file of files) {
-    // A fresh copy of the account per event, so each replay shows that event's effect alone.
-    const account = await loadRecordedAccount(state);
+    const text = await readFile(join(eventsDir, file), 'utf8');
     try {
-      const input = parseEventJson(await readFile(join(eventsDir, file), 'utf8'));
+      // A fresh copy of the account per event, as the event left it: each replay shows that event alone.
+      const account = recordedAccountFrom(accountAfterEvent(recorded, parseJsonFile(text, file)), state);
+      const input = parseEventJson(text);
       events.push({
         file,
         result: await replayEvent(input, account, { settings: DEMO_SETTINGS, now: new Date() }),
@@ -75,7 +87,7 @@ const runDemo = async (): Promise<{ overview: ReplayEvaluation[]; events: DemoEv
       events.push({ file, error: `${error.name}: ${error.message}` });
     }
   }
-  const overview = await replayAccount(await loadRecordedAccount(state), {
+  const overview = await replayAccount(recordedAccountFrom(recorded, state), {
     settings: DEMO_SETTINGS,
     now: new Date(),
   });
@@ -95,18 +107,20 @@ export const demoCommand = (print: (text: string) => void) =>
         return 0;
       }
       print('mq-guardian demo — no AWS account is used.');
-      print(
-        'Recorded account: events/accounts/demo-account.json. Mode: dry-run (plans are shown, nothing is changed).\n',
-      );
+      print('Recorded account: events/accounts/demo-account.json.');
+      print('Mode: dry-run (plans are shown, nothing is changed).');
+      print(`Its remediation role (changes by it are never remediated):\n  ${DEMO_REMEDIATION_ROLE_ARN}\n`);
       print(
         `Every broker of the account, every check (what the hourly sweep sees):\n\n${renderMatrix(overview)}\n`,
       );
+      if (!context.verbose) {
+        print('Each sample event of events/, replayed against the account as the event left it:');
+        print('one block per distinct outcome (--verbose shows every event in full).\n');
+        print(renderStories(events).join('\n'));
+        return 0;
+      }
       for (const { file, result, error } of events) {
-        const shown =
-          result && !context.verbose
-            ? { ...result, evaluations: result.evaluations.filter((e) => e.compliance === 'NON_COMPLIANT') }
-            : result;
-        print(shown ? renderReplay(file, shown, context.verbose) : `== ${file}: rejected — ${error}`);
+        print(result ? renderReplay(file, result) : `== ${file}: rejected — ${error}`);
         print('');
       }
       return 0;
