@@ -84,11 +84,11 @@ const findEmails = (text: string): { index: number; match: PiiMatch }[] => {
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
-// A number glued to a letter, digit or underscore is part of an identifier (b-1234a5b6…, order_42…);
-// one that follows or precedes a digit across a single separator continues a longer number (IPv4
-// addresses, versions, dates, UUIDs, digit groups).
+// A number glued to a letter, digit or underscore on either side is part of an identifier
+// (b-1234a5b6…, order_42…, build-123-45-6789x, 4111…x); one that follows or precedes a digit across a
+// single separator continues a longer number (IPv4 addresses, versions, dates, UUIDs, digit groups).
 const START = String.raw`(?<![\p{L}\p{N}_])(?<!\p{N}[ .\-\/])`;
-const END = String.raw`(?!\p{N})(?![ .\-\/]\p{N})`;
+const END = String.raw`(?![\p{L}\p{N}_])(?![ .\-\/]\p{N})`;
 
 const digitsOf = (text: string): string => text.replace(/\D/g, '');
 
@@ -141,7 +141,7 @@ const findNorthAmericanPhones = (text: string): { index: number; match: PiiMatch
     return [{ index: m.index ?? 0, match: { kind: 'phone' as const, masked: maskDigits(digits, 2) } }];
   });
 
-const CARD_PLAIN = new RegExp(String.raw`${START}\d{13,19}(?!\p{N})`, 'gu');
+const CARD_PLAIN = new RegExp(String.raw`${START}\d{13,19}${END}`, 'gu');
 const CARD_GROUPED = new RegExp(String.raw`${START}\d{4}([ -])\d{4}\1\d{4}\1\d{4}${END}`, 'gu');
 const CARD_AMEX_GROUPED = new RegExp(String.raw`${START}\d{4}([ -])\d{6}\1\d{5}${END}`, 'gu');
 

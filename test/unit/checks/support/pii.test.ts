@@ -120,8 +120,9 @@ describe('findPii', () => {
 
           // Assess
           expect(found.map((match) => match.kind)).toEqual(['email']);
-          expect(found[0]?.masked).not.toContain(local);
-          expect(found[0]?.masked).not.toContain(`${domain}.`);
+          // Only the first character of the local part and of the domain, and the top-level domain, are
+          // shown (a substring check would fail whenever the local part equals the TLD, e.g. "de").
+          expect(found[0]?.masked).toBe(`${local.charAt(0)}***@${domain.charAt(0)}***.${tld}`);
         },
       ),
     );
@@ -216,5 +217,25 @@ describe('describePiiKind', () => {
 
     // Assess
     expect(name).toBe(text);
+  });
+});
+
+describe('findPii and numbers glued to a letter', () => {
+  it.each([
+    ['a social-security-like number ending a build name', 'build-123-45-6789x'],
+    ['a card-like number glued to a letter', '4111111111111111x'],
+    ['a card-like number after a letter', 'x4111111111111111'],
+    ['a phone-like number glued to a letter', 'rack-201-555-0123b'],
+  ])('does not flag %s', (_case, value) => {
+    // Act / Assess
+    expect(findPii(value)).toEqual([]);
+  });
+
+  it('still flags the same numbers standing alone', () => {
+    // Act
+    const found = findPii('build 123-45-6789, card 4111111111111111, call 201-555-0123').map((m) => m.kind);
+
+    // Assess
+    expect(found).toEqual(['us-ssn', 'payment-card', 'phone']);
   });
 });
