@@ -34,6 +34,15 @@ export interface OptionSpec {
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
+/** A word after the command (`settings check FILE`): required, in the declared order. */
+export interface ArgumentSpec {
+  /** As shown in help (`FILE`); a word with one choice is shown as that word (`check`). */
+  readonly name: string;
+  readonly help: string;
+  /** The only values accepted. */
+  readonly choices?: readonly string[];
+}
+
 type ValueOf<S extends OptionSpec> = S['type'] extends 'boolean'
   ? boolean
   : S extends { multiple: true }
@@ -49,6 +58,8 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
   /** Further lines shown by `<command> --help`. */
   readonly details?: readonly string[];
   readonly options: O;
+  /** Words the command takes after its name, all required; none when absent. */
+  readonly arguments?: readonly ArgumentSpec[];
   /** Extra usage lines (alternatives the options alone do not show), e.g. for `redrive`. */
   readonly usage?: readonly string[];
   /**
@@ -56,7 +67,13 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
    * a command that sets it gets `verbose` in its context and the logs stay quiet.
    */
   readonly verbose?: string;
-  readonly run: (values: OptionValues<O>, context: { readonly verbose: boolean }) => Promise<number> | number;
+  readonly run: (values: OptionValues<O>, context: CommandContext) => Promise<number> | number;
+}
+
+export interface CommandContext {
+  readonly verbose: boolean;
+  /** The declared `arguments`, in order. */
+  readonly arguments: readonly string[];
 }
 
 /** Declares a command; the identity function that lets TypeScript type `run`'s values from `options`. */
@@ -71,13 +88,17 @@ export const COMMON_OPTIONS = {
 const flag = (name: string, spec: OptionSpec): string =>
   spec.type === 'string' ? `--${name} ${spec.value ?? 'VALUE'}` : `--${name}`;
 
+const argumentLabel = (argument: ArgumentSpec): string =>
+  argument.choices ? argument.choices.join('|') : argument.name;
+
 const synopsis = (spec: CommandSpec): string => {
   const parts = Object.entries(spec.options).map(([name, option]) => {
     const shown =
       option.choices && !option.value ? `--${name} ${option.choices.join('|')}` : flag(name, option);
     return option.required ? shown : `[${shown}]`;
   });
-  return `mq-guardian ${spec.name} ${parts.join(' ')}`.trimEnd();
+  const words = (spec.arguments ?? []).map(argumentLabel);
+  return `mq-guardian ${spec.name} ${[...words, ...parts].join(' ')}`.trimEnd();
 };
 
 /** `first` then `text` wrapped to the help width, continuation lines indented to `first`'s length. */
@@ -118,6 +139,13 @@ export const commandHelp = (spec: CommandSpec): string => {
     '',
     hanging('', spec.summary),
     ...(spec.details ?? []).map((d) => hanging('', d)),
+    ...((spec.arguments ?? []).length > 0
+      ? [
+          '',
+          'Arguments:',
+          ...(spec.arguments ?? []).map((a) => hanging(`  ${argumentLabel(a)}`.padEnd(column), a.help)),
+        ]
+      : []),
     '',
     'Options:',
     ...options,
@@ -152,7 +180,12 @@ const shortParseMessage = (error: ParseArgsError): string => {
 
 export type Parsed<O extends OptionSpecs> =
   | { readonly help: true }
-  | { readonly help: false; readonly verbose: boolean; readonly values: OptionValues<O> };
+  | {
+      readonly help: false;
+      readonly verbose: boolean;
+      readonly values: OptionValues<O>;
+      readonly arguments: readonly string[];
+    };
 
 /** Parses and validates one command's arguments; throws UsageError (one line) on any mistake. */
 export const parseCommandArgs = <O extends OptionSpecs>(spec: CommandSpec<O>, args: string[]): Parsed<O> => {
@@ -165,14 +198,34 @@ export const parseCommandArgs = <O extends OptionSpecs>(spec: CommandSpec<O>, ar
       ...(option.multiple ? { multiple: true } : {}),
     };
   }
+  const declared = spec.arguments ?? [];
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: declared.length > 0,
+    }));
   } catch (error) {
     if (isParseArgsError(error)) throw new UsageError(shortParseMessage(error), spec.name);
     throw error;
   }
   if (values.help === true) return { help: true };
+  for (const [i, argument] of declared.entries()) {
+    const given = positionals[i];
+    if (given === undefined) throw new UsageError(`${argumentLabel(argument)} is required`, spec.name);
+    if (argument.choices && !argument.choices.includes(given)) {
+      throw new UsageError(
+        `expected ${argument.choices.join(' or ')} (got "${given}")`,
+        spec.name,
+      );
+    }
+  }
+  if (positionals.length > declared.length) {
+    throw new UsageError(`unexpected argument ${positionals[declared.length]}`, spec.name);
+  }
   for (const [name, option] of Object.entries(spec.options)) {
     const value = values[name];
     if (option.required && (value === undefined || value === '')) {
@@ -189,7 +242,7 @@ export const parseCommandArgs = <O extends OptionSpecs>(spec: CommandSpec<O>, ar
     }
   }
   const { verbose, help: _help, ...own } = values;
-  return { help: false, verbose: verbose === true, values: own as OptionValues<O> };
+  return { help: false, verbose: verbose === true, values: own as OptionValues<O>, arguments: positionals };
 };
 
 /** The overview `mq-guardian --help` prints. */

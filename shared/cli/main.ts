@@ -1,5 +1,5 @@
 /**
- * The mq-guardian command line: `checks`, `scan`, `replay`, `demo`, `redrive`. Every command but
+ * The mq-guardian command line: `checks`, `scan`, `replay`, `demo`, `settings check`, `redrive`. Every command but
  * `scan` works offline; `scan` reads a live account through the same adapters the functions use.
  *
  * Each command is declared once below (options, help, run); shared/cli/args.ts parses and validates
@@ -22,6 +22,7 @@ import { REDRIVE_COMMAND } from './redrive.ts';
 import { replayEvent } from './replay.ts';
 import { renderReplay } from './replay-text.ts';
 import { settingsFromFile } from './settings-file.ts';
+import { settingsCommand } from './settings-check.ts';
 import { renderTable } from './table.ts';
 
 const print = (text: string): void => {
@@ -188,7 +189,14 @@ const REPLAY = command({
 });
 
 /** Every command, in the order the overview lists them. */
-export const COMMANDS: readonly CommandSpec[] = [CHECKS, SCAN, REPLAY, demoCommand(print), REDRIVE_COMMAND];
+export const COMMANDS: readonly CommandSpec[] = [
+  CHECKS,
+  SCAN,
+  REPLAY,
+  demoCommand(print),
+  settingsCommand(print),
+  REDRIVE_COMMAND,
+];
 
 const OVERVIEW = overview(
   'mq-guardian — Amazon MQ security best practices, checked and safely remediated',
@@ -236,7 +244,7 @@ export const main = async (argv: string[]): Promise<number> => {
       return 0;
     }
     if (parsed.verbose && !spec.verbose) logger.setLogLevel('DEBUG');
-    return await spec.run(parsed.values, { verbose: parsed.verbose });
+    return await spec.run(parsed.values, { verbose: parsed.verbose, arguments: parsed.arguments });
   } catch (error) {
     const message = oneLine(error);
     const shown = message ?? `unexpected error: ${error instanceof Error ? error.message : String(error)}`;

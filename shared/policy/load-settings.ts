@@ -1,10 +1,9 @@
 import { ConfigurationError } from '../errors.ts';
-import { CHECK_IDS, type CheckId, isCheckId } from '../model/finding.ts';
-import type { EngineType } from '../model/types.ts';
-import { ENGINE_PROTOCOLS, engineDisplayName, isEngineProtocol } from '../network/protocol-ports.ts';
-import { DEFAULT_SETTINGS, type Protocol, type RemediationMode, type Settings } from './settings.ts';
+import type { CheckId } from '../model/finding.ts';
+import { checkSettingsRecord, settingProblem, settingSpec, settingsEnvironment } from './settings-schema.ts';
+import type { Protocol, RemediationMode, Settings } from './settings.ts';
 
-/** Environment variables the stack sets from its parameters (README "Settings"). */
+/** Environment variables the stack sets from its parameters (README "Settings"; settings-schema.ts). */
 export const SETTINGS_ENV = {
   remediationMode: 'REMEDIATION_MODE',
   activeMqProtocols: 'PROTOCOL_ALLOWLIST_ACTIVEMQ',
@@ -16,77 +15,62 @@ export const SETTINGS_ENV = {
   remediationRoleArn: 'REMEDIATION_ROLE_ARN',
 } as const;
 
-const list = (value: string | undefined): string[] =>
-  (value ?? '')
+const list = (value: string): string[] =>
+  value
     .split(',')
     .map((v) => v.trim())
     .filter((v) => v.length > 0);
 
-const bool = (name: string, value: string | undefined, fallback: boolean): boolean => {
-  if (value === undefined || value.trim() === '') return fallback;
-  const v = value.trim().toLowerCase();
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new ConfigurationError(`${name} must be true or false (got "${value}")`);
-};
-
-const mode = (value: string | undefined): RemediationMode => {
-  const v = (value ?? '').trim().toLowerCase() || DEFAULT_SETTINGS.remediationMode;
-  if (v === 'off' || v === 'dry-run' || v === 'enforce') return v;
-  throw new ConfigurationError(
-    `${SETTINGS_ENV.remediationMode} must be off, dry-run or enforce (got "${value}")`,
-  );
-};
-
-const protocols = (name: string, engine: EngineType, value: string | undefined): Protocol[] | undefined => {
-  const names = list(value).map((p) => p.toLowerCase());
-  if (names.length === 0) return undefined;
-  const unknown = names.filter((p) => !isEngineProtocol(engine, p));
-  if (unknown.length > 0) {
-    throw new ConfigurationError(
-      `${name} holds protocols ${engineDisplayName(engine)} does not have: ${unknown.join(', ')} (known: ${ENGINE_PROTOCOLS[engine].join(', ')})`,
-    );
-  }
-  return names as Protocol[];
-};
-
-const checkIds = (name: string, value: string | undefined): CheckId[] => {
-  const ids = list(value);
-  const unknown = ids.filter((id) => !isCheckId(id));
-  if (unknown.length > 0) {
-    throw new ConfigurationError(
-      `${name} names unknown checks: ${unknown.join(', ')} (known: ${CHECK_IDS.join(', ')})`,
-    );
-  }
-  return ids as CheckId[];
+/**
+ * One setting's value from its environment variable, checked against the schema the template's
+ * Parameters are built from; unset or empty means the default.
+ */
+const read = (env: NodeJS.ProcessEnv, name: string): string => {
+  const spec = settingSpec(name);
+  if (!spec?.env) throw new Error(`${name} is not a setting the functions read`);
+  const raw = env[spec.env];
+  const value = raw === undefined || raw.trim() === '' ? spec.default : raw.trim();
+  const problem = settingProblem(spec, value);
+  if (problem) throw new ConfigurationError(`${spec.env}: ${problem}`);
+  return value;
 };
 
 /**
  * Settings from the environment, validated once at cold start: a typo fails the deployment's first
- * invocation loudly instead of silently widening or narrowing what is remediated.
+ * invocation loudly instead of silently widening or narrowing what is remediated. (The template's
+ * Parameters refuse the same typos before anything is deployed.)
  */
 export const loadSettings = (env: NodeJS.ProcessEnv = process.env): Settings => {
-  const activeMq = protocols(SETTINGS_ENV.activeMqProtocols, 'ACTIVEMQ', env[SETTINGS_ENV.activeMqProtocols]);
-  const rabbitMq = protocols(SETTINGS_ENV.rabbitMqProtocols, 'RABBITMQ', env[SETTINGS_ENV.rabbitMqProtocols]);
+  const activeMq = list(read(env, 'protocolAllowlistActiveMq')) as Protocol[];
+  const rabbitMq = list(read(env, 'protocolAllowlistRabbitMq')) as Protocol[];
   const roleArn = env[SETTINGS_ENV.remediationRoleArn]?.trim();
   return {
-    remediationMode: mode(env[SETTINGS_ENV.remediationMode]),
+    remediationMode: read(env, 'remediationMode') as RemediationMode,
     protocolAllowlist: {
-      ...(activeMq ? { ACTIVEMQ: activeMq } : {}),
-      ...(rabbitMq ? { RABBITMQ: rabbitMq } : {}),
+      ...(activeMq.length > 0 ? { ACTIVEMQ: activeMq } : {}),
+      ...(rabbitMq.length > 0 ? { RABBITMQ: rabbitMq } : {}),
     },
-    remediateSharedGroups: bool(
-      SETTINGS_ENV.remediateSharedGroups,
-      env[SETTINGS_ENV.remediateSharedGroups],
-      DEFAULT_SETTINGS.remediateSharedGroups,
-    ),
-    revokeWorldIngress: bool(
-      SETTINGS_ENV.revokeWorldIngress,
-      env[SETTINGS_ENV.revokeWorldIngress],
-      DEFAULT_SETTINGS.revokeWorldIngress,
-    ),
-    disabledChecks: checkIds(SETTINGS_ENV.disabledChecks, env[SETTINGS_ENV.disabledChecks]),
-    enabledOptInChecks: checkIds(SETTINGS_ENV.enabledOptInChecks, env[SETTINGS_ENV.enabledOptInChecks]),
+    remediateSharedGroups: read(env, 'remediateSharedGroups') === 'true',
+    revokeWorldIngress: read(env, 'revokeWorldIngress') === 'true',
+    disabledChecks: list(read(env, 'disabledChecks')) as CheckId[],
+    enabledOptInChecks: list(read(env, 'enabledOptInChecks')) as CheckId[],
     ...(roleArn ? { remediationRoleArn: roleArn } : {}),
   };
+};
+
+/**
+ * Settings from a JSON object keyed by setting names (a settings file, as `mq-guardian settings
+ * check` checks it). Throws a ConfigurationError listing every problem; settings the functions do not
+ * read (configRules, alertEmail, ...) are checked but do not change the result.
+ */
+export const settingsFromRecord = (
+  record: Readonly<Record<string, unknown>>,
+  extra: { readonly remediationRoleArn?: string } = {},
+): Settings => {
+  const { problems, values } = checkSettingsRecord(record);
+  if (problems.length > 0) throw new ConfigurationError(problems.join('\n'));
+  return loadSettings({
+    ...settingsEnvironment(values),
+    ...(extra.remediationRoleArn ? { [SETTINGS_ENV.remediationRoleArn]: extra.remediationRoleArn } : {}),
+  });
 };

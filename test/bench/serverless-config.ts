@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BuildOptions, Plugin } from 'esbuild';
 import yaml from 'js-yaml';
+import { settingSpec } from '../../shared/policy/settings-schema.ts';
 
 export const BENCH_ACCOUNT = '123456789012';
 export const BENCH_REGION = 'us-east-1';
@@ -229,6 +230,9 @@ export const loadServerlessConfig = (root: string): ServerlessConfig => {
       'AWS::URLSuffix': 'amazonaws.com',
     };
     if (attribute === undefined && logicalId in pseudo) return pseudo[logicalId] as string;
+    // The settings are Parameters the osls plugin adds while packaging; the bench deploys the defaults.
+    const setting = attribute === undefined ? settingSpec(logicalId) : undefined;
+    if (setting) return setting.default;
     const functionName = functionByLogicalId.get(logicalId);
     const resource = resources[logicalId];
     if (functionName === undefined && !isObject(resource)) {

@@ -71,6 +71,50 @@ describe('effectiveTemplate', () => {
     expect(resources.Role?.Properties).toEqual({ Name: 'yes', List: ['a', 2] });
   });
 
+  /** A pseudo parameter the evaluator leaves to CloudFormation. */
+  const PARTITION = ['${', 'AWS::Partition}'].join('');
+
+  it('decides conditions on Parameters with their Defaults, or the values given', () => {
+    // Prepare
+    const template: Template = {
+      Parameters: { mode: { Type: 'String', Default: 'off' }, topic: { Type: 'String', Default: '' } },
+      Conditions: { Enforce: { 'Fn::Equals': [{ Ref: 'mode' }, 'enforce'] } },
+      Resources: {
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Mode: { Ref: 'mode' },
+            Action: { 'Fn::If': ['Enforce', 'revoke', 'alert'] },
+            Arn: { 'Fn::Sub': `arn:${PARTITION}:sns:\${topic}` },
+          },
+        },
+      },
+    };
+    // Act
+    const byDefault = effectiveTemplate(template).resources.Fn?.Properties;
+    const given = effectiveTemplate(template, { mode: 'enforce', topic: 'alerts' }).resources.Fn?.Properties;
+    // Assess
+    expect(byDefault).toEqual({
+      Mode: 'off',
+      Action: 'alert',
+      Arn: { 'Fn::Sub': `arn:${PARTITION}:sns:` },
+    });
+    expect(given).toEqual({
+      Mode: 'enforce',
+      Action: 'revoke',
+      Arn: { 'Fn::Sub': `arn:${PARTITION}:sns:alerts` },
+    });
+  });
+
+  it('refuses a Parameter that has neither a value nor a Default', () => {
+    // Prepare
+    const template: Template = { Parameters: { bucket: { Type: 'String' } }, Resources: {} };
+    // Act
+    const decide = () => effectiveTemplate(template);
+    // Assess
+    expect(decide).toThrow('Parameter bucket has no value');
+  });
+
   it.each([
     ['Fn::And with one condition', { 'Fn::And': [{ 'Fn::Equals': ['a', 'a'] }] }, '2 to 10'],
     [

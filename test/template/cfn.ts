@@ -1,9 +1,11 @@
 /**
- * The CloudFormation template as CloudFormation would deploy it. serverless.yml's parameters are
- * resolved while packaging, so every Condition compares literals and can be decided here: the
- * "effective" template keeps the resources and outputs whose condition holds and replaces every
- * `Fn::If` by the branch taken (`AWS::NoValue` removes the property or list element), which is what
- * the tests then inspect. Anything this evaluator does not model throws instead of guessing.
+ * The CloudFormation template as CloudFormation would deploy it with given Parameter values (by
+ * default each Parameter's Default, which is what `npm run deploy` deploys): every `Ref` to a
+ * Parameter and every `${parameter}` in an `Fn::Sub` is replaced by its value, so every Condition
+ * compares literals and can be decided here: the "effective" template keeps the resources and outputs
+ * whose condition holds and replaces every `Fn::If` by the branch taken (`AWS::NoValue` removes the
+ * property or list element), which is what the tests then inspect. Anything this evaluator does not
+ * model throws instead of guessing.
  */
 
 export type Json = Record<string, unknown>;
@@ -44,7 +46,10 @@ class ConditionEvaluator {
   private readonly cache = new Map<string, boolean>();
   private readonly evaluating = new Set<string>();
 
-  constructor(private readonly conditions: Record<string, unknown>) {}
+  constructor(
+    private readonly conditions: Record<string, unknown>,
+    private readonly parameters: Readonly<Record<string, ParameterValue>>,
+  ) {}
 
   condition(name: string): boolean {
     const cached = this.cache.get(name);
@@ -96,6 +101,12 @@ class ConditionEvaluator {
     const fn = intrinsicName(expression);
     const args = fn ? (expression as Json)[fn] : undefined;
     switch (fn) {
+      case 'Ref': {
+        if (typeof args !== 'string' || !Object.hasOwn(this.parameters, args)) {
+          throw new Error(`${at}: Ref ${JSON.stringify(args)} cannot be decided while packaging`);
+        }
+        return String(this.parameters[args]);
+      }
       case 'Fn::Join': {
         if (!Array.isArray(args) || args.length !== 2 || typeof args[0] !== 'string') {
           throw new Error(`${at}: Fn::Join takes a delimiter and a list`);
@@ -131,24 +142,43 @@ class ConditionEvaluator {
 }
 
 /** Replaces every Fn::If by the branch its condition selects; NO_VALUE marks what AWS::NoValue removes. */
-const resolveIfs = (value: unknown, evaluator: ConditionEvaluator, at: string): unknown => {
+const resolveIfs = (
+  value: unknown,
+  evaluator: ConditionEvaluator,
+  at: string,
+  parameters: Readonly<Record<string, ParameterValue>>,
+): unknown => {
   if (Array.isArray(value)) {
     return value
-      .map((item, i) => resolveIfs(item, evaluator, `${at}[${i}]`))
+      .map((item, i) => resolveIfs(item, evaluator, `${at}[${i}]`, parameters))
       .filter((item) => item !== NO_VALUE);
   }
   if (!isObject(value)) return value;
   if (intrinsicName(value) === 'Ref' && value.Ref === 'AWS::NoValue') return NO_VALUE;
+  if (
+    intrinsicName(value) === 'Ref' &&
+    typeof value.Ref === 'string' &&
+    Object.hasOwn(parameters, value.Ref)
+  ) {
+    return parameters[value.Ref];
+  }
+  if (intrinsicName(value) === 'Fn::Sub' && typeof value['Fn::Sub'] === 'string') {
+    return {
+      'Fn::Sub': value['Fn::Sub'].replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) =>
+        Object.hasOwn(parameters, name) ? String(parameters[name]) : whole,
+      ),
+    };
+  }
   if (intrinsicName(value) === 'Fn::If') {
     const args = value['Fn::If'];
     if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string') {
       throw new Error(`${at}: Fn::If takes a condition name and two values`);
     }
-    return resolveIfs(evaluator.condition(args[0]) ? args[1] : args[2], evaluator, at);
+    return resolveIfs(evaluator.condition(args[0]) ? args[1] : args[2], evaluator, at, parameters);
   }
   const result: Json = {};
   for (const [key, item] of Object.entries(value)) {
-    const resolved = resolveIfs(item, evaluator, `${at}.${key}`);
+    const resolved = resolveIfs(item, evaluator, `${at}.${key}`, parameters);
     if (resolved !== NO_VALUE) result[key] = resolved;
   }
   return result;
@@ -161,8 +191,33 @@ export interface EffectiveTemplate {
   readonly conditions: Record<string, boolean>;
 }
 
-export const effectiveTemplate = (template: Template): EffectiveTemplate => {
-  const evaluator = new ConditionEvaluator(template.Conditions ?? {});
+/** A Parameter's value as `Ref` gives it to a property: a Number Parameter's is a number. */
+export type ParameterValue = string | number;
+
+/** Each Parameter's value: the override when given, else its Default; one with neither throws. */
+export const parameterValues = (
+  template: Template,
+  overrides: Readonly<Record<string, string>> = {},
+): Record<string, ParameterValue> => {
+  const values: Record<string, ParameterValue> = {};
+  for (const [name, parameter] of Object.entries(template.Parameters ?? {})) {
+    const given = Object.hasOwn(overrides, name)
+      ? overrides[name]
+      : isObject(parameter)
+        ? parameter.Default
+        : undefined;
+    if (given === undefined) throw new Error(`Parameter ${name} has no value and no Default`);
+    values[name] = isObject(parameter) && parameter.Type === 'Number' ? Number(given) : String(given);
+  }
+  return values;
+};
+
+export const effectiveTemplate = (
+  template: Template,
+  overrides: Readonly<Record<string, string>> = {},
+): EffectiveTemplate => {
+  const parameters = parameterValues(template, overrides);
+  const evaluator = new ConditionEvaluator(template.Conditions ?? {}, parameters);
   const conditions = Object.fromEntries(
     Object.keys(template.Conditions ?? {}).map((name) => [name, evaluator.condition(name)]),
   );
@@ -170,7 +225,7 @@ export const effectiveTemplate = (template: Template): EffectiveTemplate => {
     Object.fromEntries(
       Object.entries(entries)
         .filter(([, entry]) => typeof entry.Condition !== 'string' || evaluator.condition(entry.Condition))
-        .map(([id, entry]) => [id, resolveIfs(entry, evaluator, `${kind}.${id}`) as T]),
+        .map(([id, entry]) => [id, resolveIfs(entry, evaluator, `${kind}.${id}`, parameters) as T]),
     );
   return {
     resources: keep(template.Resources as Record<string, CfnResource & Json>, 'Resources'),

@@ -46,6 +46,7 @@ import {
 import { CHECK_IDS } from '../../shared/model/finding.ts';
 import { loadSettings, SETTINGS_ENV } from '../../shared/policy/load-settings.ts';
 import { TAGS } from '../../shared/policy/settings.ts';
+import { SETTING_NAMES } from '../../shared/policy/settings-schema.ts';
 import { ALERTING_ENV } from '../../shared/runtime/alerting.ts';
 import { METRIC_NAMES } from '../../shared/runtime/metrics.ts';
 import { INGRESS_CHECK_IDS } from '../../shared/use-cases/handle-api-call.ts';
@@ -62,6 +63,12 @@ import {
   type Template,
 } from './cfn.ts';
 import { eventPatternViolations, scheduleExpressionViolations } from './event-pattern-grammar.ts';
+import {
+  deploymentBucketViolations,
+  globalNameViolations,
+  settingParameterViolations,
+  transformViolations,
+} from './stackset-constraints.ts';
 import {
   loadResourceSpecification,
   locateSpecDatabase,
@@ -272,8 +279,9 @@ const runOsls = (args: readonly string[]) => {
 const paramArgs = (params: Readonly<Record<string, string>>): string[] =>
   Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
 
-const packageVariant = (name: VariantName): Packaged => {
-  const dir = mkdtempSync(join(tmpdir(), `mq-guardian-package-${name}-`));
+/** `osls package` with these settings into a temporary directory of its own. */
+const runPackage = (label: string, params: Readonly<Record<string, string>>) => {
+  const dir = mkdtempSync(join(tmpdir(), `mq-guardian-package-${label}-`));
   directories.push(dir);
   const run = runOsls([
     'package',
@@ -283,8 +291,13 @@ const packageVariant = (name: VariantName): Packaged => {
     REGION,
     '--package',
     dir,
-    ...paramArgs(VARIANTS[name]),
+    ...paramArgs(params),
   ]);
+  return { dir, run };
+};
+
+const packageVariant = (name: VariantName): Packaged => {
+  const { dir, run } = runPackage(name, VARIANTS[name]);
   if (run.status !== 0) {
     throw new Error(
       `osls package (${name}) failed (status ${run.status}, signal ${run.signal}, ${run.error?.message ?? 'no spawn error'}):\n${run.stdout}\n${run.stderr}`,
@@ -472,12 +485,22 @@ const expectedFunction = (event: Json): FunctionKey | undefined => {
 // =============================================================================================
 
 describe('packaging', () => {
-  it('refuses an unknown value for a stack setting instead of deploying a default', () => {
+  it('refuses an unknown setting or value, naming the allowed ones, instead of deploying a default', () => {
     // Act
-    const run = runOsls(['print', '--stage', STAGE, '--region', REGION, '--param=configRules=yes']);
+    const { dir, run } = runPackage('refused', {
+      configRules: 'yes',
+      protocolAllowlistActiveMq: 'openwrie',
+      disabledChecks: 'mq-broker-highly-availabel',
+      remediatonMode: 'enforce',
+    });
     // Assess
+    const output = `${run.stdout}${run.stderr}`;
     expect(run.status).not.toBe(0);
-    expect(`${run.stdout}${run.stderr}`).toContain('custom.settings.configRules');
+    expect(output).toContain('configRules is "yes"; allowed: true, false');
+    expect(output).toContain('"openwrie" (did you mean "openwire"?)');
+    expect(output).toContain('"mq-broker-highly-availabel" (did you mean "mq-broker-highly-available"?)');
+    expect(output).toContain('"remediatonMode" is not a setting (did you mean "remediationMode"?)');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('names every function it deploys after the service and stage', () => {
@@ -1395,6 +1418,87 @@ describe('resource specification', () => {
       expect(Object.keys(resources(p)).length).toBeGreaterThan(20);
     },
   );
+});
+
+describe('StackSet template', () => {
+  const ARTIFACTS = { artifactBucketPrefix: 'example-org-mq-guardian-artifacts' };
+  const stackSetOf = (p: Packaged): Template & Json =>
+    JSON.parse(readFileSync(join(p.dir, `${SERVICE}-stackset.json`), 'utf8')) as Template & Json;
+  /** Resources as deployed, without what only says where the code comes from. */
+  const withoutCode = (resources: Record<string, CfnResource>): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(resources)
+        .filter(([, r]) => r.Type !== 'AWS::S3::Bucket' && r.Type !== 'AWS::S3::BucketPolicy')
+        .map(([id, r]) => [
+          id,
+          r.Type === 'AWS::Lambda::Function' ? { ...r, Properties: { ...r.Properties, Code: 'code' } } : r,
+        ]),
+    );
+
+  it.each(VARIANT_NAMES)(
+    'of %s has no transform, no deployment bucket, region-unique names and every setting as a Parameter with its allowed values',
+    (name) => {
+      // Prepare
+      const template = stackSetOf(packaged[name]);
+      // Act
+      const effective = effectiveTemplate(template, ARTIFACTS);
+      // Assess
+      expect(transformViolations(template)).toEqual([]);
+      expect(deploymentBucketViolations(template)).toEqual([]);
+      expect(globalNameViolations(effective.resources)).toEqual([]);
+      expect(settingParameterViolations(template, SETTING_NAMES)).toEqual([]);
+    },
+  );
+
+  it('takes its Parameter defaults from --param', () => {
+    // Act
+    const parameters = stackSetOf(packaged.full).Parameters as Record<string, Json>;
+    // Assess
+    for (const [setting, value] of Object.entries(VARIANTS.full))
+      expect(parameters[setting]?.Default, setting).toBe(value);
+  });
+
+  it('names artifacts that the package holds, under the key prefix Parameter', () => {
+    // Prepare
+    const p = packaged.full;
+    const effective = effectiveTemplate(stackSetOf(p), ARTIFACTS);
+    // Act
+    const keys = Object.values(effective.resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => arnText(isObject(r.Properties?.Code) ? r.Properties.Code.S3Key : undefined) ?? '');
+    // Assess
+    expect(keys).toHaveLength(ALL_FUNCTIONS.length);
+    for (const key of keys) {
+      expect(key).toMatch(/^mq-guardian\/test\/[0-9a-f]{16}\/[a-z-]+\.zip$/);
+      expect(readdirSync(p.dir)).toContain(basename(key));
+    }
+  });
+
+  it("deploys with another account's settings what packaging with those settings deploys", () => {
+    // Prepare: the defaults' template, given the full variant's settings as Parameter values.
+    const template = stackSetOf(packaged.defaults);
+    // Act
+    const effective = effectiveTemplate(template, { ...VARIANTS.full, ...ARTIFACTS });
+    // Assess
+    expect(withoutCode(effective.resources)).toEqual(withoutCode(resources(packaged.full)));
+  });
+
+  it('accepts every resource against the resource specification', () => {
+    // Prepare
+    const located = locateSpecDatabase();
+    if ('missing' in located) throw new Error(`No CloudFormation resource specification: ${located.missing}`);
+    const effective = effectiveTemplate(stackSetOf(packaged.full), ARTIFACTS);
+    // Act
+    const violations = validateResources(loadResourceSpecification(located.path), effective.resources);
+    // Assess
+    expect(violations).toEqual([]);
+  });
+
+  it('fits the 1 MB CloudFormation allows a template read from S3', () => {
+    // Assess
+    const bytes = readFileSync(join(packaged.full.dir, `${SERVICE}-stackset.json`)).length;
+    expect(bytes).toBeLessThan(1024 * 1024);
+  });
 });
 
 describe('dashboard', () => {
