@@ -217,10 +217,7 @@ export const parseCommandArgs = <O extends OptionSpecs>(spec: CommandSpec<O>, ar
     const given = positionals[i];
     if (given === undefined) throw new UsageError(`${argumentLabel(argument)} is required`, spec.name);
     if (argument.choices && !argument.choices.includes(given)) {
-      throw new UsageError(
-        `expected ${argument.choices.join(' or ')} (got "${given}")`,
-        spec.name,
-      );
+      throw new UsageError(`expected ${argument.choices.join(' or ')} (got "${given}")`, spec.name);
     }
   }
   if (positionals.length > declared.length) {

@@ -20,7 +20,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads a settings file: a JSON object, or a one-line error naming the file. */
-export const readSettingsFile = async (file: string, option = 'settings file'): Promise<Record<string, unknown>> => {
+export const readSettingsFile = async (
+  file: string,
+  option = 'settings file',
+): Promise<Record<string, unknown>> => {
   const text = await readInputFile(file, option);
   let parsed: unknown;
   try {

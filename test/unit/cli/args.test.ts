@@ -42,6 +42,7 @@ describe('parseCommandArgs', () => {
       help: false,
       verbose: true,
       values: { event: 'e.json', json: true, account: ['1', '2'] },
+      arguments: [],
     });
   });
 
@@ -67,6 +68,60 @@ describe('parseCommandArgs', () => {
     // Assess
     expect(error.message).toBe(message);
     expect(error.command).toBe('try');
+  });
+});
+
+const WITH_ARGUMENTS = command({
+  name: 'settings',
+  summary: 'A command with words after its name.',
+  arguments: [
+    { name: 'check', help: 'the action', choices: ['check'] },
+    { name: 'FILE', help: 'the file' },
+  ],
+  options: { json: { type: 'boolean', help: 'print JSON' } },
+  run: () => 0,
+});
+
+describe('parseCommandArgs with declared arguments', () => {
+  it('returns the words in order, options anywhere', () => {
+    // Act
+    const parsed = parseCommandArgs(WITH_ARGUMENTS, ['check', '--json', 'f.json']);
+
+    // Assess
+    expect(parsed).toEqual({
+      help: false,
+      verbose: false,
+      values: { json: true },
+      arguments: ['check', 'f.json'],
+    });
+  });
+
+  it.each([
+    [['check'], 'FILE is required'],
+    [[], 'check is required'],
+    [['verify', 'f.json'], 'expected check (got "verify")'],
+    [['check', 'f.json', 'g.json'], 'unexpected argument g.json'],
+  ])('rejects %j in one line: %s', (args, message) => {
+    // Act
+    let error: unknown;
+    try {
+      parseCommandArgs(WITH_ARGUMENTS, args);
+    } catch (caught) {
+      error = caught;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(message);
+  });
+
+  it('shows the words in the usage line and under Arguments', () => {
+    // Act
+    const help = commandHelp(WITH_ARGUMENTS);
+
+    // Assess
+    expect(help.split('\n')[0]).toBe('Usage: mq-guardian settings check FILE [--json]');
+    expect(help).toMatch(/Arguments:\n {2}check\s+the action\n {2}FILE\s+the file/);
   });
 });
 

@@ -66,7 +66,9 @@ describe('the settings schema', () => {
         fc.array(known, { minLength: 0, maxLength: 3 }),
         fc
           .string({ minLength: 1, maxLength: 12 })
-          .filter((s) => !(names as readonly string[]).includes(s.trim())),
+          .filter(
+            (s) => s.trim() !== '' && !s.includes(',') && !(names as readonly string[]).includes(s.trim()),
+          ),
         (items, typo) => !pattern.test([...items, typo].join(',')),
       ),
     );
