@@ -81,14 +81,18 @@ describe('settingsFromFile', () => {
         return (error as Error).message;
       }
     })();
-    expect(message).toContain(`"remediationMod" is not a setting (settings: ${SETTING_NAMES.join(', ')})`);
-    expect(message).toContain('remediationMode must be off, dry-run or enforce (got "on")');
-    expect(message).toContain('remediateSharedGroups must be true or false (got "yes")');
     expect(message).toContain(
-      'protocolAllowlistRabbitMq holds protocols RabbitMQ does not have: mqtt (known: amqp, console)',
+      `"remediationMod" is not a setting (did you mean "remediationMode"?); settings: ${SETTING_NAMES.join(', ')}`,
     );
-    expect(message).toContain('disabledChecks names unknown checks: mq-broker-typo (known: ');
-    expect(message).toContain('dashboard must be a string, boolean, number or list of strings');
+    expect(message).toContain(
+      'remediationMode is "on" (did you mean "off"?); allowed: off, dry-run, enforce',
+    );
+    expect(message).toContain('remediateSharedGroups is "yes"; allowed: true, false');
+    expect(message).toContain(
+      'protocolAllowlistRabbitMq names unknown RabbitMQ protocol "mqtt"; allowed: amqp, console',
+    );
+    expect(message).toContain('disabledChecks names unknown check id "mq-broker-typo"; allowed: ');
+    expect(message).toContain('dashboard must be a string, number, boolean or list of strings');
   });
 
   it.each([
