@@ -5,19 +5,17 @@
  * never as it was before. Other events leave the recorded account unchanged (it already holds the
  * rules the sample AuthorizeSecurityGroupIngress events created; a test holds it to that).
  */
+import { isPlainObject } from '../json.ts';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const listOf = (value: unknown): Json[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(isObject);
+  (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(isPlainObject);
 
 /** The CloudTrail record of an event file (EventBridge envelope or bare record); undefined for others. */
 export const cloudTrailRecord = (event: unknown): Json | undefined => {
-  if (!isObject(event)) return undefined;
-  const record = isObject(event.detail) ? event.detail : event;
+  if (!isPlainObject(event)) return undefined;
+  const record = isPlainObject(event.detail) ? event.detail : event;
   return typeof record.eventName === 'string' ? record : undefined;
 };
 
@@ -54,19 +52,21 @@ export const ruleChanges = (
   const removed = new Set<string>();
   const modified = new Map<string, Json>();
   if (record.errorCode !== undefined) return { removed, modified };
-  const parameters = isObject(record.requestParameters) ? record.requestParameters : {};
+  const parameters = isPlainObject(record.requestParameters) ? record.requestParameters : {};
   if (record.eventName === 'RevokeSecurityGroupIngress') {
-    const ids = isObject(parameters.securityGroupRuleIds) ? parameters.securityGroupRuleIds.items : undefined;
+    const ids = isPlainObject(parameters.securityGroupRuleIds)
+      ? parameters.securityGroupRuleIds.items
+      : undefined;
     for (const item of listOf(ids)) {
       if (typeof item.securityGroupRuleId === 'string') removed.add(item.securityGroupRuleId);
     }
   }
   if (record.eventName === 'ModifySecurityGroupRules') {
-    const request = isObject(parameters.ModifySecurityGroupRulesRequest)
+    const request = isPlainObject(parameters.ModifySecurityGroupRulesRequest)
       ? parameters.ModifySecurityGroupRulesRequest
       : parameters;
     for (const entry of listOf(request.SecurityGroupRule)) {
-      if (typeof entry.SecurityGroupRuleId === 'string' && isObject(entry.SecurityGroupRule)) {
+      if (typeof entry.SecurityGroupRuleId === 'string' && isPlainObject(entry.SecurityGroupRule)) {
         modified.set(entry.SecurityGroupRuleId, entry.SecurityGroupRule);
       }
     }
@@ -77,10 +77,10 @@ export const ruleChanges = (
 /** A copy of the recorded account (file JSON) with the event's rule changes applied. */
 export const accountAfterEvent = (account: unknown, event: unknown): unknown => {
   const record = cloudTrailRecord(event);
-  if (!record || !isObject(account) || !Array.isArray(account.securityGroupRules)) return account;
+  if (!record || !isPlainObject(account) || !Array.isArray(account.securityGroupRules)) return account;
   const { removed, modified } = ruleChanges(record);
   if (removed.size === 0 && modified.size === 0) return account;
-  const rules = (account.securityGroupRules as unknown[]).filter(isObject).flatMap((rule) => {
+  const rules = (account.securityGroupRules as unknown[]).filter(isPlainObject).flatMap((rule) => {
     const id = String(rule.SecurityGroupRuleId);
     if (removed.has(id)) return [];
     const request = modified.get(id);

@@ -21,6 +21,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GuardianError } from '../errors.ts';
 import { command, type OptionSpecs, type OptionValues, parseCommandArgs } from './args.ts';
+import { isPlainObject } from '../json.ts';
 
 export class RedriveUsageError extends GuardianError {
   constructor(message: string) {
@@ -38,9 +39,6 @@ export const DEAD_LETTER_QUEUES: Readonly<Record<string, string>> = {
 };
 
 type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const LAMBDA_ARN =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]+)?$/;
@@ -72,7 +70,8 @@ const unqualified = (arn: string): string => arn.split(':').slice(0, 7).join(':'
 
 const attribute = (message: Json, name: string): string | undefined => {
   const attributes = message.MessageAttributes;
-  const value = isObject(attributes) && isObject(attributes[name]) ? attributes[name].StringValue : undefined;
+  const value =
+    isPlainObject(attributes) && isPlainObject(attributes[name]) ? attributes[name].StringValue : undefined;
   return typeof value === 'string' ? value : undefined;
 };
 
@@ -88,7 +87,7 @@ const parseBody = (body: unknown): unknown => {
 /** SNS's own JSON of a notification → the event Lambda receives for it. */
 const snsEvent = (notification: Json): Json => {
   const attributes: Json = {};
-  if (isObject(notification.MessageAttributes)) {
+  if (isPlainObject(notification.MessageAttributes)) {
     for (const [name, value] of Object.entries(notification.MessageAttributes)) attributes[name] = value;
   }
   return {
@@ -116,7 +115,7 @@ const snsEvent = (notification: Json): Json => {
 };
 
 const classify = (message: unknown, index: number, queueFunction: string | undefined): DeadLetter => {
-  if (!isObject(message))
+  if (!isPlainObject(message))
     return { kind: 'unreadable', messageId: `#${index + 1}`, reason: 'not an SQS message' };
   const messageId =
     typeof message.MessageId === 'string' && MESSAGE_ID.test(message.MessageId)
@@ -131,7 +130,7 @@ const classify = (message: unknown, index: number, queueFunction: string | undef
     };
   }
   const body = parseBody(message.Body);
-  if (!isObject(body)) return { kind: 'unreadable', messageId, reason: 'the body is not a JSON object' };
+  if (!isPlainObject(body)) return { kind: 'unreadable', messageId, reason: 'the body is not a JSON object' };
 
   const targetArn = attribute(message, 'TARGET_ARN');
   const ruleArn = attribute(message, 'RULE_ARN');
@@ -156,13 +155,13 @@ const classify = (message: unknown, index: number, queueFunction: string | undef
   }
 
   const context = body.requestContext;
-  if (isObject(context) && 'requestPayload' in body) {
+  if (isPlainObject(context) && 'requestPayload' in body) {
     const functionArn = context.functionArn;
     if (typeof functionArn !== 'string' || !LAMBDA_ARN.test(functionArn)) {
       return { kind: 'unreadable', messageId, reason: 'a Lambda destination record without a function ARN' };
     }
     const payload = body.requestPayload;
-    const response = isObject(body.responsePayload) ? body.responsePayload : {};
+    const response = isPlainObject(body.responsePayload) ? body.responsePayload : {};
     const reason = [
       typeof context.condition === 'string' ? context.condition : 'failed',
       typeof context.approximateInvokeCount === 'number'
@@ -175,7 +174,7 @@ const classify = (message: unknown, index: number, queueFunction: string | undef
       .filter((part) => part !== '')
       .join(', ');
     if (
-      isObject(payload) &&
+      isPlainObject(payload) &&
       typeof payload.resultToken === 'string' &&
       typeof payload.configRuleName === 'string'
     ) {
@@ -232,7 +231,7 @@ export const parseDeadLetters = (text: string, queueFunction?: string): DeadLett
       'the messages file is not JSON: save the output of `aws sqs receive-message --output json`',
     );
   }
-  if (!isObject(answer))
+  if (!isPlainObject(answer))
     throw new RedriveUsageError('the messages file does not hold a receive-message answer');
   if (answer.Messages === undefined) return [];
   if (!Array.isArray(answer.Messages))

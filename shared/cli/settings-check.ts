@@ -8,6 +8,7 @@ import { GuardianError } from '../errors.ts';
 import { checkSettingsRecord, SETTINGS } from '../policy/settings-schema.ts';
 import { command } from './args.ts';
 import { readInputFile } from './input.ts';
+import { isPlainObject } from '../json.ts';
 
 /** A settings file that is not a JSON object. Exit code 2. */
 export class SettingsFileError extends GuardianError {
@@ -15,9 +16,6 @@ export class SettingsFileError extends GuardianError {
     super('SETTINGS_FILE', message);
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads a settings file: a JSON object, or a one-line error naming the file. */
 export const readSettingsFile = async (
@@ -31,7 +29,7 @@ export const readSettingsFile = async (
   } catch (error) {
     throw new SettingsFileError(`${file} is not JSON: ${(error as Error).message}`);
   }
-  if (!isRecord(parsed)) throw new SettingsFileError(`${file} must hold a JSON object of settings`);
+  if (!isPlainObject(parsed)) throw new SettingsFileError(`${file} must hold a JSON object of settings`);
   return parsed;
 };
 

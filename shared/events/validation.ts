@@ -57,8 +57,7 @@ export const parseWith = <T extends z.ZodMiniType>(
 export const invalid = (path: string, problem: string, what = 'event'): InvalidEventError =>
   new InvalidEventError(`Invalid ${what}: ${path} ${problem}`);
 
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export { isPlainObject } from '../json.ts';
 
 /** ISO 8601 in UTC as AWS writes it: `2018-06-28T22:23:46Z` or with milliseconds. */
 export const IsoTimeSchema = z.iso.datetime({ error: 'expected an ISO 8601 UTC time (…T…Z)' });

@@ -5,15 +5,13 @@
  */
 import { UnexpectedShapeError } from '../errors.ts';
 import type { BrokerEngineTypeOffer } from './types.ts';
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isPlainObject } from '../json.ts';
 
 const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 export const mapBrokerEngineType = (item: unknown, index = 0): BrokerEngineTypeOffer => {
   const where = `DescribeBrokerEngineTypes BrokerEngineTypes[${index}]`;
-  if (!isRecord(item)) throw new UnexpectedShapeError(`${where} is not an object`);
+  if (!isPlainObject(item)) throw new UnexpectedShapeError(`${where} is not an object`);
   const { EngineType: engineType, EngineVersions: versions } = item;
   if (!nonEmptyString(engineType)) throw new UnexpectedShapeError(`${where} has no EngineType`);
   if (!Array.isArray(versions))
@@ -21,7 +19,7 @@ export const mapBrokerEngineType = (item: unknown, index = 0): BrokerEngineTypeO
   return {
     engineType,
     versions: versions.map((version, at) => {
-      const name = isRecord(version) ? version.Name : undefined;
+      const name = isPlainObject(version) ? version.Name : undefined;
       if (!nonEmptyString(name)) {
         throw new UnexpectedShapeError(`${where} (${engineType}) EngineVersions[${at}] has no Name`);
       }

@@ -26,6 +26,7 @@ import {
   STORAGE_TYPES,
   type Tags,
 } from './types.ts';
+import { isPlainObject } from '../json.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Input shapes (mirroring @aws-sdk/client-mq, -ec2, -kms outputs)
@@ -140,11 +141,8 @@ export interface KeyMetadataShape {
 const shapeError = (what: string, field: string, detail: string): UnexpectedShapeError =>
   new UnexpectedShapeError(`${what}: ${field} ${detail}`);
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const requireObject = (value: unknown, what: string, field: string): Record<string, unknown> => {
-  if (!isObject(value))
+  if (!isPlainObject(value))
     throw shapeError(what, field, value === undefined ? 'is missing' : 'is not an object');
   return value;
 };
@@ -234,7 +232,7 @@ export const mapTags = (
     });
     return result;
   }
-  if (!isObject(tags)) throw new UnexpectedShapeError('Tags is neither a list nor a map');
+  if (!isPlainObject(tags)) throw new UnexpectedShapeError('Tags is neither a list nor a map');
   for (const [key, value] of Object.entries(tags)) {
     if (typeof value !== 'string') throw new UnexpectedShapeError(`Tags.${key} is not a string`);
     result[key] = value;

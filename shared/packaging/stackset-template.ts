@@ -5,6 +5,7 @@
  * region because Lambda reads code only from a bucket in its own region) under a key prefix, both
  * given as Parameters.
  */
+import { isPlainObject } from '../json.ts';
 
 type Json = Record<string, unknown>;
 
@@ -28,16 +29,13 @@ export interface StackSetPackage {
   readonly artifacts: readonly StackSetArtifact[];
 }
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const baseName = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 
 /** Every place the template still points at the deployment bucket (Ref, GetAtt, Sub text). */
 const bucketReferences = (value: unknown, at: string): string[] => {
   if (typeof value === 'string') return value.includes(`\${${DEPLOYMENT_BUCKET}`) ? [at] : [];
   if (Array.isArray(value)) return value.flatMap((item, i) => bucketReferences(item, `${at}[${i}]`));
-  if (!isObject(value)) return [];
+  if (!isPlainObject(value)) return [];
   if (value.Ref === DEPLOYMENT_BUCKET) return [at];
   const getAtt = value['Fn::GetAtt'];
   if (Array.isArray(getAtt) && getAtt[0] === DEPLOYMENT_BUCKET) return [at];
@@ -50,15 +48,15 @@ const bucketReferences = (value: unknown, at: string): string[] => {
  */
 export const stackSetTemplate = (packaged: Json, keyPrefix: string): StackSetPackage => {
   const template = structuredClone(packaged);
-  const resources = isObject(template.Resources) ? template.Resources : {};
+  const resources = isPlainObject(template.Resources) ? template.Resources : {};
   for (const id of DEPLOYMENT_RESOURCES) delete resources[id];
-  if (isObject(template.Outputs)) for (const id of DEPLOYMENT_OUTPUTS) delete template.Outputs[id];
+  if (isPlainObject(template.Outputs)) for (const id of DEPLOYMENT_OUTPUTS) delete template.Outputs[id];
 
   const artifacts: StackSetArtifact[] = [];
   for (const [id, resource] of Object.entries(resources)) {
-    if (!isObject(resource) || resource.Type !== 'AWS::Lambda::Function') continue;
-    const props = isObject(resource.Properties) ? resource.Properties : {};
-    const code = isObject(props.Code) ? props.Code : {};
+    if (!isPlainObject(resource) || resource.Type !== 'AWS::Lambda::Function') continue;
+    const props = isPlainObject(resource.Properties) ? resource.Properties : {};
+    const code = isPlainObject(props.Code) ? props.Code : {};
     if (typeof code.S3Key !== 'string') throw new Error(`${id}: Code.S3Key is not a packaged artifact`);
     const name = baseName(code.S3Key);
     if (!artifacts.some((a) => a.name === name)) artifacts.push({ file: name, name });
@@ -90,7 +88,7 @@ export const stackSetTemplate = (packaged: Json, keyPrefix: string): StackSetPac
       AllowedPattern: '^[A-Za-z0-9!_.*()-]+(/[A-Za-z0-9!_.*()-]+)*$',
       ConstraintDescription: 'an S3 key prefix without leading or trailing slash',
     },
-    ...(isObject(template.Parameters) ? template.Parameters : {}),
+    ...(isPlainObject(template.Parameters) ? template.Parameters : {}),
   };
   template.Description =
     'mq-guardian member stack for CloudFormation StackSets: Amazon MQ compliance checks and ingress remediation.';
