@@ -317,11 +317,6 @@ const readKey = (broker: Broker, readers: AccountReaders, cache: SnapshotCache |
 };
 
 /**
- * The broker's snapshot, or null when the broker does not exist. A failed read of the groups, their
- * rules or interfaces becomes an unread fact of the group; other read failures (the broker, its
- * configuration) propagate.
- */
-/**
  * The versions Amazon MQ offers for the broker's engine. A failed or unexpected answer is a fact not
  * read (the engine-version check then decides from the shipped table alone and says so), never the
  * end of the snapshot: every other check still evaluates.
@@ -344,6 +339,11 @@ const readEngineOffer = async (broker: Broker, readers: AccountReaders): Promise
   }
 };
 
+/**
+ * The broker's snapshot, or null when the broker does not exist. A failed read of the groups, their
+ * rules or interfaces becomes an unread fact of the group; other read failures (the broker, its
+ * configuration) propagate.
+ */
 export const buildSnapshot = async (
   brokerId: string,
   readers: AccountReaders,

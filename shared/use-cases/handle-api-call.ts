@@ -27,7 +27,7 @@ export const INGRESS_CHECK_IDS: readonly CheckId[] = [
 /** The only check that reads Amazon MQ's offered engine versions (DescribeBrokerEngineTypes). */
 const ENGINE_VERSION_CHECK_ID: CheckId = 'mq-broker-engine-version-supported';
 
-/** Receives findings after each evaluation (alerts). Issue-6 implementations dedupe and publish. */
+/** Receives findings after each evaluation (alerts). The alerting implementation dedupes and publishes. */
 export interface FindingsSink {
   notify(input: {
     readonly evaluation: BrokerEvaluation;

@@ -1,9 +1,9 @@
 /**
  * Amazon MQ throttles every API of an account through one token bucket (burst 100, refill about 15 a
- * second: Amazon MQ Developer Guide, "Quotas in Amazon MQ", API throttling). The SDK's adaptive retry recovers from throttling after the
- * fact; a client-side bucket in front of the MQ reader keeps a sweep over hundreds of brokers from
- * emptying the account's bucket in the first place, so the real-time functions, which share it,
- * are not starved. Time is injectable: tests run on a fake clock and never really sleep.
+ * second: Amazon MQ Developer Guide, "Quotas in Amazon MQ", API throttling). The SDK's adaptive
+ * retry recovers from throttling after the fact; a client-side bucket in front of the MQ reader
+ * keeps a sweep over hundreds of brokers from emptying the account's bucket in the first place, so
+ * the real-time functions, which share it, are not starved. Time is injectable: tests run on a fake clock and never really sleep.
  */
 import { ConfigurationError } from '../errors.ts';
 import type { BrokerReader } from '../ports.ts';

@@ -1,5 +1,5 @@
 /**
- * Section 5: CPU time of the pure hot paths (report only: issue 8 sets no budget for them).
+ * Section 5: CPU time of the pure hot paths (report only: no budget is set for them).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 8): bundle size, cold start, exposure window, sweep at scale and hot-path
+ * `npm run bench`: bundle size, cold start, exposure window, sweep at scale and hot-path
  * CPU, each against its budget. Prints tables, writes bench-report.json at the repository root and
  * exits non-zero when a budget is exceeded or a section cannot be measured. Offline; two to four
  * minutes (most of it simulated AWS latency and the sweep's real-time rate limit).
@@ -352,7 +352,7 @@ const hotPath: HotPathSection | undefined = await attempt('5. hot path', () =>
 );
 if (hotPath) {
   print(
-    '\n5. Hot path CPU (bundled like the functions; hrtime per call after 300 ms warmup; no budget in issue 8)',
+    '\n5. Hot path CPU (bundled like the functions; hrtime per call after 300 ms warmup; report only, no budget)',
   );
   print(
     table(

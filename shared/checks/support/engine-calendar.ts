@@ -9,6 +9,7 @@ import type { EngineOfferState, EngineType } from '../../model/types.ts';
 import {
   COMPILED_ON,
   compareMajorMinor,
+  DAY_MS,
   type EngineVersionLine,
   endOfSupportInstant,
   lookupVersion,
@@ -37,8 +38,6 @@ export interface SupportVerdict {
   /** For FAIL: the EngineVersion field's evidence detail. */
   readonly detail?: string;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Whether Amazon MQ offers the broker's line: undefined when its answer was not read. */
 const offeredByAmazonMq = (offer: EngineOfferState | undefined, raw: string, version: ParsedVersion) => {

@@ -74,7 +74,7 @@ export const ENGINE_VERSIONS: Readonly<Record<EngineType, readonly EngineVersion
   ],
 };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Whole days from COMPILED_ON (start of day, UTC) to `now`. */
 export const tableAgeDays = (now: Date, compiledOn: string = COMPILED_ON): number => {

@@ -1,6 +1,6 @@
 /**
  * The remediation use case end to end: findings from the real ingress checks, the plan, and its
- * execution over an in-memory EC2 (test/support/fake-ec2.ts). The acceptance scenarios of issue 4,
+ * execution over an in-memory EC2 (test/support/fake-ec2.ts). The remediation acceptance scenarios,
  * seen from the writes that reach EC2 and from the structured log.
  */
 import { describe, expect, it, vi } from 'vitest';

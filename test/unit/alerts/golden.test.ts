@@ -1,5 +1,5 @@
 /**
- * Golden tests of what subscribers receive for the six scenarios of issue 6: the SNS message (its
+ * Golden tests of what subscribers receive for the six alert scenarios: the SNS message (its
  * JSON `Message` decoded, so the file is readable, plus a byte-exact check of the encoding), the
  * readable text and the Slack payload. Regenerate with `UPDATE_GOLDEN=1 npx vitest run test/unit/alerts`.
  */

@@ -1,5 +1,5 @@
 /**
- * The alert scenarios of issue 6, built the way the deployed functions build them: findings from the
+ * The alert scenarios, built the way the deployed functions build them: findings from the
  * real checks, remediation reports from the real planner and executor over an in-memory EC2
  * (test/support/fake-ec2.ts). Shared by the golden, plan and sink tests.
  */
