@@ -7,6 +7,7 @@
  * settings that only shape the stack are checked too but do not change what replay or scan does.
  */
 import { ConfigurationError, errorMessage } from '../errors.ts';
+import { isPlainObject } from '../json.ts';
 import { settingsFromRecord } from '../policy/load-settings.ts';
 import { SETTING_NAMES } from '../policy/settings-schema.ts';
 import type { Settings } from '../policy/settings.ts';
@@ -25,13 +26,13 @@ export const settingsFromFile = (text: string, source: string): Settings => {
   } catch (error) {
     throw new InputFileError(`${source} is not JSON: ${errorMessage(error)}`);
   }
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+  if (!isPlainObject(record)) {
     throw new InputFileError(
       `${source} must be a JSON object of settings, e.g. {"remediationMode": "enforce"}; settings: ${SETTING_NAMES.join(', ')}`,
     );
   }
   try {
-    return settingsFromRecord(record as Record<string, unknown>);
+    return settingsFromRecord(record);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     throw new InputFileError(`${source}: ${error.message.split('\n').join('; ')}`);
