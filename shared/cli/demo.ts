@@ -76,8 +76,8 @@ const runDemo = async (): Promise<{ overview: ReplayEvaluation[]; events: DemoEv
     const text = await readFile(join(eventsDir, file), 'utf8');
     try {
       // A fresh copy of the account per event, as the event left it: each replay shows that event alone.
-      const account = recordedAccountFrom(accountAfterEvent(recorded, parseJsonFile(text, file)), state);
       const input = parseEventJson(text);
+      const account = recordedAccountFrom(accountAfterEvent(recorded, input), state);
       events.push({
         file,
         result: await replayEvent(input, account, { settings: DEMO_SETTINGS, now: new Date() }),
