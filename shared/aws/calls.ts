@@ -78,6 +78,21 @@ export const callAws = async <T, F = never>(
 /** A service error's code and message, for reasons shown to people (`AccessDeniedException: ...`). */
 export const describeServiceError = (error: ServiceErrorLike): string => `${error.name}: ${messageOf(error)}`;
 
+/**
+ * The list an answer carries in `field`. AWS answers an empty result with an empty list, so a missing
+ * (or non-list) field is an answer mq-guardian does not understand: thrown, never read as "none" (no
+ * brokers, no rules, no other users of a group would each let remediation cut a port in use).
+ */
+export const listOf = <T>(operation: string, output: object, field: string): T[] => {
+  const value = (output as Record<string, unknown>)[field];
+  if (!Array.isArray(value)) {
+    throw new UnexpectedShapeError(
+      `${operation} returned ${value === undefined ? 'no' : 'a non-list'} ${field}; an empty answer is an empty list`,
+    );
+  }
+  return value as T[];
+};
+
 /** Far more than any account holds; stops a paginator that AWS (or a mock) keeps feeding the same token. */
 export const MAX_PAGES = 1_000;
 

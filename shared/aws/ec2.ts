@@ -5,8 +5,11 @@ import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
+  type NetworkInterface,
   RevokeSecurityGroupIngressCommand,
   type RevokeSecurityGroupIngressCommandInput,
+  type SecurityGroup,
+  type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import { AwsCallError } from '../errors.ts';
 import { toAuthorizeIngressInput, toRevokeIngressInput } from '../model/ec2-requests.ts';
@@ -20,7 +23,7 @@ import type {
   RevokeIngressResult,
   SecurityGroupInfo,
 } from '../ports.ts';
-import { callAws, chunk, distinct, readAllPages } from './calls.ts';
+import { callAws, chunk, distinct, listOf, readAllPages } from './calls.ts';
 import { once, sdkClientConfig } from './clients.ts';
 
 /** What `createEc2NetworkReader` calls; serverless.yml must grant exactly these. */
@@ -89,7 +92,10 @@ export const createEc2NetworkReader = (client: EC2Client = getEc2Client()): Netw
             }),
           ),
         );
-        return { items: output.SecurityGroupRules ?? [], nextToken: output.NextToken };
+        return {
+          items: listOf<SecurityGroupRule>('DescribeSecurityGroupRules', output, 'SecurityGroupRules'),
+          nextToken: output.NextToken,
+        };
       },
     );
     return rules
@@ -108,7 +114,10 @@ export const createEc2NetworkReader = (client: EC2Client = getEc2Client()): Netw
           }),
         ),
       );
-      return { items: output.SecurityGroups ?? [], nextToken: output.NextToken };
+      return {
+        items: listOf<SecurityGroup>('DescribeSecurityGroups', output, 'SecurityGroups'),
+        nextToken: output.NextToken,
+      };
     });
 
   return {
@@ -142,7 +151,10 @@ export const createEc2NetworkReader = (client: EC2Client = getEc2Client()): Netw
               }),
             ),
           );
-          return { items: output.NetworkInterfaces ?? [], nextToken: output.NextToken };
+          return {
+            items: listOf<NetworkInterface>('DescribeNetworkInterfaces', output, 'NetworkInterfaces'),
+            nextToken: output.NextToken,
+          };
         },
       );
       // An interface in groups of two different chunks is listed twice.

@@ -4,13 +4,14 @@ import {
   DescribeConfigurationRevisionCommand,
   ListBrokersCommand,
   MqClient,
+  type BrokerSummary as BrokerSummaryShape,
 } from '@aws-sdk/client-mq';
 import { UnexpectedShapeError } from '../errors.ts';
 import { mapBrokerEngineTypes } from '../model/engine-types.ts';
 import { mapBroker, mapBrokerSummary } from '../model/mappers.ts';
 import type { Broker, BrokerEngineTypeOffer, BrokerSummary, ConfigurationRef } from '../model/types.ts';
 import type { BrokerReader } from '../ports.ts';
-import { callAws, readAllPages } from './calls.ts';
+import { callAws, listOf, readAllPages } from './calls.ts';
 import { once, sdkClientConfig } from './clients.ts';
 
 /** What `createMqBrokerReader` calls; serverless.yml must grant exactly these. */
@@ -72,7 +73,10 @@ export const createMqBrokerReader = (client: MqClient = getMqClient()): BrokerRe
             }),
           ),
         );
-        return { items: output.BrokerSummaries ?? [], nextToken: output.NextToken };
+        return {
+          items: listOf<BrokerSummaryShape>('ListBrokers', output, 'BrokerSummaries'),
+          nextToken: output.NextToken,
+        };
       });
       return items.map((item) => mapBrokerSummary(item));
     },

@@ -229,6 +229,18 @@ export interface UnreadFact {
   readonly reason: string;
 }
 
+/** The read each kind of fact comes from: what an incomplete read names. */
+export const UNREAD_FACT_OPERATION: Readonly<Record<UnreadFact['fact'], string>> = {
+  group: 'DescribeSecurityGroups',
+  rules: 'DescribeSecurityGroupRules',
+  interfaces: 'DescribeNetworkInterfaces',
+  brokers: 'ListBrokers',
+};
+
+/** The operations whose answers were incomplete, in order, once each: "DescribeNetworkInterfaces, ListBrokers". */
+export const incompleteOperations = (unread: readonly UnreadFact[]): string =>
+  [...new Set(unread.map((u) => UNREAD_FACT_OPERATION[u.fact]))].join(', ');
+
 // ---------------------------------------------------------------------------------------------
 // KMS
 

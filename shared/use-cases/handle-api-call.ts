@@ -3,7 +3,12 @@ import { AwsCallError } from '../errors.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding } from '../model/finding.ts';
-import type { BrokerSnapshot, NetworkInterfaceUse, UnreadFact } from '../model/types.ts';
+import {
+  type BrokerSnapshot,
+  incompleteOperations,
+  type NetworkInterfaceUse,
+  type UnreadFact,
+} from '../model/types.ts';
 import type { AccountReaders, ComplianceReporter, IngressWriter, RemediationRequester } from '../ports.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { RemediationReport } from '../remediation/execute.ts';
@@ -210,7 +215,7 @@ export const evaluateBroker = async (
   const judgedOnUnread = unread.some((u) => u.fact === 'group' || u.fact === 'rules');
   if (unread.length > 0 && (judgedOnUnread || (ingress.length > 0 && deps.writer !== undefined))) {
     throw new AwsCallError(
-      'DescribeSecurityGroups',
+      incompleteOperations(unread),
       'IncompleteRead',
       `Could not read ${unread.map((u) => u.reason).join('; ')}; remediation of broker ${brokerId} left these groups unchanged and will be retried`,
     );

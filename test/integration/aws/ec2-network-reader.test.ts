@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEc2NetworkReader, EC2_READ_IAM_ACTIONS } from '../../../shared/aws/ec2.ts';
-import { AwsCallError } from '../../../shared/errors.ts';
+import { AwsCallError, UnexpectedShapeError } from '../../../shared/errors.ts';
 import networkInterfacesJson from '../../fixtures/aws-sdk/ec2-describe-network-interfaces.json' with {
   type: 'json',
 };
@@ -296,6 +296,39 @@ describe('createEc2NetworkReader', () => {
         operation: 'DescribeNetworkInterfaces',
         awsErrorName: 'UnauthorizedOperation',
       });
+    });
+  });
+
+  describe.each([
+    {
+      read: 'describeIngressRules',
+      command: DescribeSecurityGroupRulesCommand,
+      field: 'SecurityGroupRules',
+      call: () => newReader().describeIngressRules([GROUP_ID]),
+    },
+    {
+      read: 'describeSecurityGroups',
+      command: DescribeSecurityGroupsCommand,
+      field: 'SecurityGroups',
+      call: () => newReader().describeSecurityGroups([GROUP_ID]),
+    },
+    {
+      read: 'describeNetworkInterfaces',
+      command: DescribeNetworkInterfacesCommand,
+      field: 'NetworkInterfaces',
+      call: () => newReader().describeNetworkInterfaces([GROUP_ID]),
+    },
+  ])('$read on an answer without $field', ({ command, field, call }) => {
+    it('throws UnexpectedShapeError naming the field instead of reading "none"', async () => {
+      // Prepare
+      ec2Mock.on(command as typeof DescribeSecurityGroupsCommand).resolves({});
+
+      // Act
+      const result = call();
+
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(UnexpectedShapeError);
+      await expect(result).rejects.toThrow(`returned no ${field}`);
     });
   });
 

@@ -180,6 +180,18 @@ describe('createMqBrokerReader', () => {
       expect(mqMock).toHaveReceivedCommandTimes(ListBrokersCommand, 1);
     });
 
+    it('throws UnexpectedShapeError for an answer without BrokerSummaries, never "no brokers"', async () => {
+      // Prepare
+      mqMock.on(ListBrokersCommand).resolves({});
+
+      // Act
+      const result = newReader().listBrokers();
+
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(UnexpectedShapeError);
+      await expect(result).rejects.toThrow('ListBrokers returned no BrokerSummaries');
+    });
+
     it('throws instead of looping when AWS repeats a NextToken', async () => {
       // Prepare
       mqMock.on(ListBrokersCommand).resolves({ BrokerSummaries: [], NextToken: 'same' });
