@@ -75,6 +75,7 @@ export interface DescribeBrokerShape {
     | readonly { readonly Username?: string | undefined; readonly PendingChange?: string | undefined }[]
     | undefined;
   readonly SecurityGroups?: readonly string[] | undefined;
+  readonly PendingSecurityGroups?: readonly string[] | undefined;
   readonly SubnetIds?: readonly string[] | undefined;
   readonly Tags?: Readonly<Record<string, string>> | undefined;
   readonly HostInstanceType?: string | undefined;
@@ -318,6 +319,7 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
   const hostInstanceType = optionalString(raw.HostInstanceType, what, 'HostInstanceType');
   const created = isoTime(raw.Created, what, 'Created');
   const users = brokerUsers(raw.Users, what);
+  const pendingSecurityGroupIds = stringList(raw.PendingSecurityGroups, what, 'PendingSecurityGroups');
 
   return {
     id,
@@ -349,6 +351,7 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
     ...(users === undefined ? {} : { users }),
     // Public RabbitMQ brokers have no security groups and no subnets to speak of.
     securityGroupIds: stringList(raw.SecurityGroups, what, 'SecurityGroups'),
+    ...(pendingSecurityGroupIds.length === 0 ? {} : { pendingSecurityGroupIds }),
     subnetIds: stringList(raw.SubnetIds, what, 'SubnetIds'),
     tags: mapTags(raw.Tags as DescribeBrokerShape['Tags']),
     ...(hostInstanceType === undefined ? {} : { hostInstanceType }),

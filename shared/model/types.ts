@@ -76,11 +76,22 @@ export interface Broker {
   /** Absent when DescribeBroker returns no user list (Amazon MQ returns none for RabbitMQ brokers). */
   readonly users?: readonly BrokerUser[];
   readonly securityGroupIds: readonly string[];
+  /**
+   * Groups an UpdateBroker asked for that apply at the next reboot (DescribeBroker
+   * `PendingSecurityGroups`). The broker's clients will reach it through them: for remediation a
+   * broker uses a group that is current or pending.
+   */
+  readonly pendingSecurityGroupIds?: readonly string[];
   readonly subnetIds: readonly string[];
   readonly tags: Tags;
   readonly hostInstanceType?: string;
   readonly created?: string;
 }
+
+/** The groups a broker uses now or will use after its next reboot. */
+export const brokerGroupIds = (
+  broker: Pick<Broker, 'securityGroupIds' | 'pendingSecurityGroupIds'>,
+): string[] => [...new Set([...broker.securityGroupIds, ...(broker.pendingSecurityGroupIds ?? [])])];
 
 /** What ListBrokers returns: enough to decide whether to describe. */
 export interface BrokerSummary {

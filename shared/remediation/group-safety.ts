@@ -13,12 +13,12 @@
  *   evidence AWS controls (mappers.ts `brokerInterfaceEvidence`).
  */
 import type { PortRange } from '../model/finding.ts';
-import { type GroupBroker, isKnownEngineType, type SecurityGroupState, type Tags } from '../model/types.ts';
+import { type GroupBroker, isKnownEngineType, type SecurityGroupState } from '../model/types.ts';
 import { normalizeRanges } from '../network/port-range.ts';
 import { portsForProtocols } from '../network/protocol-ports.ts';
 import { resolveUsedProtocols } from '../policy/protocols.ts';
 import type { Settings } from '../policy/settings.ts';
-import { TAGS } from '../policy/settings.ts';
+import { optOutTag, optsOut } from '../policy/opt-out.ts';
 
 export type GroupDecision =
   | {
@@ -34,8 +34,6 @@ export type GroupDecision =
       /** True when the reason is a fact that was not read: the invocation must fail so it is retried. */
       readonly unread: boolean;
     };
-
-export const tagIsOff = (tags: Tags): boolean => tags[TAGS.remediation]?.trim().toLowerCase() === 'off';
 
 const brokerName = (b: GroupBroker): string => (b.name === b.id ? b.id : `${b.name} (${b.id})`);
 
@@ -67,7 +65,7 @@ export const decideGroup = (
   if (group.unread.length > 0) {
     return unreadDecision(`could not read ${group.unread.map((u) => u.reason).join('; ')}`);
   }
-  if (tagIsOff(group.tags)) return skipDecision(`the security group carries ${TAGS.remediation}=off`);
+  if (optsOut(group.tags)) return skipDecision(`the security group carries ${optOutTag(group.tags)}`);
   if (group.otherBrokers === null) {
     return unreadDecision('could not determine which brokers use the group');
   }
@@ -77,10 +75,10 @@ export const decideGroup = (
     );
   }
   const brokers = [broker, ...group.otherBrokers.filter((b) => b.id !== broker.id)];
-  const optedOut = brokers.find((b) => tagIsOff(b.tags));
+  const optedOut = brokers.find((b) => optsOut(b.tags));
   if (optedOut !== undefined) {
     return skipDecision(
-      `broker ${brokerName(optedOut)}, which uses the group, carries ${TAGS.remediation}=off`,
+      `broker ${brokerName(optedOut)}, which uses the group, carries ${optOutTag(optedOut.tags)}`,
     );
   }
   const allowed: PortRange[] = [];
@@ -97,6 +95,17 @@ export const decideGroup = (
       );
     }
     allowed.push(...portsForProtocols(b.engineType, used.protocols));
+  }
+  // An interface AWS ties to a broker that is not among the brokers read (another account's broker in
+  // a shared VPC, one deleted or not listed yet): a broker whose ports are unknown, which
+  // remediateSharedGroups (non-broker users) does not cover.
+  const unknownBroker = group.otherUsers.find(
+    (eni) => eni.brokerId !== undefined && !brokers.some((b) => b.id === eni.brokerId),
+  );
+  if (unknownBroker !== undefined) {
+    return skipDecision(
+      `network interface ${unknownBroker.networkInterfaceId} belongs, on evidence AWS controls, to broker ${unknownBroker.brokerId}, which is not among the brokers of this account and region that mq-guardian read, so the ports its clients use are unknown`,
+    );
   }
   if (group.otherUsers.length > 0 && !settings.remediateSharedGroups) {
     return skipDecision(

@@ -40,7 +40,8 @@ import {
   sameSource,
   tcpReach,
 } from './rule-shape.ts';
-import { decideGroup, tagIsOff } from './group-safety.ts';
+import { decideGroup } from './group-safety.ts';
+import { optOutTag, optsOut } from '../policy/opt-out.ts';
 import { isRemediationActor } from './self-actor.ts';
 import { authorizeIngressCommand, revokeIngressByPermissionCommand } from './undo.ts';
 
@@ -177,7 +178,7 @@ const brokerSkipReason = (input: PlanInput): string | undefined => {
   if (isRemediationActor(actor, settings.remediationRoleArn)) {
     return `the change was made by mq-guardian's own remediation role (${settings.remediationRoleArn}); its changes are evaluated, never remediated`;
   }
-  if (tagIsOff(snapshot.broker.tags)) return `the broker carries ${TAGS.remediation}=off`;
+  if (optsOut(snapshot.broker.tags)) return `the broker carries ${optOutTag(snapshot.broker.tags)}`;
   if (!isKnownEngineType(snapshot.broker.engineType)) {
     return `the broker's engine type ${JSON.stringify(snapshot.broker.engineType)} is not one mq-guardian knows, so the ports its clients use are unknown`;
   }

@@ -5,18 +5,19 @@
  */
 import { parseConfigurationData } from '../activemq/parse-configuration.ts';
 import { ConfigurationParseError, errorMessage } from '../errors.ts';
-import type {
-  Broker,
-  BrokerSnapshot,
-  ConfigurationRef,
-  ConfigurationState,
-  EngineOfferState,
-  GroupBroker,
-  IngressRule,
-  KmsKeyState,
-  NetworkInterfaceUse,
-  SecurityGroupState,
-  UnreadFact,
+import {
+  type Broker,
+  type BrokerSnapshot,
+  brokerGroupIds,
+  type ConfigurationRef,
+  type ConfigurationState,
+  type EngineOfferState,
+  type GroupBroker,
+  type IngressRule,
+  type KmsKeyState,
+  type NetworkInterfaceUse,
+  type SecurityGroupState,
+  type UnreadFact,
 } from '../model/types.ts';
 import type { AccountReaders, SecurityGroupInfo } from '../ports.ts';
 import { mapBounded } from './bounded.ts';
@@ -168,7 +169,7 @@ const asGroupBroker = (b: Broker): GroupBroker => ({
 });
 
 /**
- * The other brokers whose SecurityGroups include `groupId`, from DescribeBroker of every broker of the
+ * The other brokers whose SecurityGroups or PendingSecurityGroups include `groupId`, from DescribeBroker of every broker of the
  * account (ListBrokers, then DescribeBroker each; once per invocation through the cache). The network
  * interfaces are no authority for this: a broker being created may have none in the group yet, a
  * broker's interfaces may not carry the evidence that names it, and a recorded or partial answer may
@@ -182,7 +183,7 @@ const otherBrokersOfGroup = async (
   cache: SnapshotCache | undefined,
 ): Promise<GroupBroker[]> => {
   const brokers = await listAllBrokers(readers, cache);
-  return brokers.filter((b) => b.id !== broker.id && b.securityGroupIds.includes(groupId)).map(asGroupBroker);
+  return brokers.filter((b) => b.id !== broker.id && brokerGroupIds(b).includes(groupId)).map(asGroupBroker);
 };
 
 /**

@@ -1,12 +1,13 @@
 /**
  * What each broker's clients can reach, read from an account through the ports the functions use:
- * for every broker, every (group, source, TCP port) that an ingress rule of one of its groups admits
+ * for every broker, every (group, source, TCP port) that an ingress rule of one of its groups (current or
+ * pending, see `brokerGroupIds`) admits
  * and that one of the broker's protocols uses. The safety property of remediation is that this set
  * never shrinks: `lostAccess(before, after)` must be empty after any sequence of events.
  */
 import { mapBroker, mapSecurityGroupRule } from '../../shared/model/mappers.ts';
 import type { Broker, IngressRule } from '../../shared/model/types.ts';
-import { isKnownEngineType } from '../../shared/model/types.ts';
+import { brokerGroupIds, isKnownEngineType } from '../../shared/model/types.ts';
 import { portsForProtocols } from '../../shared/network/protocol-ports.ts';
 import { resolveUsedProtocols } from '../../shared/policy/protocols.ts';
 import type { Settings } from '../../shared/policy/settings.ts';
@@ -44,7 +45,7 @@ export const admittedAccess = (
     const ports = portsForProtocols(broker.engineType, used.protocols).flatMap((r) =>
       Array.from({ length: r.to - r.from + 1 }, (_, i) => r.from + i),
     );
-    for (const groupId of broker.securityGroupIds) {
+    for (const groupId of brokerGroupIds(broker)) {
       for (const rule of rules.filter((r) => r.groupId === groupId)) {
         for (const port of ports) {
           if (admitsTcp(rule, port)) admitted.add(`${broker.id} ${groupId} ${sourceKey(rule)} ${port}`);
@@ -64,7 +65,7 @@ export const readAdmittedAccess = async (
   const brokers = (await Promise.all(summaries.map((s) => readers.brokers.describeBroker(s.id)))).filter(
     (b): b is Broker => b !== null,
   );
-  const groupIds = [...new Set(brokers.flatMap((b) => b.securityGroupIds))];
+  const groupIds = [...new Set(brokers.flatMap(brokerGroupIds))];
   const rules = await readers.network.describeIngressRules(groupIds);
   return admittedAccess(brokers, rules, settings);
 };

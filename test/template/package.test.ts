@@ -45,7 +45,7 @@ import {
 } from '../../shared/events/cloudtrail.ts';
 import { CHECK_IDS } from '../../shared/model/finding.ts';
 import { loadSettings, SETTINGS_ENV } from '../../shared/policy/load-settings.ts';
-import { TAGS } from '../../shared/policy/settings.ts';
+import { OPT_OUT_IAM_CONDITION } from '../../shared/policy/opt-out.ts';
 import { SETTING_NAMES } from '../../shared/policy/settings-schema.ts';
 import { ALERTING_ENV } from '../../shared/runtime/alerting.ts';
 import { METRIC_NAMES } from '../../shared/runtime/metrics.ts';
@@ -1322,7 +1322,7 @@ describe('function roles', () => {
   });
 
   it.each(VARIANT_NAMES)(
-    'in %s deny on-ingress-event every change to a group tagged mq-guardian:remediation=off, in any case',
+    'in %s deny on-ingress-event every change to a group whose mq-guardian:remediation tag opts out',
     (name) => {
       // Prepare
       const p = packaged[name];
@@ -1342,7 +1342,7 @@ describe('function roles', () => {
           Resource: {
             'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:security-group/*`,
           },
-          Condition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${TAGS.remediation}`]: 'off' } },
+          Condition: OPT_OUT_IAM_CONDITION,
         },
       ]);
       const granted = allowsOf(p, fn(p, INGRESS_FN)).flatMap((s) => asArray(s.Action));

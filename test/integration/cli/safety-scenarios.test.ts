@@ -1,22 +1,33 @@
 /**
- * The recorded safety scenarios (events/scenarios/<name>/ with events/accounts/<name>.json), replayed
- * in enforce mode in every order of their events, one recorded account per order, writes applied as
- * EC2 applies them. Whatever the order:
+ * The recorded safety scenarios (events/scenarios/<name>/ with events/accounts/<name>.json and, when
+ * present, the settings events/settings/<name>.json), replayed in enforce mode in every order of their
+ * events, one recorded account per order, writes applied as EC2 applies them. Whatever the order:
  * - no broker loses a (group, source, port) its clients could reach before and its protocols use;
- * - a group is narrowed to what every broker on it uses, or left alone with the reason said.
+ * - a group is narrowed to what every broker on it uses, or left alone with the reason said;
+ * - a fact not read means no write and a failed invocation that names it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayResult, replayEvent } from '../../../shared/cli/replay.ts';
+import { settingsFromFile } from '../../../shared/cli/settings-file.ts';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
 import { loadRecordedAccount, type RecordedAccount } from '../../../shared/recorded/recorded-account.ts';
-import { lostAccess, readAdmittedAccess } from '../../support/admitted.ts';
+import { admittedAccessOfFile, lostAccess } from '../../support/admitted.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', 'events');
 const NOW = new Date('2026-12-05T12:00:00Z');
 const ENFORCE: Settings = { ...DEFAULT_SETTINGS, remediationMode: 'enforce' };
+
+const SCENARIOS = readdirSync(join(ROOT, 'scenarios')).sort();
+
+/** The scenario's settings file (README setting names), else the defaults; always in enforce mode. */
+const settingsOf = (scenario: string): Settings => {
+  const file = join(ROOT, 'settings', `${scenario}.json`);
+  if (!existsSync(file)) return ENFORCE;
+  return { ...settingsFromFile(readFileSync(file, 'utf8'), file), remediationMode: 'enforce' };
+};
 
 const eventsOf = (scenario: string): string[] =>
   readdirSync(join(ROOT, 'scenarios', scenario))
@@ -39,25 +50,42 @@ interface Run {
 const replayInOrder = async (
   scenario: string,
   files: readonly string[],
-  settings: Settings,
+  settings: Settings = settingsOf(scenario),
 ): Promise<Run> => {
   const account = await loadRecordedAccount(join(ROOT, 'accounts', `${scenario}.json`));
-  const readers = { brokers: account, network: account };
-  const before = await readAdmittedAccess(readers, settings);
+  // Read from the file, not through the reads: a scenario may make those fail.
+  const before = admittedAccessOfFile(account.toJSON(), settings);
   const results: ReplayResult[] = [];
   for (const file of files) {
     const event = JSON.parse(readFileSync(join(ROOT, 'scenarios', scenario, file), 'utf8')) as unknown;
     results.push(await replayEvent(event, account, { settings, now: NOW }));
   }
-  return { account, results, lost: lostAccess(before, await readAdmittedAccess(readers, settings)) };
+  return { account, results, lost: lostAccess(before, admittedAccessOfFile(account.toJSON(), settings)) };
 };
 
-/** `source port` pairs the group admits over TCP after the run, as `10.3.0.0/16 61617`. */
-const admittedOn = async (account: RecordedAccount, groupId: string): Promise<string[]> =>
-  (await account.describeIngressRules([groupId]))
-    .filter((r) => r.protocol === 'tcp' || r.protocol === '-1')
-    .map((r) => `${r.source.kind === 'cidrIpv4' ? r.source.cidr : r.source.kind} ${r.fromPort}-${r.toPort}`)
+/** `source ports` of the group's TCP and all-traffic ingress rules after the run, as `10.3.0.0/16 61617-61617`. */
+const admittedOn = (account: RecordedAccount, groupId: string): string[] =>
+  account
+    .toJSON()
+    .securityGroupRules.map((r) => r as Record<string, unknown>)
+    .filter(
+      (r) =>
+        r.GroupId === groupId && r.IsEgress === false && (r.IpProtocol === 'tcp' || r.IpProtocol === '-1'),
+    )
+    .map((r) => {
+      const source =
+        r.CidrIpv4 ??
+        r.CidrIpv6 ??
+        r.PrefixListId ??
+        (r.ReferencedGroupInfo as { GroupId?: string } | undefined)?.GroupId;
+      return `${String(source)} ${String(r.FromPort)}-${String(r.ToPort)}`;
+    })
     .sort();
+
+/** Group ids of every write of the run. */
+const writtenGroups = (run: Run): string[] => [
+  ...new Set(run.account.writes().map((w) => String(w.input.GroupId))),
+];
 
 const skipReasons = (run: Run): string[] =>
   run.results.flatMap((r) => r.remediation.filter((a) => a.status === 'skipped').map((a) => a.reason ?? ''));
@@ -159,6 +187,137 @@ describe('opted-out-group-not-returned: DescribeSecurityGroups leaves out an opt
       expect(
         errors.some((a) => a.text.includes('sg-05afe0000000000d1 of the broker could not be read')),
       ).toBe(true);
+    },
+  );
+});
+
+describe.each(SCENARIOS)('%s, replayed with its settings in every order of its events', (scenario) => {
+  it.each(orders(eventsOf(scenario)))('as %s, %s… cuts no port a broker uses', async (...files) => {
+    // Act
+    const run = await replayInOrder(scenario, files);
+
+    // Assess
+    expect(run.lost).toEqual([]);
+  });
+});
+
+describe.each([
+  {
+    scenario: 'shared-group-three-brokers',
+    // Two ActiveMQ brokers (openwire, stomp; mqtt) and a RabbitMQ broker (amqp, console) whose interface
+    // is a VPC endpoint interface, so only remediateSharedGroups (the scenario's settings) lets it write.
+    // Each source keeps what any broker uses and its rule opened; the prefix list's rule never opened 443.
+    narrowed: {
+      'sg-05afe0000000000e1': [
+        ...['10.3.0.0/16', '2001:db8:1234::/56', 'sg-05afe0000000000e9'].flatMap((source) =>
+          ['15671', '443', '5671', '61614', '61617', '8883'].map((p) => `${source} ${p}-${p}`),
+        ),
+        ...['15671', '5671', '61614', '61617', '8883'].map((p) => `pl-05afe00000000e1 ${p}-${p}`),
+      ].sort(),
+    },
+  },
+  {
+    scenario: 'shared-group-brokers-not-running',
+    // billing-mq is being created (no interface yet), reports-mq reboots: both still use the group.
+    narrowed: {
+      'sg-05afe0000000000f1': ['5671', '61614', '61617', '61619'].map((p) => `10.3.0.0/16 ${p}-${p}`).sort(),
+    },
+  },
+  {
+    scenario: 'overlapping-groups-two-engines',
+    narrowed: {
+      'sg-05afe000000000101': ['10.3.0.0/16 61617-61617'],
+      'sg-05afe000000000102': ['10.3.0.0/16 15671-15671', '10.3.0.0/16 443-443', '10.3.0.0/16 61617-61617'],
+      'sg-05afe000000000103': ['10.3.0.0/16 15671-15671', '10.3.0.0/16 443-443'],
+    },
+  },
+  {
+    scenario: 'pending-security-group-shared',
+    // telemetry-mq moves to the group at its next reboot (PendingSecurityGroups): its STOMP port stays.
+    narrowed: { 'sg-05afe000000000701': ['10.3.0.0/16 61614-61614', '10.3.0.0/16 61617-61617'] },
+  },
+])('$scenario: every broker on a group keeps its ports', ({ scenario, narrowed }) => {
+  it.each(orders(eventsOf(scenario)))(
+    'replayed as %s, %s… narrows each group to what its brokers use',
+    async (...files) => {
+      // Act
+      const run = await replayInOrder(scenario, files);
+
+      // Assess
+      for (const [group, expected] of Object.entries(narrowed))
+        expect(admittedOn(run.account, group)).toEqual(expected);
+      expect(run.results.map((r) => r.failure)).toEqual(run.results.map(() => undefined));
+    },
+  );
+});
+
+describe.each([
+  {
+    scenario: 'interfaces-described-as-broker',
+    // Each group holds one interface whose description names a broker but whose AWS-controlled
+    // attributes (instance attached, trunk or lambda type, not requester-managed, a broker not listed,
+    // an instance described as the other broker) do not make it a broker's.
+    reasons: {
+      'sg-05afe000000000201': 'eni-05afe00000000000d (i-05afe000000000201)',
+      'sg-05afe000000000202': 'eni-05afe00000000000e (i-05afe000000000202)',
+      'sg-05afe000000000203': 'eni-05afe00000000000f (lambda)',
+      'sg-05afe000000000204': 'eni-05afe000000000010',
+      'sg-05afe000000000205': 'broker b-5afe0008-0000-4000-8000-0000000002ff, which is not among the brokers',
+      'sg-05afe000000000206': 'eni-05afe000000000012 (i-05afe000000000206)',
+    },
+  },
+  {
+    scenario: 'interface-of-unlisted-broker',
+    // remediateSharedGroups is on (the instance is covered), but the other broker's ports are unknown.
+    reasons: {
+      'sg-05afe000000000801':
+        'eni-05afe000000000020 belongs, on evidence AWS controls, to broker b-5afe000e-0000-4000-8000-0000000008ff',
+    },
+  },
+  {
+    scenario: 'opt-out-tag-values',
+    reasons: {
+      'sg-05afe000000000301': 'mq-guardian:remediation="OFF"',
+      'sg-05afe000000000302': 'mq-guardian:remediation=" off "',
+      'sg-05afe000000000303': 'mq-guardian:remediation="Off\\n"',
+      'sg-05afe000000000304': 'mq-guardian:remediation="disabled"',
+      'sg-05afe000000000305': 'mq-guardian:remediation=""',
+      'sg-05afe000000000309': 'the broker carries mq-guardian:remediation="Off\\n"',
+    },
+  },
+])('$scenario: groups left alone with the reason said', ({ scenario, reasons }) => {
+  it.each(orders(eventsOf(scenario)))('replayed as %s, %s… writes to none of them', async (...files) => {
+    // Act
+    const run = await replayInOrder(scenario, files);
+
+    // Assess
+    expect(writtenGroups(run).filter((g) => Object.hasOwn(reasons, g))).toEqual([]);
+    const skipped = run.results.flatMap((r) => r.remediation.filter((a) => a.status === 'skipped'));
+    for (const [group, reason] of Object.entries(reasons)) {
+      const said = skipped.filter((a) => a.groupId === group).map((a) => a.reason ?? '');
+      expect(said.length, group).toBeGreaterThan(0);
+      for (const text of said) expect(text, group).toContain(reason);
+    }
+  });
+});
+
+describe.each([
+  {
+    scenario: 'second-group-not-returned',
+    unread: 'sg-05afe000000000402 itself (DescribeSecurityGroups did not return it)',
+  },
+  { scenario: 'broker-listing-fails', unread: 'ListBrokers failed' },
+  { scenario: 'interfaces-read-fails', unread: 'DescribeNetworkInterfaces failed' },
+])('$scenario: a fact not read', ({ scenario, unread }) => {
+  it.each(orders(eventsOf(scenario)))(
+    'replayed as %s, %s… writes nothing and fails every invocation, naming what was not read',
+    async (...files) => {
+      // Act
+      const run = await replayInOrder(scenario, files);
+
+      // Assess
+      expect(run.account.writes()).toEqual([]);
+      for (const result of run.results) expect(result.failure?.message).toContain(unread);
     },
   );
 });

@@ -324,8 +324,8 @@ describe('IAM, evaluated against the packaged roles', () => {
     expect(decisions.map((d) => d.result)).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied', 'Allowed']);
   });
 
-  it.each(['off', 'OFF'])(
-    'denies the remediator every change to a group tagged mq-guardian:remediation=%s, whatever else allows it',
+  it.each(['off', 'OFF', ' off ', 'Off\n', 'disabled', ''])(
+    'denies the remediator every change to a group tagged mq-guardian:remediation=%j, whatever else allows it',
     async (value) => {
       // Prepare: the demo broker group, as IAM sees it once tagged.
       const group = securityGroupArn(REGION, ACCOUNT, BROKER_GROUP);
@@ -348,6 +348,24 @@ describe('IAM, evaluated against the packaged roles', () => {
       expect(decisions.map((d) => [d.request.action, d.result, d.ignoredContextKeys])).toEqual(
         decisions.map((d) => [d.request.action, 'ExplicitlyDenied', []]),
       );
+    },
+  );
+
+  it.each(['on', 'ENFORCE'])(
+    'lets the remediator change a group tagged mq-guardian:remediation=%s',
+    async (value) => {
+      // Prepare
+      const group = securityGroupArn(REGION, ACCOUNT, BROKER_GROUP);
+      const tagged = {
+        [`aws:ResourceTag/${TAGS.remediation}`]: value,
+        [`ec2:ResourceTag/${TAGS.remediation}`]: value,
+      };
+
+      // Act
+      const decision = await decide(REMEDIATOR, 'ec2:RevokeSecurityGroupIngress', group, tagged);
+
+      // Assess
+      expect(decision.result).toBe('Allowed');
     },
   );
 

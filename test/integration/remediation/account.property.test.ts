@@ -1,17 +1,17 @@
 /**
  * Remediation safety as properties of whole accounts, not examples. fast-check generates recorded
- * accounts (both engines, several brokers per group, groups shared with the interfaces of instances,
- * Lambda functions, RDS databases, VPC endpoints and brokers, interfaces whose description names a
- * broker without AWS evidence, tags on brokers, groups and rules, reads that fail or leave a group out,
- * every setting) and sequences of events (a group changed, rules tagged, a broker changed). Each
+ * accounts (both engines, several brokers per group, groups pending for a broker's next reboot, groups
+ * shared with the interfaces of instances, Lambda functions, RDS databases, VPC endpoints, brokers and
+ * brokers the account does not list, interfaces whose description names a broker without AWS
+ * evidence, tags on brokers, groups and rules, reads that fail or leave a group out, every setting) and sequences of events (a group changed, rules tagged, a broker changed). Each
  * sequence runs through the real-time use case the remediating function runs, in enforce mode, against
  * the recorded account (EC2 writes applied as EC2 applies them). After it:
  *
  * 1. every (group, source, TCP port) a broker's clients could reach before, on a port its protocols
  *    use, is still reachable (world-open sources excepted when revokeWorldIngress asks to revoke them);
  * 2. no write touches a group with a user the settings do not cover: a group or broker tagged
- *    mq-guardian:remediation=off, a broker whose ports are unknown, or, unless remediateSharedGroups, an
- *    interface that AWS evidence does not tie to a broker;
+ *    mq-guardian:remediation=off, a broker whose ports are unknown or that was not read, or, unless
+ *    remediateSharedGroups, an interface that AWS evidence does not tie to a broker;
  * 3. a fact not read means no write: a group DescribeSecurityGroups left out is never written, and
  *    when the rules, the groups or the interfaces could not be read, nothing is written at all.
  *
@@ -71,6 +71,11 @@ const brokerSpec = engine.chain((e) =>
   fc.record({
     engine: fc.constant(e),
     groups: fc.subarray([...GROUPS], { minLength: 1, maxLength: 2 }),
+    /** Groups an UpdateBroker asked for, applied at the next reboot (DescribeBroker PendingSecurityGroups). */
+    pending: fc.oneof(
+      { weight: 4, arbitrary: fc.constant([] as string[]) },
+      { weight: 1, arbitrary: fc.subarray<string>([...GROUPS], { minLength: 1, maxLength: 1 }) },
+    ),
     protocols: protocolsTag(e),
     optedOut: fc.constantFrom(false, false, false, true),
     /** How AWS shows the broker's interfaces: with evidence, as VPC endpoint interfaces, or not at all. */
@@ -92,7 +97,14 @@ const ruleSpec = fc.record({
 });
 
 /** Other users of a group: what their interfaces look like in DescribeNetworkInterfaces. */
-const OTHER_USERS = ['instance', 'lambda', 'rds', 'vpc-endpoint', 'instance-described-as-broker'] as const;
+const OTHER_USERS = [
+  'instance',
+  'lambda',
+  'rds',
+  'vpc-endpoint',
+  'instance-described-as-broker',
+  'unlisted-broker',
+] as const;
 const otherUserSpec = fc.record({ group: fc.constantFrom(...GROUPS), kind: fc.constantFrom(...OTHER_USERS) });
 
 const allowlist = (e: 'ACTIVEMQ' | 'RABBITMQ') =>
@@ -196,6 +208,14 @@ const otherUser = (kind: (typeof OTHER_USERS)[number], group: string, i: number)
         Description: 'VPC Endpoint Interface vpce-0000000000000f001',
         RequesterManaged: true,
       });
+    case 'unlisted-broker':
+      // An Amazon MQ interface of a broker this account does not list (another account's, a deleted one).
+      return anInterface(id, group, {
+        InterfaceType: 'interface',
+        Description: 'Amazon MQ network interface for broker b-00000000-0000-4000-8000-0000000000ff',
+        RequesterManaged: true,
+        RequesterId: 'AROAEXAMPLEMQSERVICE',
+      });
   }
 };
 
@@ -219,6 +239,7 @@ const fileOf = (spec: AccountSpec): RecordedAccountFile => {
       EncryptionOptions: { UseAwsOwnedKey: true },
       Logs: { General: true },
       SecurityGroups: b.groups,
+      ...(b.pending.length === 0 ? {} : { PendingSecurityGroups: b.pending }),
       SubnetIds: ['subnet-0a1b2c3d4e5f60001'],
       Users: [],
       Tags: {
@@ -366,12 +387,17 @@ const run = async (spec: AccountSpec): Promise<Outcome> => {
  */
 const mustNotWrite = (spec: AccountSpec, group: string): string | undefined => {
   if (spec.groupsOptedOut.includes(group)) return 'group opted out';
-  const brokers = spec.brokers.filter((b) => (b.groups as readonly string[]).includes(group));
+  // A broker uses the groups DescribeBroker lists now and those pending for its next reboot.
+  const brokers = spec.brokers.filter((b) => [...b.groups, ...b.pending].includes(group));
   for (const b of brokers) {
     if (b.optedOut) return 'a broker on it opted out';
     const tags: Record<string, string> = b.protocols === undefined ? {} : { [TAGS.protocols]: b.protocols };
     if (!resolveUsedProtocols({ engineType: b.engine, tags }, spec.settings).ok)
       return 'a broker on it has unknown ports';
+  }
+  // A broker not read (its interface carries the Amazon MQ evidence) has unknown ports, whatever the settings.
+  if (spec.otherUsers.some((u) => u.group === group && u.kind === 'unlisted-broker')) {
+    return 'a broker that was not read uses it';
   }
   // Every other user, and a broker interface AWS does not vouch for (a VPC endpoint interface), is
   // a user only remediateSharedGroups covers.

@@ -87,6 +87,15 @@ describe('mapBroker', () => {
     });
   });
 
+  it('keeps the security groups an UpdateBroker left pending until the next reboot', () => {
+    // Act
+    const broker = mapBroker({ ...completeSample(), PendingSecurityGroups: ['sg-0fedcba9876543210'] });
+
+    // Assess
+    expect(broker.securityGroupIds).toEqual(['sg-1234567890abcdef0']);
+    expect(broker.pendingSecurityGroupIds).toEqual(['sg-0fedcba9876543210']);
+  });
+
   it('refuses the trimmed sample, naming PubliclyAccessible, rather than guessing it', () => {
     // Act
     const error = shapeErrorOf(() => mapBroker(runningSample));

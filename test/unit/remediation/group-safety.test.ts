@@ -131,7 +131,28 @@ describe('decideGroup', () => {
     expect(ports(on)).toEqual(['443', '5671', '15671', '61617']);
   });
 
-  it('honours the group tag mq-guardian:remediation=off', () => {
+  it('leaves the group alone, even with remediateSharedGroups on, when an interface belongs to a broker it did not read', () => {
+    // Prepare: AWS evidence ties the interface to a broker that is not among the brokers read.
+    const unlisted = aNetworkInterface({
+      networkInterfaceId: 'eni-0a1b2c3d4e5f60799',
+      brokerId: 'b-elsewhere',
+      describedBrokerId: 'b-elsewhere',
+      requesterManaged: true,
+      instanceId: undefined,
+    });
+    const group = aSecurityGroup({ otherUsers: [unlisted], otherBrokers: [RABBIT] });
+
+    // Act
+    const decision = decideGroup(ACTIVE, group, settings({ remediateSharedGroups: true }));
+
+    // Assess
+    expect(decision).toMatchObject({ writable: false, unread: false });
+    expect(ports(decision)).toContain(
+      'eni-0a1b2c3d4e5f60799 belongs, on evidence AWS controls, to broker b-elsewhere',
+    );
+  });
+
+  it('honours the group tag mq-guardian:remediation with any value but on or enforce, and says the value', () => {
     // Act
     const decision = decideGroup(
       ACTIVE,
@@ -143,7 +164,7 @@ describe('decideGroup', () => {
     expect(decision).toEqual({
       writable: false,
       unread: false,
-      reason: 'the security group carries mq-guardian:remediation=off',
+      reason: 'the security group carries mq-guardian:remediation="OFF"',
     });
   });
 });

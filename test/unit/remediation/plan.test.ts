@@ -377,8 +377,10 @@ describe('planRemediation', () => {
       ['off', true],
       ['OFF', true],
       [' Off ', true],
+      ['disabled', true],
+      ['', true],
       ['on', false],
-      ['', false],
+      ['Enforce', false],
     ])('treats the broker tag mq-guardian:remediation=%j as opt-out: %s', (value, skipped) => {
       // Prepare
       const snapshot = snapshotWith(wide(), {}, { tags: { 'mq-guardian:remediation': value } });
@@ -388,7 +390,11 @@ describe('planRemediation', () => {
 
       // Assess
       expect(lines(plan).every((l) => l.startsWith('skip'))).toBe(skipped);
-      expect(plan.skipped?.reason === 'the broker carries mq-guardian:remediation=off').toBe(skipped);
+      expect(plan.skipped?.reason).toBe(
+        skipped
+          ? `the broker carries mq-guardian:remediation=${value === 'off' ? 'off' : JSON.stringify(value)}`
+          : undefined,
+      );
     });
 
     it('leaves a group alone that carries mq-guardian:remediation=off', () => {
@@ -400,7 +406,9 @@ describe('planRemediation', () => {
 
       // Assess
       expect(lines(plan)).toEqual(['skip sgr-wide']);
-      expect(plan.groups[0]?.skipped?.reason).toBe('the security group carries mq-guardian:remediation=off');
+      expect(plan.groups[0]?.skipped?.reason).toBe(
+        'the security group carries mq-guardian:remediation="Off"',
+      );
       expect(plan.skipped).toBeUndefined();
     });
 
