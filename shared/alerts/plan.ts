@@ -499,14 +499,20 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
     const items = [...new Set([...current, ...created])].sort().slice(0, MAX_STATE_ITEMS);
     const base = { finding, key, state, ...(previous ? { previous } : {}), items };
     const wasFailing = isFailing(previous?.status);
+    // An ERROR that followed a FAIL keeps the failure's items: the failure is still known.
+    const knownFailure = previous?.status === 'FAIL' || (previous?.status === 'ERROR' && known.length > 0);
     if (finding.status === 'FAIL') {
-      if (!wasFailing || previous?.status === 'ERROR') return { ...base, announce: 'new', newItems: current };
+      if (!wasFailing || !knownFailure) return { ...base, announce: 'new', newItems: current };
+      // Failing again after it could not be judged for a while: only what was not announced is news.
       const newItems = current.filter((i) => !known.includes(i));
       return newItems.length > 0 ? { ...base, announce: 'worsened', newItems } : { ...base, newItems };
     }
     if (finding.status === 'ERROR') {
-      // A failure that can no longer be confirmed stays the failure it was: no flapping FAIL ↔ ERROR.
-      if (previous?.status === 'FAIL') return { ...base, items: [...known], newItems: [] };
+      // A failing check that can no longer be judged is announced once ("was: …"): the team must know
+      // that mq-guardian can neither confirm nor fix it any more. It keeps the failure's items, so
+      // judging it again announces only what is new: FAIL and ERROR do not alternate alerts.
+      if (previous?.status === 'FAIL') return { ...base, items: [...known], announce: 'error', newItems: [] };
+      if (knownFailure) return { ...base, items: [...known], newItems: [] };
       return wasFailing ? { ...base, newItems: [] } : { ...base, announce: 'error', newItems: [] };
     }
     return wasFailing
@@ -601,9 +607,51 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
 
   const alerts: PlannedAlert[] = [];
 
+  // A broker that could not be read fails every check for one reason: one alert names them all.
+  const unreadable = evaluation.unreadable ? decisions.filter((d) => d.announce === 'error') : [];
+  const first = unreadable[0];
+  if (first !== undefined) {
+    const fields = common(
+      'finding',
+      'error',
+      first.key,
+      `${first.finding.status}:unreadable`,
+      first.state.version,
+      unreadable.map((d) => d.finding.checkId),
+    );
+    const alert: Alert = {
+      ...fields,
+      summary: first.finding.message,
+      finding: {
+        status: first.finding.status,
+        message: first.finding.message,
+        ...capDetails(
+          unreadable.map((d) =>
+            d.previous?.status === 'FAIL'
+              ? `${d.finding.checkId}: cannot be judged; it was failing: ${d.previous.message}`
+              : `${d.finding.checkId}: cannot be judged`,
+          ),
+        ),
+      },
+      securityGroups: [],
+      remediation: remediationOf(first.finding.checkId),
+      ...(actor ? { actor: toActor(actor) } : {}),
+      consoleUrl: brokerUrl,
+    };
+    alerts.push({
+      alert,
+      commits: unreadable.map((d) => ({
+        key: d.key,
+        expectedVersion: d.state.version,
+        write: findingWrite(d, alert),
+      })),
+    });
+  }
+
   // Findings, in catalogue order.
   for (const d of decisions) {
     if (d.announce === undefined || d.announce === 'resolved' || folded.has(d) || stale.has(d)) continue;
+    if (unreadable.includes(d)) continue;
     const action: AlertAction = d.announce === 'error' ? 'error' : 'alert';
     const fields = common(
       'finding',
@@ -621,6 +669,13 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
         message: d.finding.message,
         ...(d.announce === 'new' || d.announce === 'worsened' ? { change: d.announce } : {}),
         ...capDetails(detailLines(d.finding)),
+        // The failure it can no longer judge.
+        ...(d.announce === 'error' && d.previous?.status === 'FAIL'
+          ? {
+              previousMessage: d.previous.message,
+              ...(d.previous.since === undefined ? {} : { failingSince: d.previous.since }),
+            }
+          : {}),
       },
       securityGroups: groupsOf(offendingRulesOf(d.finding)),
       remediation: remediationOf(d.finding.checkId, takenFor(d.finding, allOutcomes)),
@@ -827,12 +882,16 @@ const planSecurityHub = (
   consoleUrl: string,
 ): SecurityHubUpdate[] => {
   const updates: SecurityHubUpdate[] = [];
+  // Nothing of a broker that could not be read is a fact Security Hub should hold.
+  if (input.evaluation.unreadable) return updates;
   const nowIso = now.toISOString();
   for (const d of decisions) {
     const held = d.state.securityHub;
     const status = d.finding.status;
-    // An ERROR after a FAIL keeps the FAIL (see the decisions): nothing new for Security Hub either.
-    if (status === 'ERROR' && d.previous?.status === 'FAIL') continue;
+    // An ERROR after a FAIL keeps the FAIL's items (see the decisions); Security Hub keeps FAILED.
+    const afterFailure =
+      d.previous?.status === 'FAIL' || (d.previous?.status === 'ERROR' && d.previous.items.length > 0);
+    if (status === 'ERROR' && afterFailure) continue;
     const desired: SecurityHubStatus | undefined =
       status === 'FAIL'
         ? 'FAILED'

@@ -125,15 +125,18 @@ const detailsBlock = (alert: Alert): SlackBlock | undefined => {
   return { type: 'section', text: mrkdwn(`${prefix}${body}${suffix}`) };
 };
 
+/** What a resolved failure, or a failure that can no longer be judged, was. */
+const wasBlocks = (alert: Alert): SlackBlock[] => {
+  const was = alert.finding.previousMessage;
+  if (was === undefined) return [];
+  const since =
+    alert.finding.failingSince === undefined ? '' : ` (failing since ${alert.finding.failingSince})`;
+  return [section('*Was* ', `${was}${since}`)];
+};
+
 const remediationBlocks = (alert: Alert): SlackBlock[] => {
   const r = alert.remediation;
-  if (alert.kind === 'resolved') {
-    const was = alert.finding.previousMessage;
-    if (was === undefined) return [];
-    const since =
-      alert.finding.failingSince === undefined ? '' : ` (failing since ${alert.finding.failingSince})`;
-    return [section('*Was* ', `${was}${since}`)];
-  }
+  if (alert.kind === 'resolved') return wasBlocks(alert);
   if (r.status === undefined) {
     const how =
       r.taken !== undefined
@@ -154,6 +157,7 @@ const remediationBlocks = (alert: Alert): SlackBlock[] => {
             ),
           ];
     return [
+      ...wasBlocks(alert),
       ...taken,
       {
         type: 'section',

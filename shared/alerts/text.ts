@@ -58,7 +58,8 @@ export const renderAlertText = (alert: Alert): string => {
     lines.push('', 'What was found:', ...alert.finding.details.map((d) => `  - ${d}`));
     if (alert.finding.omittedDetails > 0) lines.push(`  - ... and ${alert.finding.omittedDetails} more`);
   }
-  if (alert.kind === 'resolved' && alert.finding.previousMessage !== undefined) {
+  // A resolved failure, or a failure that can no longer be judged: what it was.
+  if (alert.finding.previousMessage !== undefined) {
     const since =
       alert.finding.failingSince === undefined ? '' : ` (failing since ${alert.finding.failingSince})`;
     lines.push('', `Was: ${alert.finding.previousMessage}${since}`);

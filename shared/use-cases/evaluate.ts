@@ -16,6 +16,11 @@ export interface BrokerEvaluation {
   readonly findings: readonly Finding[];
   /** Checks that threw. Each also appears in `findings` as an ERROR finding: never invented into a result. */
   readonly crashes: readonly CheckCrash[];
+  /**
+   * The broker itself could not be read (unreadable-broker.ts): every finding is an ERROR and the
+   * snapshot holds the broker's identity only, so nothing of it may be reported as a fact.
+   */
+  readonly unreadable?: boolean;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 import { type BrokerEvaluation, evaluateSnapshot } from './evaluate.ts';
 import { findBrokersUsingConfiguration, findBrokersUsingGroups } from './find-brokers.ts';
 import { remediate } from './remediate.ts';
+import { announceUnreadableBroker } from './unreadable-broker.ts';
 import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/remediation-request.ts';
 
 /** Checks whose answer depends on security-group rules: the only ones an EC2 event can change. */
@@ -166,6 +167,10 @@ export const evaluateBroker = async (
     ...(deps.cache ? { cache: deps.cache } : {}),
     readSecurityGroups: deps.checks.some((check) => INGRESS_CHECK_IDS.includes(check.meta.id)),
     readEngineOffer: deps.checks.some((check) => check.meta.id === ENGINE_VERSION_CHECK_ID),
+  }).catch(async (error: unknown) => {
+    // Announced once (the retries find it announced), then the invocation fails so that it is retried.
+    await announceUnreadableBroker(brokerId, error, deps, actor);
+    throw error;
   });
   if (!snapshot) return { brokerId, status: 'gone' };
   const evaluation = evaluateSnapshot(snapshot, deps.checks, { settings: deps.settings, now: deps.now() });

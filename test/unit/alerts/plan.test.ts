@@ -177,17 +177,37 @@ describe('planAlerts: findings', () => {
     expect(alerts.map((a) => [a.action, a.finding.status])).toEqual([['error', 'ERROR']]);
   });
 
-  it('keeps an announced failure through an ERROR, so FAIL and ERROR do not alternate alerts', () => {
+  it('announces once that a failing check can no longer be judged, saying what the failure was', () => {
     // Prepare
-    const previous = statesAfter(planAlerts(input(publicFailing)));
+    const failing = planAlerts(input(publicFailing));
+    const previous = statesAfter(failing);
 
     // Act
     const duringError = planAlerts(input(asError(publicFailing), previous));
-    const afterwards = planAlerts(input(publicFailing, statesAfter(duringError, previous)));
+    const retried = planAlerts(input(asError(publicFailing), statesAfter(duringError, previous)));
 
     // Assess
-    expect(duringError.alerts).toEqual([]);
-    expect(duringError.refresh).toEqual([]);
+    expect(duringError.alerts.map((a) => [a.alert.action, a.alert.finding.status])).toEqual([
+      ['error', 'ERROR'],
+    ]);
+    const failure = publicFailing.findings[0]?.message;
+    expect(duringError.alerts[0]?.alert.finding.previousMessage).toBe(failure);
+    expect(duringError.alerts[0]?.alert.finding.failingSince).toBe(EVALUATED_AT.toISOString());
+    expect(renderAlertText(duringError.alerts[0]!.alert)).toContain(`Was: ${failure}`);
+    expect(retried.alerts).toEqual([]);
+    expect(retried.refresh).toEqual([]);
+  });
+
+  it('keeps the failure through an ERROR, so judging it again announces only what is new', () => {
+    // Prepare
+    const first = planAlerts(input(publicFailing));
+    const duringError = planAlerts(input(asError(publicFailing), statesAfter(first)));
+    const previous = statesAfter(duringError, statesAfter(first));
+
+    // Act
+    const afterwards = planAlerts(input(publicFailing, previous));
+
+    // Assess
     expect(afterwards.alerts).toEqual([]);
   });
 
