@@ -96,15 +96,16 @@ export const decideGroup = (
     }
     allowed.push(...portsForProtocols(b.engineType, used.protocols));
   }
-  // An interface AWS ties to a broker that is not among the brokers read (another account's broker in
-  // a shared VPC, one deleted or not listed yet): a broker whose ports are unknown, which
-  // remediateSharedGroups (non-broker users) does not cover.
+  // An interface AWS ties to a broker that is not among the group's brokers as DescribeBroker shows
+  // them (another account's broker in a shared VPC, one deleted or not listed yet, one whose groups
+  // changed): a broker whose ports are unknown, which remediateSharedGroups (non-broker users) does
+  // not cover.
   const unknownBroker = group.otherUsers.find(
     (eni) => eni.brokerId !== undefined && !brokers.some((b) => b.id === eni.brokerId),
   );
   if (unknownBroker !== undefined) {
     return skipDecision(
-      `network interface ${unknownBroker.networkInterfaceId} belongs, on evidence AWS controls, to broker ${unknownBroker.brokerId}, which is not among the brokers of this account and region that mq-guardian read, so the ports its clients use are unknown`,
+      `network interface ${unknownBroker.networkInterfaceId} belongs, on evidence AWS controls, to broker ${unknownBroker.brokerId}, which is not among the brokers DescribeBroker shows on this group (a broker of another account, a deleted one, or one whose groups changed), so the ports its clients use are unknown`,
     );
   }
   if (group.otherUsers.length > 0 && !settings.remediateSharedGroups) {
