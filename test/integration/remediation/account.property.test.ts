@@ -141,6 +141,8 @@ const accountSpec = fc.record({
   rules: fc.array(ruleSpec, { minLength: 1, maxLength: 8 }),
   otherUsers: fc.array(otherUserSpec, { maxLength: 3 }),
   groupsOptedOut: fc.subarray<string>([...GROUPS], { maxLength: 1 }),
+  /** How people write the opt-out: any value but on or enforce (policy/opt-out.ts). */
+  optOutValue: fc.constantFrom('off', 'OFF', ' off ', 'Off\n', 'disabled', ''),
   /** Groups DescribeSecurityGroups leaves out; read operations that fail. */
   leftOut: fc.oneof(
     { weight: 4, arbitrary: fc.constant([] as string[]) },
@@ -244,7 +246,7 @@ const fileOf = (spec: AccountSpec): RecordedAccountFile => {
       Users: [],
       Tags: {
         ...(b.protocols === undefined ? {} : { [TAGS.protocols]: b.protocols }),
-        ...(b.optedOut ? { [TAGS.remediation]: 'off' } : {}),
+        ...(b.optedOut ? { [TAGS.remediation]: spec.optOutValue } : {}),
       },
     };
   });
@@ -301,7 +303,7 @@ const fileOf = (spec: AccountSpec): RecordedAccountFile => {
       GroupId: g,
       GroupName: g,
       VpcId: VPC,
-      Tags: spec.groupsOptedOut.includes(g) ? [{ Key: TAGS.remediation, Value: 'off' }] : [],
+      Tags: spec.groupsOptedOut.includes(g) ? [{ Key: TAGS.remediation, Value: spec.optOutValue }] : [],
     })),
     securityGroupRules: rules,
     networkInterfaces: [...interfaces, ...spec.otherUsers.map((u, i) => otherUser(u.kind, u.group, i))],
@@ -402,7 +404,9 @@ const mustNotWrite = (spec: AccountSpec, group: string): string | undefined => {
   // Every other user, and a broker interface AWS does not vouch for (a VPC endpoint interface), is
   // a user only remediateSharedGroups covers.
   const uncovered =
-    spec.otherUsers.some((u) => u.group === group) || brokers.some((b) => b.interfaces === 'vpc-endpoint');
+    spec.otherUsers.some((u) => u.group === group) ||
+    // A broker's interfaces are in its current groups only, not in those pending for its next reboot.
+    brokers.some((b) => b.interfaces === 'vpc-endpoint' && (b.groups as readonly string[]).includes(group));
   if (uncovered && !spec.settings.remediateSharedGroups) return 'another user, remediateSharedGroups off';
   return undefined;
 };
