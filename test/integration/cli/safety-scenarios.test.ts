@@ -262,7 +262,8 @@ describe.each([
       'sg-05afe000000000202': 'eni-05afe00000000000e (i-05afe000000000202)',
       'sg-05afe000000000203': 'eni-05afe00000000000f (lambda)',
       'sg-05afe000000000204': 'eni-05afe000000000010',
-      'sg-05afe000000000205': 'broker b-5afe0008-0000-4000-8000-0000000002ff, which is not among the brokers DescribeBroker shows on this group',
+      'sg-05afe000000000205':
+        'broker b-5afe0008-0000-4000-8000-0000000002ff, which is not among the brokers DescribeBroker shows on this group',
       'sg-05afe000000000206': 'eni-05afe000000000012 (i-05afe000000000206)',
     },
   },
