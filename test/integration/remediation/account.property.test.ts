@@ -3,7 +3,9 @@
  * accounts (both engines, several brokers per group, groups pending for a broker's next reboot, groups
  * shared with the interfaces of instances, Lambda functions, RDS databases, VPC endpoints, brokers and
  * brokers the account does not list, interfaces whose description names a broker without AWS
- * evidence, tags on brokers, groups and rules, reads that fail or leave a group out, every setting) and sequences of events (a group changed, rules tagged, a broker changed). Each
+ * evidence, rules from IPv4 and IPv6 ranges, groups and prefix lists, tags on brokers, groups and
+ * rules, reads that fail or leave a group out, every setting) and sequences of events (a group
+ * changed, rules tagged, a broker changed). Each
  * sequence runs through the real-time use case the remediating function runs, in enforce mode, against
  * the recorded account (EC2 writes applied as EC2 applies them). After it:
  *
@@ -41,7 +43,16 @@ const BROKER_IDS = [
   'b-00000000-0000-4000-8000-000000000002',
   'b-00000000-0000-4000-8000-000000000003',
 ] as const;
-const SOURCES = ['10.0.0.0/16', '10.3.0.0/16', '192.0.2.0/24', '0.0.0.0/0', '::/0', 'sg-0000000000000c001'];
+const SOURCES = [
+  '10.0.0.0/16',
+  '10.3.0.0/16',
+  '192.0.2.0/24',
+  '2001:db8::/56',
+  '0.0.0.0/0',
+  '::/0',
+  'sg-0000000000000c001',
+  'pl-0000000000000d001',
+];
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
 const MQ_PORTS = [443, 5671, 8162, 8883, 15671, 61614, 61617, 61619];
 /** The checks the settings enable that read security groups (the others cannot lead to a write). */
@@ -280,9 +291,11 @@ const fileOf = (spec: AccountSpec): RecordedAccountFile => {
         : { FromPort: Math.min(r.a, r.b), ToPort: Math.max(r.a, r.b) };
     const source = r.source.startsWith('sg-')
       ? { ReferencedGroupInfo: { GroupId: r.source, UserId: ACCOUNT } }
-      : r.source.includes(':')
-        ? { CidrIpv6: r.source }
-        : { CidrIpv4: r.source };
+      : r.source.startsWith('pl-')
+        ? { PrefixListId: r.source }
+        : r.source.includes(':')
+          ? { CidrIpv6: r.source }
+          : { CidrIpv4: r.source };
     return {
       SecurityGroupRuleId: `sgr-0000000000000b0${i.toString(16).padStart(2, '0')}`,
       GroupId: r.group,
