@@ -270,6 +270,23 @@ describe('createEc2NetworkReader', () => {
       expect(interfaces[1]).not.toHaveProperty('brokerId');
     });
 
+    it("finds the broker's interface on the second page, after another workload's", async () => {
+      // Prepare
+      ec2Mock
+        .on(DescribeNetworkInterfacesCommand)
+        .resolvesOnce({ NetworkInterfaces: [instanceEni!], NextToken: 'eni-page-2' })
+        .resolvesOnce({ NetworkInterfaces: [brokerEni!] });
+
+      // Act
+      const interfaces = await newReader().describeNetworkInterfaces([GROUP_ID]);
+
+      // Assess
+      expect(interfaces.map((eni) => [eni.networkInterfaceId, eni.brokerId ?? eni.instanceId])).toEqual([
+        ['eni-0c9f2c4c3d1e2b3c4', 'i-0123456789abcdef0'],
+        ['eni-0b8e1b3b2c0d1a2b3', 'b-a67fb4c0-2f23-46cf-98cb-7015bd36e1b4'],
+      ]);
+    });
+
     it('lists an interface once when it shows up under two chunks of group ids', async () => {
       // Prepare
       ec2Mock.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [instanceEni!] });
