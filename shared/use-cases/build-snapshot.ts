@@ -4,7 +4,7 @@
  * its KMS key, in parallel. Checks never call AWS; this is the only place their inputs are read.
  */
 import { parseConfigurationData } from '../activemq/parse-configuration.ts';
-import { ConfigurationParseError, errorMessage } from '../errors.ts';
+import { ConfigurationParseError, errorMessage, UnexpectedShapeError } from '../errors.ts';
 import {
   type Broker,
   type BrokerSnapshot,
@@ -169,12 +169,21 @@ const asGroupBroker = (b: Broker): GroupBroker => ({
 });
 
 /**
- * The other brokers whose SecurityGroups or PendingSecurityGroups include `groupId`, from DescribeBroker of every broker of the
- * account (ListBrokers, then DescribeBroker each; once per invocation through the cache). The network
- * interfaces are no authority for this: a broker being created may have none in the group yet, a
- * broker's interfaces may not carry the evidence that names it, and a recorded or partial answer may
- * leave some out. Amazon MQ allows 50 brokers per region by default ("Quotas in Amazon MQ"), so the
- * listing stays small.
+ * True when DescribeBroker lists no security group for a broker that must have one: only a publicly
+ * accessible RabbitMQ broker has none (Amazon MQ places every other broker in a VPC with at least one
+ * group). Such an answer says nothing about which groups the broker uses.
+ */
+const groupsUnknown = (b: Broker): boolean =>
+  b.securityGroupIds.length === 0 && !(b.engineType === 'RABBITMQ' && b.publiclyAccessible);
+
+/**
+ * The other brokers whose SecurityGroups or PendingSecurityGroups include `groupId`, from DescribeBroker
+ * of every broker of the account (ListBrokers, then DescribeBroker each; once per invocation through
+ * the cache). The network interfaces are no authority for this: a broker being created may have none
+ * in the group yet, a broker's interfaces may not carry the evidence that names it, and a recorded or
+ * partial answer may leave some out. Amazon MQ allows 50 brokers per region by default ("Quotas in
+ * Amazon MQ"), so the listing stays small. A broker whose answer lists no group where it must have one
+ * makes the answer incomplete (thrown: the group's brokers are a fact not read).
  */
 const otherBrokersOfGroup = async (
   broker: Broker,
@@ -182,8 +191,14 @@ const otherBrokersOfGroup = async (
   readers: AccountReaders,
   cache: SnapshotCache | undefined,
 ): Promise<GroupBroker[]> => {
-  const brokers = await listAllBrokers(readers, cache);
-  return brokers.filter((b) => b.id !== broker.id && brokerGroupIds(b).includes(groupId)).map(asGroupBroker);
+  const brokers = (await listAllBrokers(readers, cache)).filter((b) => b.id !== broker.id);
+  const unknown = brokers.filter(groupsUnknown).map((b) => b.id);
+  if (unknown.length > 0) {
+    throw new UnexpectedShapeError(
+      `DescribeBroker lists no security groups for ${unknown.join(', ')}, so whether ${unknown.length === 1 ? 'it uses' : 'they use'} the group is unknown`,
+    );
+  }
+  return brokers.filter((b) => brokerGroupIds(b).includes(groupId)).map(asGroupBroker);
 };
 
 /**

@@ -309,6 +309,10 @@ describe.each([
   },
   { scenario: 'broker-listing-fails', unread: 'ListBrokers failed' },
   { scenario: 'interfaces-read-fails', unread: 'DescribeNetworkInterfaces failed' },
+  {
+    scenario: 'other-broker-lists-no-groups',
+    unread: 'DescribeBroker lists no security groups for b-5afe000f-0000-4000-8000-000000000902',
+  },
 ])('$scenario: a fact not read', ({ scenario, unread }) => {
   it.each(orders(eventsOf(scenario)))(
     'replayed as %s, %s… writes nothing and fails every invocation, naming what was not read',
