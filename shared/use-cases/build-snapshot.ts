@@ -156,6 +156,14 @@ const listAllBrokers = (readers: AccountReaders, cache: SnapshotCache | undefine
     const described = await mapBounded(summaries, DESCRIBE_CONCURRENCY, (s) =>
       describeCached(s.id, readers, cache),
     );
+    // Not found between the listing and DescribeBroker: deleted, unless the listing says it is being
+    // created (an answer that may lag the listing), in which case its groups are unknown.
+    const unseen = summaries.filter((s, i) => described[i] === null && s.state === 'CREATION_IN_PROGRESS');
+    if (unseen.length > 0) {
+      throw new UnexpectedShapeError(
+        `ListBrokers lists ${unseen.map((s) => s.id).join(', ')} as being created but DescribeBroker does not find ${unseen.length === 1 ? 'it' : 'them'} yet, so which groups ${unseen.length === 1 ? 'it uses' : 'they use'} is unknown`,
+      );
+    }
     return described.filter((b): b is Broker => b !== null);
   };
   return cache ? remember(cache.listing, 'all', load) : load();

@@ -2,7 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { AwsCallError } from '../../../shared/errors.ts';
 import type { AccountReaders } from '../../../shared/ports.ts';
 import type { RecordedAccount } from '../../../shared/recorded/recorded-account.ts';
-import { buildSnapshot, createSnapshotCache } from '../../../shared/use-cases/build-snapshot.ts';
+import {
+  buildSnapshot,
+  createSnapshotCache,
+  resolveGroupBrokers,
+} from '../../../shared/use-cases/build-snapshot.ts';
 import {
   aBrokerItem,
   anAccount,
@@ -462,6 +466,57 @@ describe('buildSnapshot', () => {
       },
     ]);
   });
+});
+
+describe('resolveGroupBrokers', () => {
+  /** The demo account whose listing also names a broker DescribeBroker does not find, in `state`. */
+  const withUnfound = (state: string): AccountReaders => {
+    const account = demoAccount();
+    const readers = readersOf(account);
+    return {
+      ...readers,
+      brokers: {
+        describeBroker: (id) => account.describeBroker(id),
+        describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+        describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
+        listBrokers: async () => [
+          ...(await account.listBrokers()),
+          {
+            id: 'b-1a2b3c4d-0000-4000-8000-0000000000ff',
+            arn: 'arn:aws:mq:us-east-1:123456789012:broker:new-mq:b-1a2b3c4d-0000-4000-8000-0000000000ff',
+            name: 'new-mq',
+            engineType: 'ACTIVEMQ',
+            state,
+            deploymentMode: 'SINGLE_INSTANCE',
+          },
+        ],
+      },
+    };
+  };
+
+  it.each([
+    ['being created', 'CREATION_IN_PROGRESS', true],
+    ['running (deleted since the listing)', 'RUNNING', false],
+  ])(
+    'with a listed broker DescribeBroker does not find, %s, reads which brokers use the group: %s',
+    async (_, state, unread) => {
+      // Prepare
+      const readers = withUnfound(state);
+      const snapshot = await buildSnapshot(ORDERS_PROD, readers, OPTIONS);
+
+      // Act
+      const resolved = await resolveGroupBrokers(snapshot!, readers);
+
+      // Assess
+      const group = resolved.securityGroups[0];
+      expect(group?.unread.some((u) => u.fact === 'brokers')).toBe(unread);
+      expect(group?.otherBrokers === null).toBe(unread);
+      if (unread)
+        expect(group?.unread.map((u) => u.reason).join()).toContain(
+          'being created but DescribeBroker does not find it',
+        );
+    },
+  );
 });
 
 describe('createSnapshotCache', () => {
