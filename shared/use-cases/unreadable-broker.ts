@@ -32,9 +32,21 @@ const described = async (brokerId: string, cache: SnapshotCache | undefined): Pr
   }
 };
 
-const listed = async (brokerId: string, readers: AccountReaders): Promise<BrokerSummary | undefined> => {
+/** One ListBrokers per invocation (per cache) for all the brokers that could not be read. */
+const listings = new WeakMap<SnapshotCache, Promise<readonly BrokerSummary[]>>();
+
+const listed = async (
+  brokerId: string,
+  readers: AccountReaders,
+  cache: SnapshotCache | undefined,
+): Promise<BrokerSummary | undefined> => {
+  let listing = cache === undefined ? undefined : listings.get(cache);
+  if (listing === undefined) {
+    listing = readers.brokers.listBrokers();
+    if (cache !== undefined) listings.set(cache, listing);
+  }
   try {
-    return (await readers.brokers.listBrokers()).find((s) => s.id === brokerId);
+    return (await listing).find((s) => s.id === brokerId);
   } catch {
     return undefined;
   }
@@ -103,7 +115,8 @@ export const announceUnreadableBroker = async (
   const sink = deps.findingsSink;
   if (sink === undefined || !(error instanceof GuardianError)) return;
   try {
-    const identity = (await described(brokerId, deps.cache)) ?? (await listed(brokerId, deps.readers));
+    const identity =
+      (await described(brokerId, deps.cache)) ?? (await listed(brokerId, deps.readers, deps.cache));
     if (identity === undefined) return;
     const evaluation = unreadableEvaluation(identity, deps.checks, error, {
       account: deps.account,
