@@ -452,27 +452,35 @@ export const brokerIdFromInterfaceDescription = (description: string): string | 
   return match?.[1]?.toLowerCase();
 };
 
+/** A requester id that names an AWS service other than Amazon MQ (`amazon-elb`, `amazon-rds`, …). */
+const OTHER_SERVICE_REQUESTER = /^amazon-(?!mq$)/i;
+
 /**
  * The broker an interface belongs to, on evidence AWS controls only; undefined when in doubt. A
  * description is free text anyone with ec2:ModifyNetworkInterfaceAttribute can write, except on a
  * requester-managed interface, whose attributes only the service that created it can change (EC2 User
  * Guide, "Requester-managed network interfaces"). So the description counts only together with
  * `RequesterManaged` true, no instance attachment (an instance's interface is never a broker's) and
- * type `interface`. Amazon MQ's `RequesterId` is not documented, so it is not matched: every known
- * requester-managed interface of another service either has its own type or a description of its own.
+ * type `interface`. `RequesterId` is "the alias or AWS account ID of the principal or service that
+ * created the network interface" (same guide); Amazon MQ's is not documented, so it is not required,
+ * but an alias of another AWS service (`amazon-elb`, `amazon-rds`, …) contradicts the description,
+ * and in doubt the interface is not the broker's.
  */
 export const brokerInterfaceEvidence = (eni: {
   readonly describedBrokerId?: string | undefined;
   readonly requesterManaged?: boolean | undefined;
+  readonly requesterId?: string | undefined;
   readonly instanceId?: string | undefined;
   readonly interfaceType?: string | undefined;
 }): string | undefined =>
   eni.describedBrokerId !== undefined &&
   eni.requesterManaged === true &&
+  !OTHER_SERVICE_REQUESTER.test(eni.requesterId ?? '') &&
   eni.instanceId === undefined &&
   eni.interfaceType === 'interface'
     ? eni.describedBrokerId
     : undefined;
+
 
 export const mapNetworkInterface = (eni: NetworkInterfaceShape): NetworkInterfaceUse => {
   const raw = requireObject(eni, 'NetworkInterface', 'item');
@@ -497,6 +505,7 @@ export const mapNetworkInterface = (eni: NetworkInterfaceShape): NetworkInterfac
   const brokerId = brokerInterfaceEvidence({
     describedBrokerId,
     requesterManaged,
+    requesterId,
     instanceId,
     interfaceType,
   });

@@ -268,6 +268,12 @@ describe.each([
     },
   },
   {
+    scenario: 'other-service-interface-described-as-broker',
+    // Requester-managed, unattached, of type interface and described as the broker's, but created by
+    // another AWS service (requester id amazon-elb): in doubt, another user of the group.
+    reasons: { 'sg-05afe000000000a01': 'eni-05afe000000000026' },
+  },
+  {
     scenario: 'interface-of-unlisted-broker',
     // remediateSharedGroups is on (the instance is covered), but the other broker's ports are unknown.
     reasons: {

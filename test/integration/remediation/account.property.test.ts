@@ -114,6 +114,7 @@ const OTHER_USERS = [
   'rds',
   'vpc-endpoint',
   'instance-described-as-broker',
+  'service-described-as-broker',
   'unlisted-broker',
 ] as const;
 const otherUserSpec = fc.record({ group: fc.constantFrom(...GROUPS), kind: fc.constantFrom(...OTHER_USERS) });
@@ -220,6 +221,14 @@ const otherUser = (kind: (typeof OTHER_USERS)[number], group: string, i: number)
         InterfaceType: 'vpc_endpoint',
         Description: 'VPC Endpoint Interface vpce-0000000000000f001',
         RequesterManaged: true,
+      });
+    case 'service-described-as-broker':
+      // Requester-managed by another AWS service, yet described as a broker's.
+      return anInterface(id, group, {
+        InterfaceType: 'interface',
+        Description: `Amazon MQ network interface for broker ${BROKER_IDS[0]}`,
+        RequesterManaged: true,
+        RequesterId: 'amazon-elb',
       });
     case 'unlisted-broker':
       // An Amazon MQ interface of a broker this account does not list (another account's, a deleted one).

@@ -38,6 +38,8 @@ describe('mapNetworkInterface broker evidence', () => {
     ['another interface type', { InterfaceType: 'vpc_endpoint' }],
     ['no interface type', { InterfaceType: undefined }],
     ['an instance attachment while requester-managed', { Attachment: { InstanceId: 'i-0a1b2c3d4e5f60001' } }],
+    ['the requester id of another AWS service', { RequesterId: 'amazon-elb' }],
+    ['the requester id of another AWS service in other letters', { RequesterId: 'Amazon-RDS' }],
   ])('takes the description only as a claim with %s', (_case, overrides) => {
     // Act
     const eni = mapNetworkInterface(brokerInterface(overrides));
