@@ -481,7 +481,6 @@ export const brokerInterfaceEvidence = (eni: {
     ? eni.describedBrokerId
     : undefined;
 
-
 export const mapNetworkInterface = (eni: NetworkInterfaceShape): NetworkInterfaceUse => {
   const raw = requireObject(eni, 'NetworkInterface', 'item');
   const networkInterfaceId = requireString(raw.NetworkInterfaceId, 'NetworkInterface', 'NetworkInterfaceId');
