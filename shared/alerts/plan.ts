@@ -67,6 +67,12 @@ const MAX_MESSAGE_CHARS = 2000;
 /** The state table keeps at most this many items per key (rule ids are unique: older ones matter less). */
 const MAX_STATE_ITEMS = 200;
 
+/** What to do about a broker that could not be read (the reason is in the alert). */
+const UNREADABLE_GUIDANCE =
+  'Nothing to change on the broker for this alert: mq-guardian could not read it, so none of its checks could be judged and nothing was changed. The invocation is retried; if the reason persists, check that the function may make the call the reason names, and the AWS Health Dashboard.';
+const DESCRIBE_BROKER_URL =
+  'https://docs.aws.amazon.com/amazon-mq/latest/api-reference/brokers-broker-id.html';
+
 const PROTOCOLS_CHECK: CheckId = 'mq-broker-ingress-limited-to-used-protocols';
 const WORLD_CHECK: CheckId = 'mq-broker-ingress-not-open-to-world';
 
@@ -621,6 +627,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
     );
     const alert: Alert = {
       ...fields,
+      title: 'No check of the broker could be judged',
       summary: first.finding.message,
       finding: {
         status: first.finding.status,
@@ -634,7 +641,12 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
         ),
       },
       securityGroups: [],
-      remediation: remediationOf(first.finding.checkId),
+      remediation: {
+        ...remediationOf(first.finding.checkId),
+        autoRemediable: false,
+        guidance: UNREADABLE_GUIDANCE,
+        guidanceUrl: DESCRIBE_BROKER_URL,
+      },
       ...(actor ? { actor: toActor(actor) } : {}),
       consoleUrl: brokerUrl,
     };

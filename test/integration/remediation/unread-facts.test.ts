@@ -108,6 +108,8 @@ describe('evaluateBroker for a broker that cannot be read', () => {
       `Broker orders-mq (${BROKER}) could not be evaluated: DescribeBroker failed`,
     );
     expect(alert?.checkIds).toEqual(enabledChecks(ENFORCE).map((c) => c.meta.id));
+    expect(alert?.title).toBe('No check of the broker could be judged');
+    expect(alert?.remediation.autoRemediable).toBe(false);
     expect(account.writes()).toEqual([]);
   });
 
