@@ -21,6 +21,11 @@ import { demoCommand } from './demo.ts';
 import { REDRIVE_COMMAND } from './redrive.ts';
 import { replayEvent } from './replay.ts';
 import { renderReplay } from './replay-text.ts';
+import {
+  isOrganizationScan,
+  ORGANIZATION_SCAN_OPTIONS,
+  runOrganizationScan,
+} from './scan-organization-command.ts';
 import { settingsFromFile } from './settings-file.ts';
 import { settingsCommand } from './settings-check.ts';
 import { renderTable } from './table.ts';
@@ -71,6 +76,9 @@ const SCAN = command({
   details: [
     'Exit code 1 when a finding at or above --fail-on fails or cannot be evaluated (a broker that ' +
       'cannot be read); 3 when a remediation action failed (the output says which; every broker is still reported).',
+    'With --accounts, --organization or --recorded-organization: the same read-only scan in every account ' +
+      'and region through an assumed role, one matrix (account × broker × check); an account that cannot ' +
+      'be entered is reported and skipped, and makes the exit code 1 like a broker that cannot be read.',
   ],
   options: {
     region: { type: 'string', value: 'REGION', help: 'the region (default: AWS_REGION or the profile’s)' },
@@ -103,6 +111,7 @@ const SCAN = command({
       value: 'FILE',
       help: 'the stack settings as a JSON object of README "Settings" names (the mode comes from --remediate/--mode)',
     },
+    ...ORGANIZATION_SCAN_OPTIONS,
   },
   run: async (values) => {
     const failOn = (values['fail-on'] ?? 'HIGH').toUpperCase() as Severity;
@@ -114,6 +123,15 @@ const SCAN = command({
     }
     if (values.mode && !values.remediate) throw new UsageError('--mode goes with --remediate', 'scan');
     const settings = await settingsOption(values.settings);
+    const organization = isOrganizationScan(values);
+    for (const name of Object.keys(ORGANIZATION_SCAN_OPTIONS)) {
+      if (!organization && values[name as keyof typeof ORGANIZATION_SCAN_OPTIONS] !== undefined) {
+        throw new UsageError(
+          `--${name} goes with --accounts, --organization or --recorded-organization`,
+          'scan',
+        );
+      }
+    }
     const scan = await import('./scan.ts');
     const endpointUrl = values['endpoint-url'];
     if (endpointUrl !== undefined && scan.parseEndpointUrl(endpointUrl) === undefined) {
@@ -122,12 +140,16 @@ const SCAN = command({
         'scan',
       );
     }
+    if (organization && values['recorded-organization'] !== undefined) {
+      return runOrganizationScan(values, settings, failOn, print);
+    }
     const profile = values.profile ?? process.env.AWS_PROFILE;
     if (profile) {
       await scan.assertProfileExists(profile, values.profile ? '--profile' : 'AWS_PROFILE');
       process.env.AWS_PROFILE = profile;
     }
     if (values.region) process.env.AWS_REGION = values.region;
+    if (organization) return runOrganizationScan(values, settings, failOn, print);
     const report = await scan.scanAccount(
       {
         failOn,

@@ -157,13 +157,27 @@ export interface ScanDeps {
   readonly writer: () => IngressWriter;
 }
 
+/** Where the readers of `awsScanDeps` point; every field optional (the SDK's own resolution then). */
+export interface AwsScanTarget {
+  /** Sends every call (MQ, EC2, KMS) to one AWS-compatible endpoint instead of AWS's. */
+  readonly endpointUrl?: string;
+  /** The region to read (an organization scan reads several); default: the SDK's (AWS_REGION, profile). */
+  readonly region?: string;
+  /** Credentials to read with (a member account's assumed role); default: the SDK's chain. */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+    readonly expiration?: Date;
+  };
+}
+
 /**
- * The live account, through the same adapters as the functions. `endpointUrl` sends every call (MQ,
- * EC2, KMS) to one AWS-compatible endpoint instead of AWS's; without it the SDK's own resolution
- * applies, which already honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+ * The live account, through the same adapters as the functions. Without a target the SDK's own
+ * resolution applies, which already honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
  */
-export const awsScanDeps = (options: { readonly endpointUrl?: string } = {}): ScanDeps => {
-  if (options.endpointUrl === undefined) {
+export const awsScanDeps = (target: AwsScanTarget = {}): ScanDeps => {
+  if (target.endpointUrl === undefined && target.region === undefined && target.credentials === undefined) {
     return {
       readers: {
         brokers: createMqBrokerReader(),
@@ -173,7 +187,12 @@ export const awsScanDeps = (options: { readonly endpointUrl?: string } = {}): Sc
       writer: createEc2IngressWriter,
     };
   }
-  const config = { ...sdkClientConfig(), endpoint: options.endpointUrl };
+  const config = {
+    ...sdkClientConfig(),
+    ...(target.endpointUrl === undefined ? {} : { endpoint: target.endpointUrl }),
+    ...(target.region === undefined ? {} : { region: target.region }),
+    ...(target.credentials === undefined ? {} : { credentials: { ...target.credentials } }),
+  };
   const ec2 = new EC2Client(config);
   return {
     readers: {

@@ -35,6 +35,8 @@ describe('bundles pull in only their own SDK clients', () => {
     ['shared/aws/dynamodb.ts', ['client-dynamodb']],
     ['shared/aws/securityhub.ts', ['client-securityhub']],
     ['shared/aws/ssm.ts', ['client-ssm']],
+    ['shared/aws/sts.ts', ['client-sts']],
+    ['shared/aws/organizations.ts', ['client-organizations']],
     ['shared/aws/slack.ts', []],
     ['shared/alerts/sink.ts', []],
     ['shared/alerts/memory.ts', []],
@@ -48,4 +50,20 @@ describe('bundles pull in only their own SDK clients', () => {
     // Assess
     expect(clients).toEqual(expected);
   });
+});
+
+// STS and Organizations are for `mq-guardian scan` across accounts only: no function carries them.
+describe('function bundles leave out the organization scan clients', () => {
+  it.each(['on-broker-event', 'on-ingress-event', 'sweep', 'config-rule', 'notify-slack'])(
+    'functions/%s.ts has neither client-sts nor client-organizations',
+    async (name) => {
+      // Act
+      const clients = await sdkClientsIn(`functions/${name}.ts`);
+
+      // Assess
+      expect(clients.length).toBeGreaterThan(0);
+      expect(clients).not.toContain('client-sts');
+      expect(clients).not.toContain('client-organizations');
+    },
+  );
 });
