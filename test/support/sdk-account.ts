@@ -24,7 +24,9 @@ import { LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
 import { MqClient, MqServiceException } from '@aws-sdk/client-mq';
 import { SecurityHubServiceException } from '@aws-sdk/client-securityhub';
 import { SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
+import { OrganizationsServiceException } from '@aws-sdk/client-organizations';
 import { SSMServiceException } from '@aws-sdk/client-ssm';
+import { STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -56,7 +58,9 @@ export type Service =
   | 'sns'
   | 'dynamodb'
   | 'ssm'
-  | 'securityhub';
+  | 'securityhub'
+  | 'sts'
+  | 'organizations';
 
 export interface SdkCall {
   /** Position among all calls since the last reset, from 0. */
@@ -92,6 +96,8 @@ const EXCEPTIONS = {
   dynamodb: DynamoDBServiceException,
   ssm: SSMServiceException,
   securityhub: SecurityHubServiceException,
+  sts: STSServiceException,
+  organizations: OrganizationsServiceException,
 } as const;
 
 let requestNumber = 0;
@@ -136,6 +142,8 @@ const THROTTLING: Record<Service, [string, number]> = {
   dynamodb: ['ProvisionedThroughputExceededException', 400],
   ssm: ['ThrottlingException', 400],
   securityhub: ['LimitExceededException', 429],
+  sts: ['Throttling', 400],
+  organizations: ['TooManyRequestsException', 400],
 };
 const SERVER_ERROR: Record<Service, [string, number]> = {
   ec2: ['InternalError', 500],
@@ -147,6 +155,8 @@ const SERVER_ERROR: Record<Service, [string, number]> = {
   dynamodb: ['InternalServerError', 500],
   ssm: ['InternalServerError', 500],
   securityhub: ['InternalException', 500],
+  sts: ['InternalFailure', 500],
+  organizations: ['ServiceException', 500],
 };
 const ACCESS_DENIED: Record<Service, [string, number]> = {
   ec2: ['UnauthorizedOperation', 403],
@@ -158,6 +168,8 @@ const ACCESS_DENIED: Record<Service, [string, number]> = {
   dynamodb: ['AccessDeniedException', 400],
   ssm: ['AccessDeniedException', 400],
   securityhub: ['AccessDeniedException', 403],
+  sts: ['AccessDenied', 403],
+  organizations: ['AccessDeniedException', 400],
 };
 const NOT_FOUND: Record<string, [string, number]> = {
   'ec2:DescribeSecurityGroups': ['InvalidGroup.NotFound', 400],

@@ -1,7 +1,7 @@
 /**
  * The services and operations the loopback AWS answers, with each service's protocol as its SDK client
  * declares it (checked against the clients in package-lock.json: EC2 `ec2Query`; Amazon MQ, Lambda and
- * Security Hub `restJson1`; Config, KMS and SSM `awsJson1_1`; DynamoDB `awsJson1_0`; SNS `awsQuery`).
+ * Security Hub `restJson1`; Config, KMS, SSM and Organizations `awsJson1_1`; DynamoDB `awsJson1_0`; SNS and STS `awsQuery`).
  * A request is routed by the service in its SigV4 credential scope (`…/us-east-1/ec2/aws4_request`),
  * as AWS-compatible endpoints such as LocalStack do.
  */
@@ -30,7 +30,9 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { Service } from '../sdk-account.ts';
 import { type HttpRoute, routeOf } from './rest-json.ts';
 import { type OperationShapes, operationShapes } from './shapes.ts';
@@ -137,6 +139,24 @@ export const serviceSpecs = (): ReadonlyMap<string, ServiceSpec> => {
         { Publish: PublishCommand },
       ),
       spec({ signingName: 'lambda', service: 'lambda', protocol: 'restJson1' }, { Invoke: InvokeCommand }),
+      spec(
+        {
+          signingName: 'sts',
+          service: 'sts',
+          protocol: 'awsQuery',
+          namespace: 'https://sts.amazonaws.com/doc/2011-06-15/',
+        },
+        { AssumeRole: AssumeRoleCommand },
+      ),
+      spec(
+        {
+          signingName: 'organizations',
+          service: 'organizations',
+          protocol: 'awsJson1_1',
+          target: 'AWSOrganizationsV20161128',
+        },
+        { ListAccounts: ListAccountsCommand },
+      ),
     ].map((s) => [s.signingName, s]),
   );
   return cached;
