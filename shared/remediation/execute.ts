@@ -60,6 +60,11 @@ export interface ExecuteDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** [0, 1): jitter source; injectable for deterministic tests. */
   readonly random?: () => number;
+  /**
+   * The groups' rules as read in the round just before the plan was made (nothing else was awaited
+   * since): they are what a re-read would return, so they are used instead of one. Absent: re-read.
+   */
+  readonly currentRules?: readonly IngressRule[];
 }
 
 const THROTTLING_ERRORS = new Set([
@@ -197,7 +202,10 @@ export const executePlan = async (plan: RemediationPlan, deps: ExecuteDeps): Pro
 
   let rules: IngressRule[];
   try {
-    rules = await retry(() => deps.network.describeIngressRules(groupIds));
+    const fresh = deps.currentRules;
+    rules = fresh
+      ? fresh.filter((rule) => groupIds.includes(rule.groupId))
+      : await retry(() => deps.network.describeIngressRules(groupIds));
   } catch (error) {
     const message = `could not re-read the group's rules: ${errorMessage(error)}`;
     return finish(

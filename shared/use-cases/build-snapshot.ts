@@ -150,9 +150,11 @@ const describeCached = (brokerId: string, readers: AccountReaders, cache: Snapsh
   return cache ? remember(cache.brokers, brokerId, load) : load();
 };
 
-const listAllBrokers = (readers: AccountReaders, cache: SnapshotCache | undefined) => {
+/** `listed` is called once ListBrokers has answered, while the brokers are being described. */
+const listAllBrokers = (readers: AccountReaders, cache: SnapshotCache | undefined, listed?: () => void) => {
   const load = async (): Promise<readonly Broker[]> => {
     const summaries = await readers.brokers.listBrokers();
+    listed?.();
     const described = await mapBounded(summaries, DESCRIBE_CONCURRENCY, (s) =>
       describeCached(s.id, readers, cache),
     );
@@ -340,6 +342,68 @@ const readKey = (broker: Broker, readers: AccountReaders, cache: SnapshotCache |
   return cache ? remember(cache.keys, kmsKeyId, load) : load();
 };
 
+/** A snapshot being read: the broker is known, its groups and the rest are on their way. */
+export interface StartedSnapshot {
+  readonly broker: Broker;
+  /** The broker's security groups: all the ingress checks and remediation read. */
+  readonly securityGroups: Promise<SecurityGroupState[]>;
+  /** The whole snapshot, once the configuration revisions and the key are read too (read once). */
+  readonly complete: () => Promise<BrokerSnapshot>;
+}
+
+/**
+ * Reads the broker, then starts every other read at once. Null when the broker does not exist.
+ * `reuseDescribed`: take the broker from the cache when this invocation already read it.
+ * `deferRest`: read the configuration revisions and the key only when `complete()` is first called
+ * (the remediating path writes first, so that no read is in flight, and none failed, when it writes).
+ */
+export const startSnapshot = async (
+  brokerId: string,
+  readers: AccountReaders,
+  options: BuildSnapshotOptions & { readonly reuseDescribed?: boolean; readonly deferRest?: boolean },
+): Promise<StartedSnapshot | null> => {
+  const { cache } = options;
+  const broker = await (options.reuseDescribed && cache
+    ? describeCached(brokerId, readers, cache)
+    : readers.brokers.describeBroker(brokerId));
+  if (broker === null) return null;
+  // Another broker's group resolution may ask for this broker: it was just read.
+  if (cache && !cache.brokers.has(broker.id)) cache.brokers.set(broker.id, Promise.resolve(broker));
+  const { current, pending } = broker.configurations;
+  // RabbitMQ revisions are not evaluated, so a pending one adds nothing.
+  const hasPending = broker.engineType === 'ACTIVEMQ' && pending !== undefined && !sameRef(current, pending);
+  const securityGroups =
+    options.readSecurityGroups === false ? Promise.resolve([]) : readSecurityGroups(broker, readers, cache);
+  // Callers await one or both; a failure is theirs to see, never an unhandled rejection.
+  securityGroups.catch(() => undefined);
+  let complete: Promise<BrokerSnapshot> | undefined;
+  const readRest = (): Promise<BrokerSnapshot> => {
+    complete ??= Promise.all([
+      readConfiguration(broker, current, readers, cache),
+      hasPending ? readConfiguration(broker, pending, readers, cache) : Promise.resolve(undefined),
+      securityGroups,
+      readKey(broker, readers, cache),
+      options.readEngineOffer === false ? Promise.resolve(undefined) : readEngineOffer(broker, readers),
+    ]).then(
+      ([configuration, pendingConfiguration, groups, kmsKey, engineOffer]): BrokerSnapshot => ({
+        account: options.account,
+        region: options.region,
+        broker,
+        configuration,
+        ...(pendingConfiguration === undefined ? {} : { pendingConfiguration }),
+        securityGroups: groups,
+        ...(kmsKey === undefined ? {} : { kmsKey }),
+        ...(engineOffer === undefined ? {} : { engineOffer }),
+        capturedAt: options.now.toISOString(),
+      }),
+    );
+    complete.catch(() => undefined);
+    return complete;
+  };
+  if (!options.deferRest) readRest();
+  return { broker, securityGroups, complete: readRest };
+};
+
 /**
  * The versions Amazon MQ offers for the broker's engine. A failed or unexpected answer is a fact not
  * read (the engine-version check then decides from the shipped table alone and says so), never the
@@ -373,30 +437,66 @@ export const buildSnapshot = async (
   readers: AccountReaders,
   options: BuildSnapshotOptions,
 ): Promise<BrokerSnapshot | null> => {
-  const broker = await readers.brokers.describeBroker(brokerId);
-  if (broker === null) return null;
-  const { cache } = options;
-  // Another broker's group resolution may ask for this broker: it was just read.
-  if (cache && !cache.brokers.has(broker.id)) cache.brokers.set(broker.id, Promise.resolve(broker));
-  const { current, pending } = broker.configurations;
-  // RabbitMQ revisions are not evaluated, so a pending one adds nothing.
-  const hasPending = broker.engineType === 'ACTIVEMQ' && pending !== undefined && !sameRef(current, pending);
-  const [configuration, pendingConfiguration, securityGroups, kmsKey, engineOffer] = await Promise.all([
-    readConfiguration(broker, current, readers, cache),
-    hasPending ? readConfiguration(broker, pending, readers, cache) : Promise.resolve(undefined),
-    options.readSecurityGroups === false ? Promise.resolve([]) : readSecurityGroups(broker, readers, cache),
-    readKey(broker, readers, cache),
-    options.readEngineOffer === false ? Promise.resolve(undefined) : readEngineOffer(broker, readers),
-  ]);
-  return {
-    account: options.account,
-    region: options.region,
-    broker,
-    configuration,
-    ...(pendingConfiguration === undefined ? {} : { pendingConfiguration }),
-    securityGroups,
-    ...(kmsKey === undefined ? {} : { kmsKey }),
-    ...(engineOffer === undefined ? {} : { engineOffer }),
-    capturedAt: options.now.toISOString(),
-  };
+  const started = await startSnapshot(brokerId, readers, options);
+  return started === null ? null : started.complete();
+};
+
+/**
+ * Starts reading, into the cache, what the snapshots of brokers on `groupIds` will need: the groups
+ * themselves (tags) and/or their ingress rules. Returns the groups whose reads were started here
+ * (those already in the cache are left as they are). Failures are forgotten by the cache, so the
+ * snapshot reads again and sees the failure itself.
+ */
+export const prefetchGroups = (
+  groupIds: readonly string[],
+  readers: AccountReaders,
+  cache: SnapshotCache,
+  what: { readonly groups?: boolean; readonly rules?: boolean },
+): string[] => {
+  const { network } = readers;
+  const started = new Set<string>();
+  if (what.groups) {
+    const missing = groupIds.filter((id) => !cache.securityGroups.has(id));
+    perGroup(
+      missing,
+      cache.securityGroups,
+      (ids) => network.describeSecurityGroups(ids),
+      (all, id) => all.find((group) => group.groupId === id),
+    ).catch(() => undefined);
+    for (const id of missing) started.add(id);
+  }
+  if (what.rules) {
+    const missing = groupIds.filter((id) => !cache.ingressRules.has(id));
+    perGroup(
+      missing,
+      cache.ingressRules,
+      (ids) => network.describeIngressRules(ids),
+      (all, id) => all.filter((rule) => rule.groupId === id),
+    ).catch(() => undefined);
+    for (const id of missing) started.add(id);
+  }
+  return [...started];
+};
+
+/**
+ * Starts the account's broker listing into the cache (what remediation reads to know every broker on
+ * a group) and calls `listed` once ListBrokers has answered, while the brokers are being described.
+ */
+export const prefetchListing = (readers: AccountReaders, cache: SnapshotCache, listed: () => void): void => {
+  if (cache.listing.has('all')) {
+    listed();
+    return;
+  }
+  listAllBrokers(readers, cache, listed).catch(() => undefined);
+};
+
+/** Starts DescribeBroker of each of `brokerIds` into the cache (bounded; already cached ones are kept). */
+export const prefetchBrokers = (
+  brokerIds: readonly string[],
+  readers: AccountReaders,
+  cache: SnapshotCache,
+): void => {
+  mapBounded(brokerIds, DESCRIBE_CONCURRENCY, (id) => describeCached(id, readers, cache)).catch(
+    () => undefined,
+  );
 };

@@ -1,5 +1,5 @@
 import type { Check } from '../checks/check.ts';
-import { AwsCallError } from '../errors.ts';
+import { AwsCallError, errorMessage } from '../errors.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding } from '../model/finding.ts';
@@ -12,15 +12,20 @@ import {
 import type { AccountReaders, ComplianceReporter, IngressWriter, RemediationRequester } from '../ports.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { RemediationReport } from '../remediation/execute.ts';
+import { logger } from '../logger.ts';
 import {
-  buildSnapshot,
   createSnapshotCache,
+  prefetchBrokers,
+  prefetchGroups,
+  prefetchListing,
   resolveGroupBrokers,
   type SnapshotCache,
+  type StartedSnapshot,
+  startSnapshot,
 } from './build-snapshot.ts';
-import { type BrokerEvaluation, evaluateSnapshot } from './evaluate.ts';
+import { type BrokerEvaluation, brokerErrorFindings, evaluateSnapshot } from './evaluate.ts';
 import { findBrokersUsingConfiguration, findBrokersUsingGroups } from './find-brokers.ts';
-import { remediate } from './remediate.ts';
+import { RemediationFailedError, remediate } from './remediate.ts';
 import { announceUnreadableBroker } from './unreadable-broker.ts';
 import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/remediation-request.ts';
 
@@ -59,6 +64,8 @@ export interface EvaluationDeps {
   readonly configRulePrefix?: string;
   readonly findingsSink?: FindingsSink;
   readonly cache?: SnapshotCache;
+  /** Set by the event path for the first broker it evaluates (see EventPrefetch). */
+  readonly prefetch?: EventPrefetch;
 }
 
 export interface BrokerOutcome {
@@ -152,51 +159,168 @@ const seedInterfaces = (cache: SnapshotCache, resolution: Resolution): void => {
 };
 
 /**
- * Evaluates one broker: live snapshot, every enabled check, then remediation of ingress findings
- * (per mode and safety rules) and the findings sink. Returns `gone` when the broker does not exist.
+ * What the event path already read, or started reading, in the round before a broker's evaluation:
+ * DescribeBroker of the brokers it found (taken from the cache) and, for the first broker, the rules
+ * of `freshRuleGroups` in the same round, so that they are as fresh as a re-read right before the
+ * write would be. A later broker's are not: they come after the first one's writes.
+ */
+export interface EventPrefetch {
+  readonly freshRuleGroups: ReadonlySet<string>;
+}
+
+/** The checks that judge the broker's security groups: all remediation acts on. */
+const ingressChecks = (checks: readonly Check[]): Check[] =>
+  checks.filter((check) => INGRESS_CHECK_IDS.includes(check.meta.id));
+
+/** Readers that count the calls made through them (to know whether a round was added). */
+const countingReaders = (readers: AccountReaders): { readers: AccountReaders; calls: () => number } => {
+  let calls = 0;
+  const counted = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(object, key, receiver) {
+        const value = Reflect.get(object, key, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls += 1;
+          return (value as (...a: unknown[]) => unknown).apply(object, args);
+        };
+      },
+    });
+  return {
+    readers: {
+      brokers: counted(readers.brokers),
+      network: counted(readers.network),
+      keys: counted(readers.keys),
+    },
+    calls: () => calls,
+  };
+};
+
+/**
+ * The ingress view of a broker: the broker and its security groups, everything the ingress checks
+ * read. The configuration is not part of it (those checks never look at it).
+ */
+const ingressView = (
+  deps: EvaluationDeps,
+  broker: BrokerSnapshot['broker'],
+  securityGroups: BrokerSnapshot['securityGroups'],
+): BrokerSnapshot => ({
+  account: deps.account,
+  region: deps.region,
+  broker,
+  configuration: { status: 'absent', reason: 'not read for the ingress checks' },
+  securityGroups,
+  capturedAt: deps.now().toISOString(),
+});
+
+interface EarlyRemediation {
+  readonly report: RemediationReport;
+  readonly failure?: RemediationFailedError;
+  /** The groups as remediation judged them (with the brokers that use them). */
+  readonly judgedGroups: BrokerSnapshot['securityGroups'];
+}
+
+/**
+ * Remediation as soon as the broker and its groups are read: the ingress checks on those alone, the
+ * plan, the writes. The configuration revisions and the key are read afterwards; the caller announces
+ * once the whole evaluation is known.
+ */
+const remediateIngress = async (
+  started: StartedSnapshot,
+  deps: EvaluationDeps & { readonly writer: IngressWriter },
+  actor: Actor | undefined,
+): Promise<EarlyRemediation | undefined> => {
+  const groups = await started.securityGroups;
+  const view = ingressView(deps, started.broker, groups);
+  const ingress = failingIngress(
+    evaluateSnapshot(view, ingressChecks(deps.checks), { settings: deps.settings, now: deps.now() }).findings,
+    deps.settings,
+  );
+  if (ingress.length === 0) return undefined;
+  // What a group keeps open is the union over every broker on it: read which brokers those are.
+  const counted = countingReaders(deps.readers);
+  const judged = await resolveGroupBrokers(view, counted.readers, deps.cache);
+  // The rules read in the round before are as fresh as a re-read, unless a read was awaited since.
+  const fresh = deps.prefetch?.freshRuleGroups;
+  const current =
+    fresh !== undefined && counted.calls() === 0 && groups.every((g) => fresh.has(g.groupId))
+      ? { currentRules: groups.flatMap((g) => g.ingressRules) }
+      : {};
+  try {
+    const report = await remediate(
+      { snapshot: judged, findings: ingress, settings: deps.settings, ...(actor ? { actor } : {}) },
+      { network: deps.readers.network, writer: deps.writer, ...current },
+    );
+    return { report, judgedGroups: judged.securityGroups };
+  } catch (error) {
+    if (!(error instanceof RemediationFailedError)) throw error;
+    return { report: error.report, failure: error, judgedGroups: judged.securityGroups };
+  }
+};
+
+/**
+ * Evaluates one broker: live snapshot, every enabled check, remediation of ingress findings (per
+ * mode and safety rules) and the findings sink. Returns `gone` when the broker does not exist.
+ * Where it may write, remediation goes ahead once the broker and its groups are read, before the
+ * configuration and key are (so that no read is in flight, or failed, when it writes); what it did is
+ * announced with the whole evaluation.
  */
 export const evaluateBroker = async (
   brokerId: string,
   deps: EvaluationDeps,
   actor?: Actor,
 ): Promise<BrokerOutcome> => {
-  const snapshot = await buildSnapshot(brokerId, deps.readers, {
+  const readsGroups = ingressChecks(deps.checks).length > 0;
+  const { writer } = deps;
+  const remediates = writer !== undefined && readsGroups && deps.settings.remediationMode !== 'off';
+  const started = await startSnapshot(brokerId, deps.readers, {
     account: deps.account,
     region: deps.region,
     now: deps.now(),
     ...(deps.cache ? { cache: deps.cache } : {}),
-    readSecurityGroups: deps.checks.some((check) => INGRESS_CHECK_IDS.includes(check.meta.id)),
+    readSecurityGroups: readsGroups,
     readEngineOffer: deps.checks.some((check) => check.meta.id === ENGINE_VERSION_CHECK_ID),
+    reuseDescribed: deps.prefetch !== undefined,
+    deferRest: remediates,
   }).catch(async (error: unknown) => {
     // Announced once (the retries find it announced), then the invocation fails so that it is retried.
     await announceUnreadableBroker(brokerId, error, deps, actor);
     throw error;
   });
-  if (!snapshot) return { brokerId, status: 'gone' };
+  if (!started) return { brokerId, status: 'gone' };
+  const early =
+    remediates && writer ? await remediateIngress(started, { ...deps, writer }, actor) : undefined;
+  const sink = deps.findingsSink;
+  let snapshot: BrokerSnapshot;
+  try {
+    snapshot = await started.complete();
+  } catch (error) {
+    if (early === undefined) {
+      await announceUnreadableBroker(brokerId, error, deps, actor);
+      throw error;
+    }
+    // Something was written: announce it with what could be evaluated, the rest as not evaluated.
+    const view = ingressView(deps, started.broker, early.judgedGroups);
+    const evaluated = evaluateSnapshot(view, ingressChecks(deps.checks), {
+      settings: deps.settings,
+      now: deps.now(),
+    });
+    const others = deps.checks.filter((check) => !INGRESS_CHECK_IDS.includes(check.meta.id));
+    const evaluation: BrokerEvaluation = {
+      ...evaluated,
+      findings: [...evaluated.findings, ...brokerErrorFindings(started.broker, others, error)],
+    };
+    await announceRemediation(sink, evaluation, actor, early);
+    throw error;
+  }
   const evaluation = evaluateSnapshot(snapshot, deps.checks, { settings: deps.settings, now: deps.now() });
   const ingress = failingIngress(evaluation.findings, deps.settings);
-  let remediation: RemediationReport | undefined;
+  const remediation = early?.report;
   let remediationRequested = false;
-  let judged = snapshot;
-  if (ingress.length > 0 && deps.writer) {
-    const sink = deps.findingsSink;
-    // What a group keeps open is the union over every broker on it: read which brokers those are.
-    judged = await resolveGroupBrokers(snapshot, deps.readers, deps.cache);
-    remediation = await remediate(
-      { snapshot: judged, findings: ingress, settings: deps.settings, ...(actor ? { actor } : {}) },
-      {
-        network: deps.readers.network,
-        writer: deps.writer,
-        // A failed action fails the invocation; what was done and what failed is announced first.
-        ...(sink
-          ? {
-              onReport: (report) =>
-                sink.notify({ evaluation, ...(actor ? { actor } : {}), remediation: report }),
-            }
-          : {}),
-      },
-    );
-  } else if (ingress.length > 0 && deps.remediationRequester) {
+  const judged = early ? { ...snapshot, securityGroups: early.judgedGroups } : snapshot;
+  if (early) {
+    await announceRemediation(sink, evaluation, actor, early);
+  } else if (ingress.length > 0 && !writer && deps.remediationRequester) {
     await deps.remediationRequester.requestRemediation({
       source: REMEDIATION_REQUEST_SOURCE,
       'detail-type': REMEDIATION_REQUEST_TYPE,
@@ -208,7 +332,7 @@ export const evaluateBroker = async (
     });
     remediationRequested = true;
   }
-  await deps.findingsSink?.notify({
+  await sink?.notify({
     evaluation,
     ...(actor ? { actor } : {}),
     ...(remediation ? { remediation } : {}),
@@ -218,7 +342,7 @@ export const evaluateBroker = async (
   // Fail after announcing, so that the invocation is retried.
   const unread = unreadFacts(judged);
   const judgedOnUnread = unread.some((u) => u.fact === 'group' || u.fact === 'rules');
-  if (unread.length > 0 && (judgedOnUnread || (ingress.length > 0 && deps.writer !== undefined))) {
+  if (unread.length > 0 && (judgedOnUnread || (ingress.length > 0 && writer !== undefined))) {
     throw new AwsCallError(
       incompleteOperations(unread),
       'IncompleteRead',
@@ -232,6 +356,33 @@ export const evaluateBroker = async (
     ...(remediation ? { remediation } : {}),
     ...(remediationRequested ? { remediationRequested } : {}),
   };
+};
+
+/**
+ * Announces what remediation did with the evaluation it acted on; when an action failed, throws the
+ * failure after announcing (a failed announcement must not hide it: it is logged instead).
+ */
+const announceRemediation = async (
+  sink: FindingsSink | undefined,
+  evaluation: BrokerEvaluation,
+  actor: Actor | undefined,
+  early: EarlyRemediation,
+): Promise<void> => {
+  const notify = () =>
+    sink?.notify({ evaluation, ...(actor ? { actor } : {}), remediation: early.report }) ?? Promise.resolve();
+  if (early.failure === undefined) {
+    await notify();
+    return;
+  }
+  try {
+    await notify();
+  } catch (reportError) {
+    logger.error('Remediation report failed', {
+      brokerId: early.report.brokerId,
+      error: errorMessage(reportError),
+    });
+  }
+  throw early.failure;
 };
 
 /** What was not read about the broker's groups, including users or brokers left undetermined. */
@@ -277,15 +428,44 @@ export const requestConfigReevaluation = async (
   return requested;
 };
 
-/** The real-time path: one CloudTrail event → affected brokers → evaluations and actions. */
+/**
+ * The real-time path: one CloudTrail event → affected brokers → evaluations and actions.
+ *
+ * Reads in rounds, for the shortest time between the event and the write: (1) the interfaces of the
+ * groups the event names (which brokers use them; a group no broker uses ends here); (2) DescribeBroker
+ * of those brokers and, where remediation may write, the account's broker listing; (3) DescribeBroker
+ * of the other brokers listed, with the groups' tags and rules; then the first broker's remediation
+ * writes, and only then are its configuration and key read.
+ */
 export const handleApiCall = async (event: ApiCallEvent, deps: EvaluationDeps): Promise<EventOutcome> => {
-  const resolution = await resolveAffectedBrokers(event.target, deps.readers);
   const cache = deps.cache ?? createSnapshotCache();
+  const resolution = await resolveAffectedBrokers(event.target, deps.readers);
   seedInterfaces(cache, resolution);
+  const fresh = new Set<string>();
+  if (resolution.brokerIds.length > 0) {
+    prefetchBrokers(resolution.brokerIds, deps.readers, cache);
+    const groupIds = resolution.interfaces?.groupIds ?? [];
+    const readGroups = () => {
+      for (const id of prefetchGroups(groupIds, deps.readers, cache, { groups: true, rules: true })) {
+        fresh.add(id);
+      }
+    };
+    if (ingressChecks(deps.checks).length === 0) {
+      // Nothing reads the groups.
+    } else if (resolution.interfaces && deps.writer && deps.settings.remediationMode !== 'off') {
+      // Before a write, every broker of the account is described (which brokers use the group): the
+      // groups and their rules are read with those descriptions, in the last round before the write.
+      prefetchListing(deps.readers, cache, readGroups);
+    } else {
+      readGroups();
+    }
+  }
   const brokers: BrokerOutcome[] = [];
   // Sequential per broker: an event rarely touches more than a few, and the MQ API rate is shared.
-  for (const brokerId of resolution.brokerIds) {
-    brokers.push(await evaluateBroker(brokerId, { ...deps, cache }, event.actor));
+  // Only the first broker's rules are as fresh as a re-read: a later broker's come after writes.
+  for (const [index, brokerId] of resolution.brokerIds.entries()) {
+    const prefetch: EventPrefetch = { freshRuleGroups: index === 0 ? fresh : new Set() };
+    brokers.push(await evaluateBroker(brokerId, { ...deps, cache, prefetch }, event.actor));
   }
   const changedChecks =
     event.eventSource === 'ec2.amazonaws.com'

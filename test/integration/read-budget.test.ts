@@ -56,23 +56,24 @@ describe('reads per event kind', () => {
     expect(result.writes).toEqual([]);
   });
 
-  it('reads the interfaces once for an ingress change on a broker group, and the rules again only before writing', async () => {
+  it('reads the interfaces, the broker, the group and its rules once for an ingress change on a broker group, and writes on those', async () => {
     // Act
     const { result, reads } = await run(
       sample('ec2-authorize-security-group-ingress-world-tcp-all-ports.json'),
     );
 
-    // Assess: interfaces (find brokers, reused for "is the group shared"), broker, configuration,
-    // rules, group tags; before writing, every broker of the account once (which brokers use the
-    // group: each keeps its ports); then the executor's re-read of the rules right before the writes.
-    // A fresh container also asks once which engine versions Amazon MQ offers.
+    // Assess: interfaces (find brokers, reused for "is the group shared"); then the account's broker
+    // listing and the broker; then every other broker (which brokers use the group: each keeps its
+    // ports) with the group's tags and rules; the writes use the rules of that last round, so there
+    // is no re-read. After the writes: the configuration, and (a fresh container) once which engine
+    // versions Amazon MQ offers.
     expect(reads).toEqual({
       DescribeNetworkInterfaces: 1,
       DescribeBroker: BROKERS_IN_ACCOUNT,
       ListBrokers: 1,
       DescribeConfigurationRevision: 1,
       DescribeSecurityGroups: 1,
-      DescribeSecurityGroupRules: 2,
+      DescribeSecurityGroupRules: 1,
       DescribeBrokerEngineTypes: 1,
     });
     expect(result.writes.map((w) => w.operation)).toContain('RevokeSecurityGroupIngress');

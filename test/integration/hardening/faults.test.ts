@@ -598,12 +598,36 @@ describe('changes between two calls', () => {
   });
 
   it('a rule revoked by someone else between the evaluation and the re-read is left alone', async () => {
-    // Prepare: the second DescribeSecurityGroupRules is the executor's re-read.
+    // Prepare: a remediation request reads the rules for the evaluation, then the executor re-reads
+    // them (the second DescribeSecurityGroupRules) right before writing.
     account.reset();
     let reads = 0;
     account.before('DescribeSecurityGroupRules', (_call, acc) => {
       reads += 1;
       if (reads === 2) acc.removeRule(IDS.billingWideRule);
+    });
+
+    // Act
+    const result = await run(
+      handlers.onIngressEvent,
+      remediationRequest([IDS.billing]),
+      CONTEXTS.onIngressEvent,
+    );
+
+    // Assess: nothing to narrow, nothing written
+    expect(result).toMatchObject({ ok: true });
+    expect(reads).toBe(2);
+    expect(account.ec2Writes()).toEqual([]);
+  });
+
+  it('on the event path, the rules read with the broker are the last read before writing: a rule revoked by then is left alone', async () => {
+    // Prepare: the event path reads the rules once, in the round of DescribeBroker, and writes on
+    // that read (it is as fresh as a re-read would be).
+    account.reset();
+    let reads = 0;
+    account.before('DescribeSecurityGroupRules', (_call, acc) => {
+      reads += 1;
+      acc.removeRule(IDS.billingWideRule);
     });
 
     // Act
@@ -615,7 +639,7 @@ describe('changes between two calls', () => {
 
     // Assess: nothing to narrow, nothing written
     expect(result).toMatchObject({ ok: true });
-    expect(reads).toBe(2);
+    expect(reads).toBe(1);
     expect(account.ec2Writes()).toEqual([]);
   });
 
