@@ -7,8 +7,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { createConfigReporter } from '../shared/aws/config.ts';
-import { createEc2NetworkReader } from '../shared/aws/ec2.ts';
-import { createKmsKeyReader } from '../shared/aws/kms.ts';
 import { createMqBrokerReader } from '../shared/aws/mq.ts';
 import type { Check } from '../shared/checks/check.ts';
 import { enabledChecks } from '../shared/checks/registry.ts';
@@ -21,7 +19,7 @@ import { loadSettings } from '../shared/policy/load-settings.ts';
 import type { Settings } from '../shared/policy/settings.ts';
 import type { AccountReaders, ComplianceReporter } from '../shared/ports.ts';
 import { acknowledgeInvalidEvents } from '../shared/runtime/handler-support.ts';
-import { lazyNetworkReader } from '../shared/runtime/lazy-network-reader.ts';
+import { lazyEc2NetworkReader, lazyKmsKeyReader } from '../shared/runtime/lazy-aws.ts';
 import {
   CONFIG_RULE_RATE_LIMIT,
   EvaluationsRefusedError,
@@ -93,7 +91,8 @@ const countBy = (values: readonly string[]): Record<string, number> => {
 };
 
 // Created once per container: settings are validated at cold start, SDK clients and the token
-// bucket (the account's quota refills in real time, across invocations) are reused.
+// bucket (the account's quota refills in real time, across invocations) are reused. Every rule reads
+// brokers and posts evaluations: the Amazon MQ and Config clients are loaded at start-up.
 const settings = loadSettings();
 const region = process.env.AWS_REGION?.trim();
 
@@ -103,9 +102,10 @@ export const handler = createConfigRuleHandler({
       createMqBrokerReader(),
       createTokenBucket(loadRateLimit(CONFIG_RULE_RATE_LIMIT)),
     ),
-    // Only the two ingress checks read security groups: the rules of the other checks never load EC2.
-    network: lazyNetworkReader(async () => createEc2NetworkReader()),
-    keys: createKmsKeyReader(),
+    // Loaded on first use: only the two ingress checks read security groups and only the encryption
+    // check reads keys, so the rules of the other checks never load the EC2 or KMS client.
+    network: lazyEc2NetworkReader(),
+    keys: lazyKmsKeyReader(),
   },
   compliance: createConfigReporter(),
   settings,

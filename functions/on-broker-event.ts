@@ -5,9 +5,10 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createLambdaRemediationRequester } from '../shared/aws/lambda.ts';
+import { createMqBrokerReader } from '../shared/aws/mq.ts';
 import { parseApiCallEvent } from '../shared/events/cloudtrail.ts';
 import { logger } from '../shared/logger.ts';
+import { lazyLambdaRemediationRequester } from '../shared/runtime/lazy-aws.ts';
 import { createRealTimeContainer } from '../shared/runtime/real-time.ts';
 import { logMetrics, metrics } from '../shared/runtime/metrics.ts';
 import {
@@ -17,12 +18,14 @@ import {
 } from '../shared/runtime/handler-support.ts';
 import { handleApiCall } from '../shared/use-cases/handle-api-call.ts';
 
-// Created once per container: settings are validated at cold start, SDK clients are reused.
-const container = createRealTimeContainer();
+// Created once per container: settings are validated at cold start, SDK clients are reused. The
+// Amazon MQ client is loaded at start-up (every event begins with a broker read); the others on
+// first use.
+const container = createRealTimeContainer(process.env, { brokers: createMqBrokerReader() });
 const remediatorName = process.env.REMEDIATOR_FUNCTION_NAME?.trim();
 const remediationRequester =
   remediatorName && container.settings.remediationMode !== 'off'
-    ? createLambdaRemediationRequester(remediatorName)
+    ? lazyLambdaRemediationRequester(remediatorName)
     : undefined;
 
 export const handler = middy(async (event: unknown) =>

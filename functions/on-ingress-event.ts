@@ -5,7 +5,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createEc2IngressWriter } from '../shared/aws/ec2.ts';
+import { createEc2IngressWriter, createEc2NetworkReader } from '../shared/aws/ec2.ts';
 import { parseApiCallEvent } from '../shared/events/cloudtrail.ts';
 import { isRemediationRequest, parseRemediationRequest } from '../shared/events/remediation-request.ts';
 import { logger } from '../shared/logger.ts';
@@ -19,8 +19,10 @@ import {
 import { createSnapshotCache } from '../shared/use-cases/build-snapshot.ts';
 import { evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-call.ts';
 
-// Created once per container: settings are validated at cold start, SDK clients are reused.
-const container = createRealTimeContainer();
+// Created once per container: settings are validated at cold start, SDK clients are reused. The EC2
+// client is loaded at start-up (every event begins with a read of the group's network interfaces);
+// the other clients on first use (a group no broker uses never loads them).
+const container = createRealTimeContainer(process.env, { network: createEc2NetworkReader() });
 // The only function that writes to security groups; no writer at all when remediation is off.
 const writer = container.settings.remediationMode === 'off' ? undefined : createEc2IngressWriter();
 const deps = (account: string, region: string) =>

@@ -6,9 +6,6 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createEc2NetworkReader } from '../shared/aws/ec2.ts';
-import { createKmsKeyReader } from '../shared/aws/kms.ts';
-import { createLambdaRemediationRequester } from '../shared/aws/lambda.ts';
 import { createMqBrokerReader } from '../shared/aws/mq.ts';
 import type { Check } from '../shared/checks/check.ts';
 import { enabledChecks } from '../shared/checks/registry.ts';
@@ -20,6 +17,11 @@ import { loadSettings } from '../shared/policy/load-settings.ts';
 import type { Settings } from '../shared/policy/settings.ts';
 import type { AccountReaders, RemediationRequester } from '../shared/ports.ts';
 import { alertingFromEnv } from '../shared/runtime/alerting.ts';
+import {
+  lazyEc2NetworkReader,
+  lazyKmsKeyReader,
+  lazyLambdaRemediationRequester,
+} from '../shared/runtime/lazy-aws.ts';
 import { acknowledgeInvalidEvents, recordOutcomes } from '../shared/runtime/handler-support.ts';
 import type { FindingsSink } from '../shared/use-cases/handle-api-call.ts';
 import { createTokenBucket, loadRateLimit, rateLimitedBrokerReader } from '../shared/use-cases/rate-limit.ts';
@@ -85,7 +87,8 @@ export const createSweepHandler = (deps: SweepHandlerDeps) =>
     .use(logMetrics(metrics));
 
 // Created once per container. The bucket outlives invocations because the account's quota refills
-// in real time, not per invocation.
+// in real time, not per invocation. Every sweep starts by listing brokers (the Amazon MQ client is
+// loaded at start-up); EC2, KMS and Lambda are loaded when a broker needs them.
 const settings = loadSettings();
 const remediatorName = process.env.REMEDIATOR_FUNCTION_NAME?.trim();
 const findingsSinkFor = alertingFromEnv(settings);
@@ -96,13 +99,13 @@ export const handler = createSweepHandler({
       createMqBrokerReader(),
       createTokenBucket(loadRateLimit(SWEEP_RATE_LIMIT)),
     ),
-    network: createEc2NetworkReader(),
-    keys: createKmsKeyReader(),
+    network: lazyEc2NetworkReader(),
+    keys: lazyKmsKeyReader(),
   },
   settings,
   checks: enabledChecks(settings),
   ...(findingsSinkFor ? { findingsSinkFor } : {}),
   ...(remediatorName && settings.remediationMode !== 'off'
-    ? { remediationRequester: createLambdaRemediationRequester(remediatorName) }
+    ? { remediationRequester: lazyLambdaRemediationRequester(remediatorName) }
     : {}),
 });

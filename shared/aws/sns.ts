@@ -2,7 +2,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Alert } from '../alerts/alert.ts';
 import type { AlertPublisher } from '../alerts/ports.ts';
 import { renderSnsMessage } from '../alerts/sns-message.ts';
-import { ConfigurationError, UnexpectedShapeError } from '../errors.ts';
+import { checkAlertTopicArn } from '../alerts/topic-arn.ts';
+import { UnexpectedShapeError } from '../errors.ts';
 import { callAws } from './calls.ts';
 import { once, sdkClientConfig } from './clients.ts';
 
@@ -13,8 +14,6 @@ import { once, sdkClientConfig } from './clients.ts';
  */
 export const SNS_IAM_ACTIONS = ['sns:Publish'] as const;
 
-const TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-
 export const getSnsClient: () => SNSClient = once(() => new SNSClient(sdkClientConfig()));
 
 /** Publishes each alert as one message on the alert topic (format: shared/alerts/sns-message.ts). */
@@ -22,11 +21,7 @@ export const createSnsAlertPublisher = (
   topicArn: string,
   client: SNSClient = getSnsClient(),
 ): AlertPublisher => {
-  if (!TOPIC_ARN.test(topicArn)) {
-    throw new ConfigurationError(
-      `ALERT_TOPIC_ARN is not a standard SNS topic ARN: ${JSON.stringify(topicArn)}`,
-    );
-  }
+  checkAlertTopicArn(topicArn);
   return {
     async publish(alert: Alert): Promise<void> {
       const message = renderSnsMessage(alert);

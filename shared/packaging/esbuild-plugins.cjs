@@ -20,6 +20,7 @@
 'use strict';
 
 const { readFile } = require('node:fs/promises');
+const { basename, extname } = require('node:path');
 
 /** `@aws-sdk/<package>/dist-es/…/schemas/schemas_<n>.js` (clients and nested clients). */
 const SCHEMA_MODULE = /[\\/]@aws-sdk[\\/][^\\/]+[\\/]dist-es[\\/](?:.*[\\/])?schemas[\\/]schemas_\d+\.js$/;
@@ -79,7 +80,40 @@ const sdkSchemaPruning = {
   },
 };
 
-module.exports = [sdkSchemaPruning];
+/**
+ * The folder of one entry's chunks: `on-ingress-event.ts` → `on-ingress-event.chunks/[name]-[hash]`.
+ * `undefined` when the build has not exactly one entry point (nothing is then changed).
+ */
+const chunkNamesFor = (entryPoints) => {
+  const entries = Array.isArray(entryPoints) ? entryPoints : Object.values(entryPoints ?? {});
+  if (entries.length !== 1) return undefined;
+  const entry = typeof entries[0] === 'string' ? entries[0] : entries[0]?.in;
+  if (typeof entry !== 'string') return undefined;
+  return `${basename(entry, extname(entry))}.chunks/[name]-[hash]`;
+};
+
+/**
+ * `chunksBesideEntry`: with code splitting (serverless.yml `splitting: true`), each function's chunks
+ * go to a folder named after its handler file, `functions/<function>.chunks/`. serverless-esbuild
+ * builds every function into the same `functions/` folder and, packaging individually, leaves out of
+ * a function's zip every file whose path starts with another handler's name and a dot (what it does
+ * for `<handler>.js.map`): so each zip holds its own handler and its own chunks, not every function's.
+ * test/template/package.test.ts holds each artifact to exactly that.
+ */
+/** @type {import('esbuild').Plugin} */
+const chunksBesideEntry = {
+  name: 'chunks-beside-entry',
+  setup(build) {
+    const options = build.initialOptions;
+    if (!options.splitting || options.chunkNames !== undefined) return;
+    const chunkNames = chunkNamesFor(options.entryPoints);
+    if (chunkNames !== undefined) options.chunkNames = chunkNames;
+  },
+};
+
+module.exports = [sdkSchemaPruning, chunksBesideEntry];
 module.exports.sdkSchemaPruning = sdkSchemaPruning;
+module.exports.chunksBesideEntry = chunksBesideEntry;
+module.exports.chunkNamesFor = chunkNamesFor;
 module.exports.inlineComputedKeys = inlineComputedKeys;
 module.exports.SCHEMA_MODULE = SCHEMA_MODULE;

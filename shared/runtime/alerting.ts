@@ -1,11 +1,10 @@
-import { createSnsAlertPublisher } from '../aws/sns.ts';
-import { createDynamoDbAlertStateStore } from '../aws/dynamodb.ts';
-import type { FindingPublisher } from '../alerts/ports.ts';
 import { createAlertingSink } from '../alerts/sink.ts';
+import { checkAlertTopicArn } from '../alerts/topic-arn.ts';
 import { ConfigurationError } from '../errors.ts';
 import { countPublishedAlerts } from './metrics.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { FindingsSink } from '../use-cases/handle-api-call.ts';
+import { lazyDynamoDbAlertStateStore, lazySecurityHubPublisher, lazySnsAlertPublisher } from './lazy-aws.ts';
 
 /** Environment variables the stack sets for the functions that alert. */
 export const ALERTING_ENV = {
@@ -19,7 +18,9 @@ export type FindingsSinkFactory = (account: string, region: string) => FindingsS
 /**
  * The deduplicating alert sink for an account and region (they come from each event), built on the
  * stack's topic and state table. Undefined when the stack configures no alerting (both variables
- * unset); one without the other is a deployment error, reported at cold start.
+ * unset); one without the other, or a topic ARN that is not one, is a deployment error, reported at
+ * cold start. The SNS, DynamoDB and Security Hub clients are loaded on first use only: an invocation
+ * that announces nothing never loads them.
  */
 export const alertingFromEnv = (
   settings: Settings,
@@ -33,8 +34,8 @@ export const alertingFromEnv = (
       `${ALERTING_ENV.topicArn} and ${ALERTING_ENV.stateTable} must be set together`,
     );
   }
-  const publisher = countPublishedAlerts(createSnsAlertPublisher(topicArn));
-  const stateStore = createDynamoDbAlertStateStore(table);
+  const publisher = countPublishedAlerts(lazySnsAlertPublisher(checkAlertTopicArn(topicArn)));
+  const stateStore = lazyDynamoDbAlertStateStore(table);
   const securityHub =
     env[ALERTING_ENV.securityHub]?.trim().toLowerCase() === 'true' ? lazySecurityHubPublisher() : undefined;
   return (account, region) =>
@@ -47,18 +48,4 @@ export const alertingFromEnv = (
       region,
       now: () => new Date(),
     });
-};
-
-/**
- * Security Hub is off by default and its client is a large part of a bundle: it is loaded on first
- * use only, so functions of stacks without Security Hub never pay for it at cold start.
- */
-const lazySecurityHubPublisher = (): FindingPublisher => {
-  let publisher: Promise<FindingPublisher> | undefined;
-  return {
-    importFindings: async (findings) => {
-      publisher ??= import('../aws/securityhub.ts').then((m) => m.createSecurityHubFindingPublisher());
-      return (await publisher).importFindings(findings);
-    },
-  };
 };

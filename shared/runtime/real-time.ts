@@ -1,18 +1,22 @@
 /**
  * What both real-time functions (on-broker-event, on-ingress-event) build once per container: settings
  * validated at cold start, the checks they switch on, the paced readers, Config re-run and alerting.
+ * Every AWS adapter is loaded on first use, except those the function hands in (`loaded`): the ones
+ * its first call of every invocation needs, imported statically by its handler file.
  */
-import { createConfigReporter } from '../aws/config.ts';
-import { createEc2NetworkReader } from '../aws/ec2.ts';
-import { createKmsKeyReader } from '../aws/kms.ts';
-import { createMqBrokerReader } from '../aws/mq.ts';
 import { enabledChecks } from '../checks/registry.ts';
 import { loadSettings } from '../policy/load-settings.ts';
 import type { Settings } from '../policy/settings.ts';
-import type { IngressWriter, RemediationRequester } from '../ports.ts';
+import type { AccountReaders, IngressWriter, RemediationRequester } from '../ports.ts';
 import type { EvaluationDeps } from '../use-cases/handle-api-call.ts';
 import { pacedBrokerReader, REAL_TIME_RATE_LIMIT } from '../use-cases/rate-limit.ts';
 import { alertingFromEnv } from './alerting.ts';
+import {
+  lazyConfigReporter,
+  lazyEc2NetworkReader,
+  lazyKmsKeyReader,
+  lazyMqBrokerReader,
+} from './lazy-aws.ts';
 
 export interface RealTimeContainer {
   readonly settings: Settings;
@@ -24,18 +28,21 @@ export interface RealTimeContainer {
   ): EvaluationDeps;
 }
 
-export const createRealTimeContainer = (env: NodeJS.ProcessEnv = process.env): RealTimeContainer => {
+export const createRealTimeContainer = (
+  env: NodeJS.ProcessEnv = process.env,
+  loaded: Partial<AccountReaders> = {},
+): RealTimeContainer => {
   const settings = loadSettings(env);
   const checks = enabledChecks(settings);
   const readers = {
     // Paced below the account's Amazon MQ quota: a change to a configuration or group that dozens of
     // brokers share must not burst past it and fail on throttling.
-    brokers: pacedBrokerReader(createMqBrokerReader(), REAL_TIME_RATE_LIMIT, env),
-    network: createEc2NetworkReader(),
-    keys: createKmsKeyReader(),
+    brokers: pacedBrokerReader(loaded.brokers ?? lazyMqBrokerReader(), REAL_TIME_RATE_LIMIT, env),
+    network: loaded.network ?? lazyEc2NetworkReader(),
+    keys: loaded.keys ?? lazyKmsKeyReader(),
   };
   const configRulePrefix = env.CONFIG_RULE_PREFIX?.trim();
-  const compliance = configRulePrefix ? createConfigReporter() : undefined;
+  const compliance = configRulePrefix ? lazyConfigReporter() : undefined;
   const findingsSinkFor = alertingFromEnv(settings, env);
   return {
     settings,

@@ -88,6 +88,8 @@ export const prunedAdapters = (testDir: string): Plugin => {
       absWorkingDir: ROOT,
       nodePaths: [join(ROOT, 'node_modules')],
       entryPoints: [entry],
+      // One module per adapter, its client included; the functions' chunking is the packaged test's.
+      splitting: false,
       outfile,
       write: true,
       logLevel: 'silent',

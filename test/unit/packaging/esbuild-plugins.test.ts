@@ -1,11 +1,12 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
-const { inlineComputedKeys, SCHEMA_MODULE } = createRequire(import.meta.url)(
+const { inlineComputedKeys, SCHEMA_MODULE, chunkNamesFor } = createRequire(import.meta.url)(
   '../../../shared/packaging/esbuild-plugins.cjs',
 ) as {
   inlineComputedKeys: (source: string) => string | undefined;
   SCHEMA_MODULE: RegExp;
+  chunkNamesFor: (entryPoints: unknown) => string | undefined;
 };
 
 const SCHEMA = [
@@ -61,5 +62,18 @@ describe('inlineComputedKeys', () => {
     expect(SCHEMA_MODULE.test('/x/node_modules/@aws-sdk/client-ec2/dist-cjs/schemas/schemas_0.js')).toBe(
       false,
     );
+  });
+});
+
+describe('chunkNamesFor', () => {
+  it('puts the chunks of a function in a folder named after its handler file', () => {
+    // Assess
+    expect(chunkNamesFor(['functions/on-ingress-event.ts'])).toBe('on-ingress-event.chunks/[name]-[hash]');
+    expect(chunkNamesFor([{ in: 'functions/sweep.ts', out: 'sweep' }])).toBe('sweep.chunks/[name]-[hash]');
+  });
+
+  it('names no folder for a build of several entry points', () => {
+    // Assess
+    expect(chunkNamesFor(['functions/sweep.ts', 'functions/config-rule.ts'])).toBeUndefined();
   });
 });

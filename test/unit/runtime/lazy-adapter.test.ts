@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { NetworkReader } from '../../../shared/ports.ts';
-import { lazyNetworkReader } from '../../../shared/runtime/lazy-network-reader.ts';
+import { lazyAdapter } from '../../../shared/runtime/lazy-adapter.ts';
+
+const METHODS = {
+  describeIngressRules: true,
+  describeRulesById: true,
+  describeSecurityGroups: true,
+  findSecurityGroupIdsByName: true,
+  describeNetworkInterfaces: true,
+} as const;
 
 const aReader = (): NetworkReader => ({
   describeIngressRules: vi.fn(async () => []),
@@ -10,34 +18,58 @@ const aReader = (): NetworkReader => ({
   describeNetworkInterfaces: vi.fn(async () => []),
 });
 
-describe('lazyNetworkReader', () => {
+describe('lazyAdapter', () => {
   it('loads nothing until its first call', () => {
     // Prepare
     const load = vi.fn(async () => aReader());
 
     // Act
-    lazyNetworkReader(load);
+    lazyAdapter(load, METHODS);
 
     // Assess
     expect(load).not.toHaveBeenCalled();
   });
 
-  it('loads the reader once and passes every call on to it', async () => {
+  it('offers every method it is told of', () => {
+    // Act
+    const lazy = lazyAdapter(async () => aReader(), METHODS);
+
+    // Assess
+    expect(Object.keys(lazy).sort()).toEqual(Object.keys(METHODS).sort());
+  });
+
+  it('loads the adapter once, even for calls made while it loads, and passes every call on to it', async () => {
     // Prepare
     const reader = aReader();
     const load = vi.fn(async () => reader);
-    const lazy = lazyNetworkReader(load);
+    const lazy = lazyAdapter(load, METHODS);
 
     // Act
-    const names = await lazy.findSecurityGroupIdsByName('orders-prod-mq');
-    await lazy.describeIngressRules(['sg-0a1b2c3d4e5f60001']);
+    const [names] = await Promise.all([
+      lazy.findSecurityGroupIdsByName('orders-prod-mq'),
+      lazy.describeIngressRules(['sg-0a1b2c3d4e5f60001']),
+    ]);
     await lazy.describeNetworkInterfaces(['sg-0a1b2c3d4e5f60001']);
 
     // Assess
     expect(load).toHaveBeenCalledTimes(1);
     expect(names).toEqual(['sg-0a1b2c3d4e5f60001']);
+    expect(reader.findSecurityGroupIdsByName).toHaveBeenCalledWith('orders-prod-mq');
     expect(reader.describeIngressRules).toHaveBeenCalledWith(['sg-0a1b2c3d4e5f60001']);
     expect(reader.describeNetworkInterfaces).toHaveBeenCalledWith(['sg-0a1b2c3d4e5f60001']);
+  });
+
+  it('passes a failure of the adapter on as it is', async () => {
+    // Prepare
+    const reader = aReader();
+    vi.mocked(reader.describeRulesById).mockRejectedValueOnce(new Error('throttled'));
+    const lazy = lazyAdapter(async () => reader, METHODS);
+
+    // Act
+    const call = lazy.describeRulesById(['sgr-0a1b2c3d4e5f60010']);
+
+    // Assess
+    await expect(call).rejects.toThrow('throttled');
   });
 
   it('tries to load again after a failed load', async () => {
@@ -46,7 +78,7 @@ describe('lazyNetworkReader', () => {
       .fn<() => Promise<NetworkReader>>()
       .mockRejectedValueOnce(new Error('module not found'))
       .mockResolvedValueOnce(aReader());
-    const lazy = lazyNetworkReader(load);
+    const lazy = lazyAdapter(load, METHODS);
 
     // Act
     const first = lazy.describeRulesById(['sgr-0a1b2c3d4e5f60010']);

@@ -1,0 +1,39 @@
+/**
+ * An adapter built on its first call, not at cold start. The function bundles are split into chunks
+ * (serverless.yml `splitting: true`): an adapter module reached only through a dynamic `import()` here
+ * is a chunk of its own, with its SDK client, read and evaluated the first time one of its methods is
+ * called, never on a path that does not call it (docs/performance.md). A function loads at start-up
+ * only the adapters its handler file imports statically.
+ */
+
+/** An object whose every member is a method returning a promise (the ports of shared/ports.ts). */
+type AsyncMethods<T> = { [K in keyof T]: (...args: never[]) => Promise<unknown> };
+
+/**
+ * `methods` names every method of the port (the type checker holds it complete), so that the stand-in
+ * can be built before the adapter exists. A failed load is not kept: the next call tries again.
+ */
+export const lazyAdapter = <T extends AsyncMethods<T>>(
+  load: () => Promise<T>,
+  methods: Readonly<Record<keyof T, true>>,
+): T => {
+  let adapter: Promise<T> | undefined;
+  const get = (): Promise<T> => {
+    if (adapter === undefined) {
+      const loading = load();
+      adapter = loading;
+      loading.catch(() => {
+        if (adapter === loading) adapter = undefined;
+      });
+    }
+    return adapter;
+  };
+  const stand: Partial<Record<keyof T, unknown>> = {};
+  for (const name of Object.keys(methods) as (keyof T & string)[]) {
+    stand[name] = async (...args: never[]) => {
+      const target = await get();
+      return (target[name] as (...a: never[]) => Promise<unknown>).apply(target, args);
+    };
+  }
+  return stand as T;
+};
