@@ -22,6 +22,7 @@ import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding, OffendingRule } from '../model/finding.ts';
 import { SEVERITY_ORDER, type Severity } from '../model/finding.ts';
 import { formatRanges, normalizeRanges, subtractRanges } from '../network/port-range.ts';
+import { optOutTag, optsOut } from '../policy/opt-out.ts';
 import { type RemediationMode, TAGS } from '../policy/settings.ts';
 import type { ActionReport, RemediationReport } from '../remediation/execute.ts';
 import { formatSource } from '../network/rule-analysis.ts';
@@ -809,6 +810,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
   }
 
   alerts.push(...exemptionAlerts(input, common, remediationOf, brokerUrl));
+  alerts.push(...optOutAlerts(input, common, remediationOf));
 
   // Silent rewrites: the remembered items changed, or a failing state is about to age out.
   for (const d of decisions) {
@@ -880,6 +882,62 @@ const exemptionAlerts = (
       },
       actor: toActor(actor),
       consoleUrl: brokerUrl,
+    };
+    return [{ alert, commits: [] }];
+  });
+};
+
+/**
+ * One alert per security group of the broker that the triggering call opted out of remediation
+ * (CreateTags mq-guardian:remediation with a value that opts out): who did it, which group and value,
+ * and the ingress checks failing on it that mq-guardian will no longer fix, so that an opt-out never
+ * silently switches remediation off. Not remembered, like exemptions: a retry repeats the same id.
+ */
+const optOutAlerts = (
+  input: AlertPlanInput,
+  common: AlertFields,
+  remediationOf: (checkId: CheckId) => AlertRemediation,
+): PlannedAlert[] => {
+  const { actor, evaluation, account, region } = input;
+  if (actor?.optedOutGroupIds === undefined) return [];
+  const who = actor.arn ?? actor.roleArn ?? actor.type;
+  return actor.optedOutGroupIds.flatMap((groupId): PlannedAlert[] => {
+    const group = evaluation.snapshot.securityGroups.find((g) => g.groupId === groupId);
+    // Not a group of this broker, or the tag is gone or changed again: nothing opted out.
+    if (group === undefined || !optsOut(group.tags)) return [];
+    const failing = evaluation.findings
+      .filter((f) => f.status === 'FAIL' && offendingRulesOf(f).some((r) => r.groupId === groupId))
+      .sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity));
+    const checkIds = failing.length === 0 ? [PROTOCOLS_CHECK] : failing.map((f) => f.checkId);
+    const key = `${outboxStateKey(account, region, evaluation.snapshot.broker.id)}#opted-out#${groupId}`;
+    const fields = common('finding', 'exempted', key, actor.eventId, 0, checkIds);
+    const still =
+      failing.length === 0
+        ? 'No ingress check fails on it today.'
+        : `Still failing on it, and no longer fixed by mq-guardian: ${failing.map((f) => `${f.checkId} (${f.severity})`).join(', ')}.`;
+    const alert: Alert = {
+      ...fields,
+      ...(failing.length === 0 ? { severity: 'INFORMATIONAL' as const } : {}),
+      summary: `${who} opted security group ${groupId} out of remediation by tagging it ${optOutTag(group.tags)}. ${still}`,
+      finding: {
+        status: failing[0]?.status ?? 'PASS',
+        message: failing[0]?.message ?? `Security group ${groupId} is tagged ${optOutTag(group.tags)}.`,
+        details: [`${groupId}: opted out by ${optOutTag(group.tags)}`],
+        omittedDetails: 0,
+      },
+      securityGroups: [{ groupId, ruleIds: [] }],
+      remediation: {
+        ...remediationOf(checkIds[0] as CheckId),
+        status: 'skipped',
+        summary: `mq-guardian leaves ${groupId} alone while it carries ${optOutTag(group.tags)}.`,
+        reason: `opted out by ${TAGS.remediation}; remove the tag (or set it to on) to have the group remediated again`,
+      },
+      actor: toActor(actor),
+      consoleUrl: securityGroupConsoleUrl(
+        partitionOf(evaluation.snapshot.broker.arn, region),
+        region,
+        groupId,
+      ),
     };
     return [{ alert, commits: [] }];
   });

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors.ts';
 import type { Actor } from '../model/actor.ts';
+import { optsOut } from '../policy/opt-out.ts';
 import { TAGS } from '../policy/settings.ts';
 import {
   BROKER_ID_PATTERN,
@@ -278,6 +279,7 @@ export function parseApiCallEvent(input: unknown): ApiCallEvent {
   };
   const target = eventSource === MQ_EVENT_SOURCE ? mqTarget(call) : ec2Target(call);
   const exempted = eventSource === EC2_EVENT_SOURCE ? exemptedRules(call, target) : [];
+  const optedOut = eventSource === EC2_EVENT_SOURCE ? optedOutGroups(call, target) : [];
 
   return {
     ...(envelope === undefined ? {} : { envelopeId: envelope.id }),
@@ -287,7 +289,11 @@ export function parseApiCallEvent(input: unknown): ApiCallEvent {
     eventTime: detail.eventTime,
     account,
     region: detail.awsRegion,
-    actor: { ...actorOf(detail, eventName), ...(exempted.length > 0 ? { exemptedRuleIds: exempted } : {}) },
+    actor: {
+      ...actorOf(detail, eventName),
+      ...(exempted.length > 0 ? { exemptedRuleIds: exempted } : {}),
+      ...(optedOut.length > 0 ? { optedOutGroupIds: optedOut } : {}),
+    },
     target,
   };
 }
@@ -327,6 +333,24 @@ const exemptedRules = (call: CallContext, target: EventTarget): string[] => {
     return tagged ? [...target.ruleIds] : [];
   }
   return [];
+};
+
+/**
+ * The security groups a CreateTags call opted out of remediation: it sets `mq-guardian:remediation` to
+ * a value that opts out (the same reading as the code and the IAM Deny, policy/opt-out.ts).
+ */
+const optedOutGroups = (call: CallContext, target: EventTarget): string[] => {
+  if (target.kind !== 'security-groups' || call.eventName !== 'CreateTags') return [];
+  const path = `${call.requestPath}.tagSet`;
+  const optsOutHere = itemsOf(call.requestParameters?.tagSet, path).some((tag, index) => {
+    const item = `${path}.items[${index}]`;
+    const key = fieldOfItem(tag, item, 'key');
+    if (key !== TAGS.remediation) return false;
+    const value = fieldOfItem(tag, item, 'value') ?? '';
+    if (typeof value !== 'string') throw invalid(`${item}.value`, 'is not a tag value');
+    return optsOut({ [TAGS.remediation]: value });
+  });
+  return optsOutHere ? [...target.groupIds] : [];
 };
 
 const actorOf = (detail: CloudTrailRecord, eventName: string): Actor => {

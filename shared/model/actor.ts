@@ -16,4 +16,9 @@ export interface Actor {
    * (AuthorizeSecurityGroupIngress with TagSpecifications). Their alert names who and which rule.
    */
   readonly exemptedRuleIds?: readonly string[];
+  /**
+   * Security groups this call opted out of remediation: tagged `mq-guardian:remediation` with a value
+   * that opts out (policy/opt-out.ts) by CreateTags. Their alert names who and which group.
+   */
+  readonly optedOutGroupIds?: readonly string[];
 }

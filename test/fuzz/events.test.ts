@@ -70,6 +70,8 @@ const ActorShape = z.strictObject({
   eventName: z.string(),
   /** Rules the call tagged mq-guardian:allow: always rules the target names. */
   exemptedRuleIds: ids(SECURITY_GROUP_RULE_ID_PATTERN, 1).optional(),
+  /** Groups the call tagged with an opting-out mq-guardian:remediation: always groups the target names. */
+  optedOutGroupIds: ids(SECURITY_GROUP_ID_PATTERN, 1).optional(),
 });
 
 const TargetShape = z.discriminatedUnion('kind', [
@@ -120,6 +122,15 @@ const ApiCallEventShape = z
           (event.target as { ruleIds: readonly string[] }).ruleIds.includes(r),
         )),
     'exempted rules are not rules the event names',
+  )
+  .refine(
+    (event) =>
+      event.actor.optedOutGroupIds === undefined ||
+      (event.target.kind === 'security-groups' &&
+        event.actor.optedOutGroupIds.every((g) =>
+          (event.target as { groupIds: readonly string[] }).groupIds.includes(g),
+        )),
+    'opted-out groups are not groups the event names',
   );
 
 const statuses = z.enum(CONFIGURATION_ITEM_STATUSES);

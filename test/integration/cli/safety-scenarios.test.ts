@@ -332,3 +332,20 @@ describe.each([
     },
   );
 });
+
+describe('opt-out-tag-values: tagging a group out of remediation', () => {
+  it('is announced, naming who opted which group out and with which value', async () => {
+    // Act
+    const run = await replayInOrder('opt-out-tag-values', ['2-tag-group.json']);
+
+    // Assess
+    const [alert] = run.results.flatMap((r) =>
+      r.alerts.filter((a) => a.alert.action === 'exempted').map((a) => a.alert),
+    );
+    expect(alert?.summary).toBe(
+      'arn:aws:iam::123456789012:user/ci-deployer opted security group sg-05afe000000000302 out of remediation by tagging it mq-guardian:remediation=" off ". Still failing on it, and no longer fixed by mq-guardian: mq-broker-ingress-limited-to-used-protocols (MEDIUM).',
+    );
+    expect(alert?.securityGroups).toEqual([{ groupId: 'sg-05afe000000000302', ruleIds: [] }]);
+    expect(run.account.writes()).toEqual([]);
+  });
+});

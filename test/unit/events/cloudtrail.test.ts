@@ -544,6 +544,31 @@ describe('parseApiCallEvent', () => {
       expect(untagged).not.toHaveProperty('exemptedRuleIds');
     });
 
+    it.each([
+      ['off', true],
+      [' OFF ', true],
+      ['disabled', true],
+      ['enforce', false],
+      ['On', false],
+    ])(
+      'names the groups CreateTags tagged mq-guardian:remediation=%j as opted out: %s',
+      (value, optedOut) => {
+        // Prepare
+        const event = sampleWith(
+          'ec2-create-tags-security-group.json',
+          'detail.requestParameters.tagSet.items',
+          [{ key: 'mq-guardian:remediation', value }],
+        );
+
+        // Act
+        const { actor, target } = parseApiCallEvent(event);
+
+        // Assess
+        expect(target).toEqual({ kind: 'security-groups', groupIds: ['sg-0a1b2c3d4e5f60001'] });
+        expect(actor.optedOutGroupIds).toEqual(optedOut ? ['sg-0a1b2c3d4e5f60001'] : undefined);
+      },
+    );
+
     it('names the rules an authorize created with the tag, as CloudTrail records TagSpecifications', () => {
       // Prepare
       const event = sampleWith(TAGGED_AUTHORIZE, 'detail.requestParameters.tagSpecificationSet', {
