@@ -89,7 +89,14 @@ print('\n1. Bundle size (esbuild JS API, serverless.yml custom.esbuild as server
 print(`   options: ${JSON.stringify(config.esbuildOptions)}`);
 print(
   table(
-    ['function', 'start-up KiB (files)', 'artifact KiB (files)', 'gzip KiB', 'largest contributors', 'budget'],
+    [
+      'function',
+      'start-up KiB (files)',
+      'artifact KiB (files)',
+      'gzip KiB',
+      'largest contributors',
+      'budget',
+    ],
     bundles.map((b) => [
       b.function,
       `${round(b.startupBytes / 1024)} (${b.startupFiles})`,
