@@ -14,7 +14,7 @@ const meta: CheckMeta = {
   risk:
     'Broker names, user names and tags are not secret: they appear in the console, API answers, CloudTrail, ' +
     'AWS Config, billing and diagnostic logs. Personal data placed there (e-mail addresses, phone numbers, ' +
-    'card or social security numbers) is spread to every reader of those systems and kept for as long as ' +
+    'bank account, card or social security numbers) is spread to every reader of those systems and kept for as long as ' +
     'they keep it.',
   remediation: {
     text:

@@ -173,7 +173,7 @@ describe('mq-broker-no-pii-in-identifiers', () => {
 
   it('withholds a broker name that holds personal data from its own message', () => {
     // Prepare
-    const snapshot = activeMqSnapshot({ name: 'orders-201-555-0123' });
+    const snapshot = activeMqSnapshot({ name: 'orders-tel-201-555-0123' });
 
     // Act
     const finding = check.evaluate(snapshot, contextAt());

@@ -211,6 +211,7 @@ describe('describePiiKind', () => {
     ['email', 2, '2 e-mail addresses'],
     ['payment-card', 3, '3 payment card numbers'],
     ['us-ssn', 1, 'US social security number'],
+    ['iban', 2, '2 bank account numbers (IBAN)'],
   ])('names %s (%i) as "%s"', (kind, count, text) => {
     // Act
     const name = describePiiKind(kind, count);
@@ -220,22 +221,89 @@ describe('describePiiKind', () => {
   });
 });
 
-describe('findPii and numbers glued to a letter', () => {
+describe('findPii and whole tokens', () => {
   it.each([
-    ['a social-security-like number ending a build name', 'build-123-45-6789x'],
+    ['a social-security-like number ending a build name', 'build-123-45-6789'],
+    ['a social-security-like number followed by a letter', 'build 123-45-6789x'],
+    ['a social-security-like number continued by a version part', '123-45-6789.2'],
     ['a card-like number glued to a letter', '4111111111111111x'],
     ['a card-like number after a letter', 'x4111111111111111'],
-    ['a phone-like number glued to a letter', 'rack-201-555-0123b'],
+    ['a card-like number after a word and a dot', 'v.4111111111111111'],
+    ['a phone-like number joined to a rack name', 'rack-201-555-0123'],
+    ['a phone-like number joined by an underscore', 'rack_201-555-0123'],
+    ['an international number joined to a word', 'x-+4915123456789'],
+    ['an IBAN glued to a letter', 'XDE89370400440532013000'],
+    ['an IBAN joined to a word', 'payout-DE89370400440532013000'],
+    ['a label glued to a longer word', 'nossn-123-45-6789'],
   ])('does not flag %s', (_case, value) => {
     // Act / Assess
     expect(findPii(value)).toEqual([]);
   });
 
-  it('still flags the same numbers standing alone', () => {
+  it.each<[string, string, PiiKind]>([
+    ['a number after a colon', 'ssn:123-45-6789', 'us-ssn'],
+    ['a number after an equals sign', 'card=4111111111111111', 'payment-card'],
+    ['a number in brackets', '[201-555-0123]', 'phone'],
+    ['a number ending a sentence', 'call 201-555-0123.', 'phone'],
+    ['a number after a slash', 'employees/123-45-6789', 'us-ssn'],
+    ['a number joined to its label', 'ssn-123-45-6789', 'us-ssn'],
+    ['a number joined to a label in any case', 'SSN_123-45-6789', 'us-ssn'],
+    ['a number joined to a label that follows a word', 'owner-tel.201-555-0123', 'phone'],
+    ['a card number joined to its label', 'card-4111111111111111', 'payment-card'],
+    ['an IBAN joined to its label', 'iban_DE89370400440532013000', 'iban'],
+  ])('flags %s', (_case, value, kind) => {
     // Act
-    const found = findPii('build 123-45-6789, card 4111111111111111, call 201-555-0123').map((m) => m.kind);
+    const found = kinds(value);
+
+    // Assess
+    expect(found).toEqual([kind]);
+  });
+
+  it('flags the same numbers standing alone', () => {
+    // Act
+    const found = kinds('build 123-45-6789, card 4111111111111111, call 201-555-0123');
 
     // Assess
     expect(found).toEqual(['us-ssn', 'payment-card', 'phone']);
+  });
+});
+
+describe('findPii and bank account numbers', () => {
+  it.each<[string, string]>([
+    ['a German IBAN in electronic form', 'DE89370400440532013000'],
+    ['a German IBAN printed in groups of four', 'DE89 3704 0044 0532 0130 00'],
+    ['a British IBAN with a bank code of letters', 'GB82WEST12345698765432'],
+    ['a British IBAN in groups separated by hyphens', 'GB82-WEST-1234-5698-7654-32'],
+    ['an IBAN in lower case', 'nl91abna0417164300'],
+    ['an IBAN followed by a currency', 'payout to CH93 0076 2011 6238 5295 7 CHF'],
+    ['the shortest IBAN (Norway, 15 characters)', 'NO9386011117947'],
+    ['a Maltese IBAN of 31 characters', 'MT84MALT011000012345MTLCAST001S'],
+  ])('finds %s', (_case, value) => {
+    // Act
+    const found = kinds(value);
+
+    // Assess
+    expect(found).toEqual(['iban']);
+  });
+
+  it.each<[string, string]>([
+    ['a German IBAN with a wrong check digit', 'DE89370400440532013001'],
+    ['a German IBAN one character short', 'DE8937040044053201300'],
+    ['a German IBAN one character long', 'DE893704004405320130000'],
+    ['a British IBAN whose bank code is digits', 'GB82123412345698765432'],
+    ['a printed IBAN whose last group runs on', 'DE89 3704 0044 0532 0130 0012'],
+    ['a printed IBAN with an uneven group', 'DE89 3704 004 40532 0130 00'],
+    ['an unknown country code', 'XX89370400440532013000'],
+  ])('does not flag %s', (_case, value) => {
+    // Act / Assess
+    expect(findPii(value)).toEqual([]);
+  });
+
+  it('masks an IBAN down to its country code and last four characters', () => {
+    // Act
+    const [match] = findPii('DE89 3704 0044 0532 0130 00');
+
+    // Assess
+    expect(match?.masked).toBe('DE****************3000');
   });
 });
