@@ -11,10 +11,13 @@
  * a bounded window after each `+`.
  */
 import { digitsOf, type Located, maskDigits } from './match.ts';
-import { TOKEN_END, TOKEN_START, tokenEndsAt, tokenStartsAt } from './tokens.ts';
+import { TOKEN_END, TOKEN_START, tokenEndsAt } from './tokens.ts';
 
-// International numbers: a `+` that starts a token, then at most 24 characters of digits and single
-// separators. The window is bounded, so the scan stays linear.
+// International numbers: a `+` not glued to a word character, then at most 24 characters of digits and
+// single separators. The window is bounded, so the scan stays linear. The `+` itself marks where the
+// number starts, so a `-` or `.` before it separates (`ops-+14155550123`); a letter, digit, `_` or `~`
+// right before it does not (`UTC+1`, `v+49…`).
+const GLUED_BEFORE_PLUS = /^[\p{L}\p{N}_~]$/u;
 const PHONE_WINDOW = 24;
 const PHONE_BODY_CHAR = /^[0-9 ().-]$/;
 const SEPARATOR_RUNS = /[ ().-]+/g;
@@ -28,7 +31,7 @@ const validSeparatorRun = (run: string): boolean => {
 const findInternationalPhones = (text: string): Located[] => {
   const found: Located[] = [];
   for (let plus = text.indexOf('+'); plus !== -1; plus = text.indexOf('+', plus + 1)) {
-    if (!tokenStartsAt(text, plus)) continue;
+    if (plus > 0 && GLUED_BEFORE_PLUS.test(text.charAt(plus - 1))) continue;
     let end = plus + 1;
     while (end < text.length && end - plus <= PHONE_WINDOW && PHONE_BODY_CHAR.test(text.charAt(end)))
       end += 1;

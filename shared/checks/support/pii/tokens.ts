@@ -15,6 +15,8 @@
  * One exception keeps labelled values found: a number joined by `-`, `_` or `.` to a label that is a
  * word of its own and names the kind of value (`ssn-123-45-6789`, `my_tel.201-555-0123`,
  * `card-4111…`, `iban_DE89…`) is a token of its own. The labels are listed in `LABELS`.
+ * An international phone number starts at its `+`, which never continues a word: only a letter, digit,
+ * `_` or `~` right before the `+` glues it (./numbers.ts).
  */
 
 const WORD = String.raw`[\p{L}\p{N}_~]`;
@@ -44,16 +46,12 @@ export const TOKEN_START = String.raw`(?:(?<!${WORD})(?<!${WORD}${JOINER})(?<!\p
 /** Regular-expression source that matches where a token may end (use with the `u` flag). */
 export const TOKEN_END = String.raw`(?!${WORD})(?!${JOINER}${WORD})(?![ \/]\p{N})`;
 
-const START_AT = new RegExp(TOKEN_START, 'iuy');
 const END_AT = new RegExp(TOKEN_END, 'uy');
 
 const matchesAt = (pattern: RegExp, text: string, index: number): boolean => {
   pattern.lastIndex = index;
   return pattern.test(text);
 };
-
-/** May a token start at `index` of `text`? */
-export const tokenStartsAt = (text: string, index: number): boolean => matchesAt(START_AT, text, index);
 
 /** May a token end just before `index` of `text`? */
 export const tokenEndsAt = (text: string, index: number): boolean => matchesAt(END_AT, text, index);
