@@ -73,6 +73,9 @@ describe('checks over a broker with an enum value mq-guardian has never seen', (
     ['DeploymentMode', 'MULTI_REGION_ACTIVE', ['mq-broker-highly-available']],
     ['AuthenticationStrategy', 'PASSKEY', ['mq-broker-ldap-authentication']],
     ['StorageType', 'S3_EXPRESS', []],
+    ['BrokerState', 'HIBERNATING', []],
+    ['DataReplicationMode', 'ACTIVE_ACTIVE', []],
+    ['PendingDataReplicationMode', 'ACTIVE_ACTIVE', []],
   ])('an unseen %s (%s) blinds only the checks that need it', (field, value, expected) => {
     // Act
     const { erroring, messages } = errors({ [field]: value });
