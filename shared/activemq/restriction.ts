@@ -39,6 +39,21 @@ export const patternIncludes = (outer: string, inner: string): boolean => {
   return includes(outer.trim().split('.'), inner.trim().split('.'));
 };
 
+/**
+ * The pattern an open grant is compared with. `*.>` matches every destination name (each has at least
+ * one segment, and a trailing `>` matches zero or more further ones), so a grant to every group on it
+ * opens as much as one on `>`. Reading it that way can only turn a PASS into a FAIL, never the reverse.
+ */
+const openPattern = (pattern: string): string => {
+  const segments = pattern.trim().split('.');
+  // `A.>.>` is `A.>` (PrefixDestinationFilter collapses trailing `>`).
+  while (segments.length > 2 && segments.at(-1) === ANY_DESCENDANT && segments.at(-2) === ANY_DESCENDANT)
+    segments.pop();
+  return segments.length === 2 && segments[0] === ANY_CHILD && segments[1] === ANY_DESCENDANT
+    ? ANY_DESCENDANT
+    : pattern;
+};
+
 const opensToEveryone = (entry: AuthorizationEntry, permission: Permission): boolean =>
   entry[permission].includes(EVERY_GROUP);
 
@@ -100,7 +115,9 @@ export const mapRestriction = (map: AuthorizationMap): MapRestriction => {
       PERMISSIONS.map((permission) => ({ destinationType, pattern, permission, groups: entry[permission] })),
     ),
   );
-  const open = grants.filter((grant) => grant.groups.includes(EVERY_GROUP));
+  const open = grants
+    .filter((grant) => grant.groups.includes(EVERY_GROUP))
+    .map((grant) => ({ ...grant, pattern: openPattern(grant.pattern) }));
   const restricting = grants.filter(
     (grant) =>
       grant.groups.length > 0 &&

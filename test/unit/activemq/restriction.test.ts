@@ -79,6 +79,21 @@ describe('mapRestriction', () => {
       1,
     ],
     [
+      'an entry on ">" shadowed by an open "*.>" entry, which matches every name',
+      `<authorizationEntry queue="*.>" ${OPEN_ALL}/><authorizationEntry queue=">" admin="admins" read="apps" write="apps"/>`,
+      0,
+    ],
+    [
+      'an entry on "ORDERS.>" shadowed by an open "*.>" entry',
+      `<authorizationEntry queue="*.>" ${OPEN_ALL}/><authorizationEntry queue="ORDERS.>" read="orders"/>`,
+      0,
+    ],
+    [
+      'an open "*.*.>" entry does not shadow single-segment names',
+      `<authorizationEntry queue="*.*.>" ${OPEN_ALL}/><authorizationEntry queue="ORDERS" read="orders"/>`,
+      1,
+    ],
+    [
       'an open single-segment wildcard does not shadow ">"',
       `<authorizationEntry queue="*" ${OPEN_ALL}/><authorizationEntry queue=">" read="apps"/>`,
       1,
