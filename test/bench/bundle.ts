@@ -4,7 +4,7 @@
  * metafile, so a bundle over budget shows what its bytes buy.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { BUDGETS, BUNDLE_EXCEPTIONS } from './budgets.ts';
@@ -202,6 +202,42 @@ export const buildFunctionBundle = async (
   };
 };
 
+const virtualModules = (virtual: Readonly<Record<string, string>>): Plugin => ({
+  name: 'bench-virtual-modules',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^bench:/ }, (args) => ({ path: args.path, namespace: 'bench' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'bench' }, (args) => {
+      const contents = virtual[args.path.slice('bench:'.length)];
+      if (contents === undefined) return { errors: [{ text: `no virtual module ${args.path}` }] };
+      return { contents, loader: 'ts', resolveDir: ROOT };
+    });
+  },
+});
+
+/**
+ * Builds `entry` (a file, or a `bench:<name>` module of `virtual`) with the functions' own options, code splitting included:
+ * `outfile` is the entry module, its chunks beside it. Returns `outfile`.
+ */
+export const buildSplitChild = async (
+  config: ServerlessConfig,
+  entry: string,
+  outfile: string,
+  virtual: Readonly<Record<string, string>>,
+): Promise<string> => {
+  const { outExtension: _outExtension, ...options } = functionBuildOptions(config, entry);
+  await build({
+    ...options,
+    outdir: dirname(outfile),
+    entryPoints: { [basename(outfile).replace(/\.m?js$/, '')]: entry },
+    outExtension: { '.js': '.mjs' },
+    chunkNames: `${basename(outfile).replace(/\.m?js$/, '')}.chunks/[name]-[hash]`,
+    write: true,
+    metafile: false,
+    plugins: [...(options.plugins ?? []), virtualModules(virtual)],
+  });
+  return outfile;
+};
+
 /**
  * Builds a bench child script with the functions' own esbuild options, so the code it runs is the
  * code deployed (minified the same way). `virtual` maps `bench:<name>` imports to generated source.
@@ -212,25 +248,7 @@ export const buildChild = async (
   outfile: string,
   virtual: Readonly<Record<string, string>> = {},
 ): Promise<void> => {
-  const plugin: Plugin = {
-    name: 'bench-virtual-modules',
-    setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^bench:/ }, (args) => ({ path: args.path, namespace: 'bench' }));
-      pluginBuild.onLoad({ filter: /.*/, namespace: 'bench' }, (args) => {
-        const contents = virtual[args.path.slice('bench:'.length)];
-        if (contents === undefined) return { errors: [{ text: `no virtual module ${args.path}` }] };
-        return { contents, loader: 'ts', resolveDir: ROOT };
-      });
-    },
-  };
-  const { outdir: _outdir, outExtension: _outExtension, ...options } = functionBuildOptions(config, entry);
-  await build({
-    ...options,
-    // A child is one file: its harness runs the handler, it is not itself deployed.
-    splitting: false,
-    outfile,
-    write: true,
-    metafile: false,
-    plugins: [...(options.plugins ?? []), plugin],
-  });
+  // Split like the deployed functions: without splitting, every adapter the functions load on first
+  // use (dynamic import) would be inlined whole, its SDK client unpruned.
+  await buildSplitChild(config, entry, outfile, virtual);
 };

@@ -1,6 +1,15 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ListBrokersCommand, MqClient } from '@aws-sdk/client-mq';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getConfigClient } from '../../../shared/aws/config.ts';
-import { DEFAULT_MAX_ATTEMPTS, once, sdkClientConfig } from '../../../shared/aws/clients.ts';
+import {
+  CONNECTION_TIMEOUT_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  once,
+  REQUEST_TIMEOUT_MS,
+  sdkClientConfig,
+} from '../../../shared/aws/clients.ts';
 import { getEc2Client } from '../../../shared/aws/ec2.ts';
 import { getKmsClient } from '../../../shared/aws/kms.ts';
 import { getMqClient } from '../../../shared/aws/mq.ts';
@@ -11,7 +20,52 @@ describe('sdkClientConfig', () => {
     const config = sdkClientConfig({ AWS_REGION: 'eu-west-1' });
 
     // Assess
-    expect(config).toEqual({ region: 'eu-west-1', retryMode: 'adaptive', maxAttempts: DEFAULT_MAX_ATTEMPTS });
+    expect(config).toMatchObject({
+      region: 'eu-west-1',
+      retryMode: 'adaptive',
+      maxAttempts: DEFAULT_MAX_ATTEMPTS,
+    });
+  });
+
+  it('bounds every attempt in time, and makes a request timeout an error rather than a warning', () => {
+    // Act
+    const config = sdkClientConfig({});
+
+    // Assess
+    expect(config.requestHandler).toEqual({
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    });
+    expect(REQUEST_TIMEOUT_MS * DEFAULT_MAX_ATTEMPTS).toBeLessThan(60_000);
+  });
+
+  it('makes a client give up on an answer that never comes (the timeout shortened for the test)', async () => {
+    // Prepare: a server that accepts requests and never answers.
+    const server = createServer(() => {});
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    const config = sdkClientConfig({});
+    const client = new MqClient({
+      ...config,
+      maxAttempts: 1,
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example' },
+      requestHandler: { ...config.requestHandler, requestTimeout: 200 },
+    });
+
+    // Act
+    const call = client.send(new ListBrokersCommand({}));
+
+    // Assess
+    try {
+      await expect(call).rejects.toMatchObject({ name: 'TimeoutError' });
+    } finally {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    }
   });
 
   it('leaves the region to the SDK chain when AWS_REGION is unset or blank', () => {
@@ -78,6 +132,7 @@ describe('client getters', () => {
     expect(second).toBe(first);
     expect(await first.config.region()).toBe('ap-southeast-2');
     expect(await first.config.maxAttempts()).toBe(DEFAULT_MAX_ATTEMPTS);
+
     const retryMode = first.config.retryMode;
     expect(typeof retryMode === 'function' ? await retryMode() : retryMode).toBe('adaptive');
   });
