@@ -19,6 +19,7 @@ import { InputFileError, readInputFile } from './input.ts';
 import { commandHelp, command, type CommandSpec, overview, parseCommandArgs, UsageError } from './args.ts';
 import { demoCommand } from './demo.ts';
 import { REDRIVE_COMMAND } from './redrive.ts';
+import { REMEDIATION_ROLE_OPTION, remediationRoleOption } from './remediation-role.ts';
 import { replayEvent } from './replay.ts';
 import { renderReplay } from './replay-text.ts';
 import {
@@ -185,20 +186,17 @@ const REPLAY = command({
       value: 'FILE',
       help: 'the stack settings as a JSON object of README "Settings" names (--mode wins over its remediationMode)',
     },
-    'remediation-role': {
-      type: 'string',
-      value: 'ARN',
-      help: 'the role mq-guardian remediates with (the stack’s OnIngressEventRole): its own changes are evaluated, never remediated',
-    },
+    'remediation-role': REMEDIATION_ROLE_OPTION,
     json: { type: 'boolean', help: 'print the result as one JSON document' },
   },
   run: async (values) => {
+    const role = remediationRoleOption(values['remediation-role'], 'replay');
     const base = await settingsOption(values.settings);
     const settings: Settings = {
       ...base,
       remediationMode: (values.mode ??
         (values.settings ? base.remediationMode : 'dry-run')) as Settings['remediationMode'],
-      ...(values['remediation-role'] ? { remediationRoleArn: values['remediation-role'] } : {}),
+      ...(role ? { remediationRoleArn: role } : {}),
     };
     const event = values.event ?? '';
     const state = values.state ?? '';

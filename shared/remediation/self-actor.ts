@@ -27,6 +27,13 @@ export const roleIdentity = (arn: string | undefined): RoleIdentity | undefined 
   return { partition, account, roleName: roleName.toLowerCase() };
 };
 
+/** Whether `arn` is an IAM role ARN (`arn:aws:iam::111122223333:role/path/Name`), the form the setting takes. */
+export const isRoleArn = (arn: string): boolean => ROLE_ARN.test(arn.trim());
+
+/** Why a change by the remediation role is not remediated, as alerts, replay and the demo say it. */
+export const ownChangeReason = (remediationRoleArn: string): string =>
+  `the change was made by mq-guardian's own remediation role (${remediationRoleArn}); its changes are evaluated, never remediated`;
+
 const sameRole = (a: RoleIdentity, b: RoleIdentity): boolean =>
   a.partition === b.partition && a.account === b.account && a.roleName === b.roleName;
 

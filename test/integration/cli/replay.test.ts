@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { replayEvent } from '../../../shared/cli/replay.ts';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type RemediationMode } from '../../../shared/policy/settings.ts';
@@ -204,6 +204,36 @@ describe('replay of a change made by mq-guardian’s own remediation role', () =
     expect(result.remediationSkipped.map((s) => s.reason)).toEqual([
       expect.stringContaining("mq-guardian's own remediation role"),
     ]);
+  });
+
+  it('`mq-guardian replay --mode enforce --remediation-role` writes nothing; without the role it writes', async () => {
+    // Arrange
+    const { main } = await import('../../../shared/cli/main.ts');
+    const args = ['replay', '--event', join(root, 'events', EVENT), '--state', STATE, '--mode', 'enforce'];
+    const run = async (...more: string[]) => {
+      let out = '';
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        out += String(chunk);
+        return true;
+      });
+      const code = await main([...args, ...more, '--json']);
+      write.mockRestore();
+      return {
+        code,
+        result: JSON.parse(out) as { writes: { service: string }[]; remediationSkipped: unknown[] },
+      };
+    };
+
+    // Act
+    const own = await run('--remediation-role', ROLE);
+    const someoneElse = await run();
+
+    // Assess
+    expect(own.code).toBe(0);
+    expect(own.result.writes.filter((w) => w.service === 'ec2')).toEqual([]);
+    expect(own.result.remediationSkipped).toHaveLength(1);
+    expect(someoneElse.code).toBe(0);
+    expect(someoneElse.result.writes.filter((w) => w.service === 'ec2').length).toBeGreaterThan(0);
   });
 
   it('is the role the demo runs with', async () => {

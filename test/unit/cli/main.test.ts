@@ -88,6 +88,14 @@ describe('mq-guardian mistakes', () => {
       /--mode must be one of off, dry-run, enforce/,
     ],
     [['replay', '--event', EVENT, '--state', STATE, '--bogus'], /unknown option --bogus/],
+    [
+      ['replay', '--event', EVENT, '--state', STATE, '--remediation-role', 'mq-guardian-remediator'],
+      /^mq-guardian replay: --remediation-role must be an IAM role ARN .*\(got "mq-guardian-remediator"\)/,
+    ],
+    [
+      ['demo', '--remediation-role', 'arn:aws:sts::123456789012:assumed-role/r/s'],
+      /^mq-guardian demo: --remediation-role must be an IAM role ARN/,
+    ],
     [['checks', 'extra'], /unexpected argument extra/],
     [
       ['scan', '--fail-on', 'SOMETIMES'],
