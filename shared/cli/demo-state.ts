@@ -1,9 +1,11 @@
 /**
- * The demo account as it stands right after a sample event: an EventBridge/CloudTrail record of a
- * rule change says what the rule became (ModifySecurityGroupRules) or that it is gone
- * (RevokeSecurityGroupIngress), so the replay of that event sees the rule as the event left it,
- * never as it was before. Other events leave the recorded account unchanged (it already holds the
- * rules the sample AuthorizeSecurityGroupIngress events created; a test holds it to that).
+ * The demo account as a sample event left it. The recorded account holds every rule the sample
+ * AuthorizeSecurityGroupIngress events created (a test holds it to that), so that the sweep's view
+ * shows them all; but each event tells its own story, so a rule another sample event created is left
+ * out of that event's replay unless the event itself names it (`accountForEvent`). Then the event's
+ * own change is applied: a ModifySecurityGroupRules record says what the rule became, a
+ * RevokeSecurityGroupIngress record that it is gone, so the replay sees the rule as the event left
+ * it, never as it was before.
  */
 import { isPlainObject } from '../json.ts';
 
@@ -72,6 +74,59 @@ export const ruleChanges = (
     }
   }
   return { removed, modified };
+};
+
+const RULE_ID = /^sgr-[0-9a-f]+$/;
+
+/** Every security group rule id a record names anywhere in its request or response. */
+export const ruleIdsNamed = (record: Json): Set<string> => {
+  const ids = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string' && RULE_ID.test(value)) ids.add(value);
+    else if (Array.isArray(value)) value.forEach(visit);
+    else if (isPlainObject(value)) Object.values(value).forEach(visit);
+  };
+  visit(record.requestParameters);
+  visit(record.responseElements);
+  return ids;
+};
+
+/** The rule ids a successful AuthorizeSecurityGroupIngress record says it created. */
+export const rulesCreated = (event: unknown): string[] => {
+  const record = cloudTrailRecord(event);
+  if (!record || record.errorCode !== undefined || record.eventName !== 'AuthorizeSecurityGroupIngress') {
+    return [];
+  }
+  const response = isPlainObject(record.responseElements) ? record.responseElements : {};
+  const set = isPlainObject(response.securityGroupRuleSet) ? response.securityGroupRuleSet.items : undefined;
+  return listOf(set).flatMap((item) =>
+    typeof item.securityGroupRuleId === 'string' ? [item.securityGroupRuleId] : [],
+  );
+};
+
+/**
+ * The account for one event's replay: without the rules of `createdElsewhere` (rules other sample
+ * events created) that the event does not name, then as the event left it (`accountAfterEvent`).
+ */
+export const accountForEvent = (
+  account: unknown,
+  event: unknown,
+  createdElsewhere: ReadonlySet<string>,
+): unknown => {
+  if (!isPlainObject(account) || !Array.isArray(account.securityGroupRules)) return account;
+  const record = cloudTrailRecord(event);
+  const named = record ? ruleIdsNamed(record) : new Set<string>();
+  const absent = [...createdElsewhere].filter((id) => !named.has(id));
+  const own =
+    absent.length === 0
+      ? account
+      : {
+          ...account,
+          securityGroupRules: (account.securityGroupRules as unknown[]).filter(
+            (rule) => !(isPlainObject(rule) && absent.includes(String(rule.SecurityGroupRuleId))),
+          ),
+        };
+  return accountAfterEvent(own, event);
 };
 
 /** A copy of the recorded account (file JSON) with the event's rule changes applied. */

@@ -161,7 +161,12 @@ const itemsOf = (result: ReplayResult): Shown => ({
     .filter((e) => e.compliance === 'NON_COMPLIANT')
     .map((e) => `${e.resourceName ?? e.resourceId}|${e.checkId}|${e.annotation}`),
   actions: [...result.remediation],
-  skips: result.remediationSkipped.map((s) => s.reason),
+  skips: [
+    ...(result.ownChange && !result.remediationSkipped.some((s) => s.reason === result.ownChange)
+      ? [result.ownChange]
+      : []),
+    ...result.remediationSkipped.map((s) => s.reason),
+  ],
   alerts: result.alerts.map(({ alert, text }) => ({
     key: `${alert.severity}|${alert.action}|${alert.summary}`,
     text,
@@ -256,6 +261,9 @@ const renderBlock = (files: readonly string[], result: ReplayResult, seen: Set<s
       ? labelled('event', `${result.event.name ?? result.event.kind} — ${result.resolution}`, 2)
       : labelled('events', `${files.length} events, the same outcome for each`)),
     ...detectLines(findings),
+    ...(items.findings.length === 0 && result.evaluations.length > 0
+      ? labelled('detect', `nothing fails (${plural(result.evaluations.length, 'evaluation')})`)
+      : []),
     ...skips.flatMap((skip) => labelled('ignored', skip, 3)),
     ...planLines(
       actions.filter((a) => !(a.status === 'skipped' && skips.some((s) => a.summary.includes(s)))),

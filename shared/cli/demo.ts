@@ -14,7 +14,8 @@ import { parseEventJson } from '../events/detect.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../policy/settings.ts';
 import { parseJsonFile, recordedAccountFrom } from '../recorded/recorded-account.ts';
 import { command } from './args.ts';
-import { accountAfterEvent } from './demo-state.ts';
+import { accountForEvent, cloudTrailRecord, rulesCreated } from './demo-state.ts';
+import { REMEDIATION_ROLE_OPTION, remediationRoleOption } from './remediation-role.ts';
 import { DEMO_WIDTH, type DemoEvent, renderStories } from './demo-text.ts';
 import { type ReplayEvaluation, replayAccount, replayEvent } from './replay.ts';
 import { renderReplay } from './replay-text.ts';
@@ -66,21 +67,46 @@ export const renderMatrix = (evaluations: readonly ReplayEvaluation[]): string =
   ].join('\n');
 };
 
-const runDemo = async (): Promise<{ overview: ReplayEvaluation[]; events: DemoEvent[] }> => {
+/** When an event happened (ISO 8601, so it sorts as text); empty when it does not say. */
+const eventTime = (event: unknown): string => {
+  const record = cloudTrailRecord(event);
+  return typeof record?.eventTime === 'string' ? record.eventTime : '';
+};
+
+const runDemo = async (
+  settings: Settings,
+): Promise<{ overview: ReplayEvaluation[]; events: DemoEvent[] }> => {
   const eventsDir = join(repoRoot, 'events');
   const state = join(eventsDir, 'accounts', 'demo-account.json');
   const files = (await readdir(eventsDir)).filter((f) => f.endsWith('.json')).sort();
   const recorded = parseJsonFile(await readFile(state, 'utf8'), state);
+  const parsed = await Promise.all(
+    files.map(async (file) => {
+      try {
+        return { file, input: parseEventJson(await readFile(join(eventsDir, file), 'utf8')) };
+      } catch (error) {
+        if (!(error instanceof GuardianError)) throw error;
+        return { file, error: `${error.name}: ${error.message}` };
+      }
+    }),
+  );
+  // In the order the events happened (Config invocations carry no time and come first), so that a
+  // story that an earlier one explains (a broker created, then its group opened) reads in that order.
+  parsed.sort((a, b) => eventTime(a.input).localeCompare(eventTime(b.input)));
+  const created = new Map(parsed.map(({ file, input }) => [file, rulesCreated(input)]));
   const events: DemoEvent[] = [];
-  for (const file of files) {
-    const text = await readFile(join(eventsDir, file), 'utf8');
+  for (const { file, input, error } of parsed) {
+    if (error !== undefined) {
+      events.push({ file, error });
+      continue;
+    }
+    const elsewhere = new Set([...created].flatMap(([other, ids]) => (other === file ? [] : ids)));
     try {
       // A fresh copy of the account per event, as the event left it: each replay shows that event alone.
-      const input = parseEventJson(text);
-      const account = recordedAccountFrom(accountAfterEvent(recorded, input), state);
+      const account = recordedAccountFrom(accountForEvent(recorded, input, elsewhere), state);
       events.push({
         file,
-        result: await replayEvent(input, account, { settings: DEMO_SETTINGS, now: new Date() }),
+        result: await replayEvent(input, account, { settings, now: new Date() }),
       });
     } catch (error) {
       if (!(error instanceof GuardianError)) throw error;
@@ -88,7 +114,7 @@ const runDemo = async (): Promise<{ overview: ReplayEvaluation[]; events: DemoEv
     }
   }
   const overview = await replayAccount(recordedAccountFrom(recorded, state), {
-    settings: DEMO_SETTINGS,
+    settings,
     now: new Date(),
   });
   return { overview, events };
@@ -98,10 +124,17 @@ export const demoCommand = (print: (text: string) => void) =>
   command({
     name: 'demo',
     summary: 'Replay every sample event in events/ against the bundled demo account (no AWS account).',
-    options: { json: { type: 'boolean', help: 'print the account and every replay as one JSON document' } },
+    options: {
+      json: { type: 'boolean', help: 'print the account and every replay as one JSON document' },
+      'remediation-role': {
+        ...REMEDIATION_ROLE_OPTION,
+        help: `${REMEDIATION_ROLE_OPTION.help} (default: the demo stack's, ${DEMO_REMEDIATION_ROLE_ARN})`,
+      },
+    },
     verbose: 'show every event in full (all evaluations, alerts as received)',
     run: async (values, context) => {
-      const { overview, events } = await runDemo();
+      const role = remediationRoleOption(values['remediation-role'], 'demo') ?? DEMO_REMEDIATION_ROLE_ARN;
+      const { overview, events } = await runDemo({ ...DEMO_SETTINGS, remediationRoleArn: role });
       if (values.json) {
         print(JSON.stringify({ account: overview, events }, null, 2));
         return 0;
@@ -109,7 +142,7 @@ export const demoCommand = (print: (text: string) => void) =>
       print('mq-guardian demo — no AWS account is used.');
       print('Recorded account: events/accounts/demo-account.json.');
       print('Mode: dry-run (plans are shown, nothing is changed).');
-      print(`Its remediation role (changes by it are never remediated):\n  ${DEMO_REMEDIATION_ROLE_ARN}\n`);
+      print(`Its remediation role (changes by it are never remediated):\n  ${role}\n`);
       print(
         `Every broker of the account, every check (what the hourly sweep sees):\n\n${renderMatrix(overview)}\n`,
       );

@@ -40,6 +40,9 @@ export const renderReplay = (name: string, result: ReplayResult, alertText = tru
     const failing = result.evaluations.filter((e) => e.compliance === 'NON_COMPLIANT').length;
     lines.push(`   ${plural(result.evaluations.length, 'evaluation')}, ${failing} not compliant`);
   }
+  if (result.ownChange && !result.remediationSkipped.some((s) => s.reason === result.ownChange)) {
+    lines.push(`   not remediated: ${result.ownChange}`);
+  }
   for (const skip of result.remediationSkipped) lines.push(`   remediation skipped: ${skip.reason}`);
   lines.push(...renderActions(result.remediation, '   '));
   for (const { alert, text } of result.alerts) {

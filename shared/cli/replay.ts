@@ -16,6 +16,7 @@ import type { ConfigCompliance, WriteRecord } from '../ports.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { RecordedAccount } from '../recorded/recorded-account.ts';
 import type { ActionReport } from '../remediation/execute.ts';
+import { isRemediationActor, ownChangeReason } from '../remediation/self-actor.ts';
 import { annotate, toCompliance } from '../use-cases/config-evaluations.ts';
 import { handleConfigInvocation } from '../use-cases/config-rule.ts';
 import { evaluateBroker, handleApiCall } from '../use-cases/handle-api-call.ts';
@@ -73,6 +74,11 @@ export interface ReplayResult {
    * that point is in `alerts` and `writes`; `evaluations` and `remediation` are then empty.
    */
   readonly failure?: { readonly code: string; readonly message: string };
+  /**
+   * Set when the call was made by mq-guardian's own remediation role (settings.remediationRoleArn):
+   * why nothing it finds is remediated, whether or not anything fails.
+   */
+  readonly ownChange?: string;
 }
 
 export interface ReplayOptions {
@@ -176,6 +182,11 @@ export const replayEvent = async (
     };
   }
   const event = parseApiCallEvent(input);
+  const roleArn = options.settings.remediationRoleArn;
+  const own =
+    roleArn !== undefined && isRemediationActor(event.actor, roleArn)
+      ? { ownChange: ownChangeReason(roleArn) }
+      : {};
   const alertsOf = () =>
     preview
       .alerts()
@@ -194,6 +205,7 @@ export const replayEvent = async (
       alerts: alertsOf(),
       writes: account.writes().slice(writesBefore),
       failure: { code: error.code, message: errorMessage(error) },
+      ...own,
     };
   }
   const evaluations: ReplayEvaluation[] = [];
@@ -227,6 +239,7 @@ export const replayEvent = async (
     remediationSkipped,
     alerts: alertsOf(),
     writes: account.writes().slice(writesBefore),
+    ...own,
   };
 };
 

@@ -42,7 +42,7 @@ import {
 } from './rule-shape.ts';
 import { decideGroup } from './group-safety.ts';
 import { optOutTag, optsOut } from '../policy/opt-out.ts';
-import { isRemediationActor } from './self-actor.ts';
+import { isRemediationActor, ownChangeReason } from './self-actor.ts';
 import { authorizeIngressCommand, revokeIngressByPermissionCommand } from './undo.ts';
 
 /** Tag put on every rule mq-guardian authorizes while narrowing; the value is the wide rule's id. */
@@ -175,8 +175,8 @@ const collect = (snapshot: BrokerSnapshot, findings: readonly Finding[], setting
 
 const brokerSkipReason = (input: PlanInput): string | undefined => {
   const { snapshot, settings, actor } = input;
-  if (isRemediationActor(actor, settings.remediationRoleArn)) {
-    return `the change was made by mq-guardian's own remediation role (${settings.remediationRoleArn}); its changes are evaluated, never remediated`;
+  if (settings.remediationRoleArn !== undefined && isRemediationActor(actor, settings.remediationRoleArn)) {
+    return ownChangeReason(settings.remediationRoleArn);
   }
   if (optsOut(snapshot.broker.tags)) return `the broker carries ${optOutTag(snapshot.broker.tags)}`;
   if (!isKnownEngineType(snapshot.broker.engineType)) {

@@ -5,9 +5,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { accountAfterEvent, cloudTrailRecord } from '../../../shared/cli/demo-state.ts';
+import {
+  accountAfterEvent,
+  accountForEvent,
+  cloudTrailRecord,
+  ruleIdsNamed,
+  rulesCreated,
+} from '../../../shared/cli/demo-state.ts';
 import { DEMO_WIDTH, wrapCommand } from '../../../shared/cli/demo-text.ts';
 import { main } from '../../../shared/cli/main.ts';
+import type { ReplayResult } from '../../../shared/cli/replay.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const eventsDir = join(root, 'events');
@@ -91,7 +98,7 @@ describe('accountAfterEvent', () => {
     );
 
     // Assess
-    expect(rule(after, 'sgr-0a1b2c3d4e5f60003')).toBeUndefined();
+    expect(rule(after, 'sgr-0a1b2c3d4e5f60004')).toBeUndefined();
     expect(rulesOf(after)).toHaveLength(rulesOf(ACCOUNT).length - 1);
   });
 
@@ -104,6 +111,46 @@ describe('accountAfterEvent', () => {
 
     // Assess
     expect(after).toBe(ACCOUNT);
+  });
+});
+
+describe('accountForEvent', () => {
+  const ALL_CREATED = new Set(EVENT_FILES.flatMap((f) => rulesCreated(readJson(join(eventsDir, f)))));
+  const elsewhere = (file: string) => {
+    const own = rulesCreated(readJson(join(eventsDir, file)));
+    return new Set([...ALL_CREATED].filter((id) => !own.includes(id)));
+  };
+
+  it('finds the rules the sample authorize events created (the property below is not vacuous)', () => {
+    // Assess
+    expect([...ALL_CREATED].sort()).toEqual(
+      expect.arrayContaining(['sgr-0a1b2c3d4e5f60001', 'sgr-0a1b2c3d4e5f60004', 'sgr-0a1b2c3d4e5f60050']),
+    );
+  });
+
+  it('leaves out the rules other sample events created, and keeps the event’s own', () => {
+    // Arrange
+    const file = 'ec2-authorize-security-group-ingress-all-tcp-private.json';
+
+    // Act
+    const after = accountForEvent(ACCOUNT, readJson(join(eventsDir, file)), elsewhere(file));
+
+    // Assess
+    expect(rule(after, 'sgr-0a1b2c3d4e5f60004')).toBeDefined();
+    for (const id of elsewhere(file)) expect(rule(after, id), id).toBeUndefined();
+    expect(rulesOf(after)).toHaveLength(rulesOf(ACCOUNT).length - elsewhere(file).size);
+  });
+
+  it('keeps a rule another event created when the event names it, as the event left it', () => {
+    // Arrange
+    const file = 'ec2-modify-security-group-rules-world-openwire.json';
+
+    // Act
+    const after = accountForEvent(ACCOUNT, readJson(join(eventsDir, file)), ALL_CREATED);
+
+    // Assess
+    expect(rule(after, 'sgr-0a1b2c3d4e5f60004')).toMatchObject({ FromPort: 61617, CidrIpv4: '0.0.0.0/0' });
+    expect(rule(after, 'sgr-0a1b2c3d4e5f60003')).toBeUndefined();
   });
 });
 
@@ -176,6 +223,39 @@ describe('mq-guardian demo', () => {
     const story = block.slice(0, block.indexOf('\n\n'));
     expect(story).toMatch(/ignored +the change was made by mq-guardian's own remediation role/);
     expect(story).not.toMatch(/^ {3}plan /m);
+  });
+
+  it('shows a change by another role, given as --remediation-role, as nobody’s own', async () => {
+    // Act
+    const out = await demo('--remediation-role', 'arn:aws:iam::123456789012:role/someone-else');
+
+    // Assess
+    expect(out).toContain('arn:aws:iam::123456789012:role/someone-else');
+    const block = out.slice(out.indexOf('── ec2-revoke-security-group-ingress-by-remediator.json'));
+    expect(block.slice(0, block.indexOf('\n\n'))).not.toMatch(/own remediation role/);
+  });
+
+  it('tells each event’s story with its own rules: no plan or alert names a rule another sample event created', async () => {
+    // Arrange
+    const created = new Map(EVENT_FILES.map((f) => [f, rulesCreated(readJson(join(eventsDir, f)))]));
+
+    // Act
+    const { events } = JSON.parse(await demo('--json')) as {
+      events: { file: string; result?: ReplayResult }[];
+    };
+
+    // Assess
+    let named = 0;
+    for (const { file, result } of events) {
+      if (!result) continue;
+      const record = cloudTrailRecord(readJson(join(eventsDir, file)));
+      const own = record ? ruleIdsNamed(record) : new Set<string>();
+      const others = [...created].flatMap(([f, ids]) => (f === file ? [] : ids)).filter((id) => !own.has(id));
+      const told = JSON.stringify([result.remediation, result.alerts.map((a) => a.text)]);
+      named += (told.match(/sgr-[0-9a-f]+/g) ?? []).length;
+      for (const id of others) expect(told, `${file} names ${id}`).not.toContain(id);
+    }
+    expect(named).toBeGreaterThan(0);
   });
 
   it('shows the rule a ModifySecurityGroupRules event changed as the event left it, and no other revoke', async () => {
