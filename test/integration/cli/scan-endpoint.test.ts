@@ -105,6 +105,37 @@ describe('scan against an AWS-compatible endpoint', () => {
     expect(stillThere.map((f) => f.message).join('\n')).not.toContain(WIDE_RULE);
   });
 
+  it('prints ONE JSON document with the findings, the actions with their undo and the failure when a revoke fails, and exits 3', async () => {
+    // Arrange
+    loopback.aws.inject({ on: 'RevokeSecurityGroupIngress', fault: 'server-error' });
+
+    // Act
+    const { code, out } = await run([
+      'scan',
+      '--endpoint-url',
+      loopback.aws.url,
+      '--region',
+      'us-east-1',
+      '--remediate',
+      '--mode',
+      'enforce',
+      '--json',
+    ]);
+
+    // Assess
+    expect(code).toBe(3);
+    const whole = report(out);
+    expect(whole.findings.filter((f) => f.status === 'FAIL').length).toBeGreaterThan(0);
+    const failed = whole.actions.filter((a) => a.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((a) => a.kind === 'revoke' && typeof a.error === 'string')).toBe(true);
+    expect(whole.failures.map((f) => f.brokerId).sort()).toEqual(
+      [...new Set(failed.map((a) => a.brokerId))].sort(),
+    );
+    const done = whole.actions.filter((a) => a.status === 'done');
+    expect(done.every((a) => a.undo?.startsWith('aws ec2 '))).toBe(true);
+  });
+
   it('reads through AWS_ENDPOINT_URL when no --endpoint-url is given, as the SDK documents', async () => {
     // Act
     const { out } = await run(['scan', '--region', 'us-east-1', '--json'], {
