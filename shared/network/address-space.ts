@@ -73,7 +73,9 @@ const intersect = (a: readonly AddressRange[], b: readonly AddressRange[]): Addr
   const result: AddressRange[] = [];
   for (const x of a) {
     for (const y of b) {
+      // biome-ignore lint/complexity/useMathMinMax: BigInt; Math.max throws on bigint operands
       const start = x.start > y.start ? x.start : y.start;
+      // biome-ignore lint/complexity/useMathMinMax: BigInt; Math.min throws on bigint operands
       const end = x.end < y.end ? x.end : y.end;
       if (start < end) result.push({ start, end });
     }
