@@ -32,6 +32,44 @@ describe('the settings schema', () => {
     expect(documented).toEqual(SETTING_NAMES);
   });
 
+  describe('the README "Settings" table', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Settings'), readme.indexOf('## Tags'));
+    const row = (name: string): string[] => {
+      const line = section.split('\n').find((l) => l.startsWith(`| \`${name}\` |`)) ?? '';
+      return line.split(' | ').map((cell) => cell.trim());
+    };
+
+    it.each(SETTINGS.map((s) => [s.name, s] as const))('gives %s its default', (name, s) => {
+      // Assess
+      expect(row(name)[1]).toBe(s.default === '' ? '*(empty)*' : `\`${s.default}\``);
+    });
+
+    it.each(
+      SETTINGS.filter((s) => s.rule.kind === 'enum' || s.rule.kind === 'number').map(
+        (s) => [s.name, s] as const,
+      ),
+    )('names every value %s allows', (name, s) => {
+      // Assess
+      const text = `${row(name)[1]} ${row(name)[2]}`;
+      for (const value of (s.rule as { values: readonly (string | number)[] }).values) {
+        expect(text, String(value)).toMatch(new RegExp(`\`${value}\`|[ (]${value}[,)]`));
+      }
+    });
+
+    it.each(SETTINGS.filter((s) => s.rule.kind === 'list').map((s) => [s.name, s] as const))(
+      'names every name %s allows, in its row or in the README',
+      (name, s) => {
+        // Assess
+        const text = row(name)[2] ?? '';
+        for (const value of (s.rule as { values: readonly string[] }).values) {
+          expect(text.includes(`\`${value}\``) || readme.includes(`\`${value}\``), value).toBe(true);
+        }
+        expect(text).toMatch(/[Cc]omma-separated/);
+      },
+    );
+  });
+
   it('gives every setting the code reads the environment variable load-settings reads', () => {
     // Assess
     const read = SETTINGS.flatMap((s) => (s.env ? [s.env] : []));
