@@ -202,3 +202,26 @@ describe('package metadata', () => {
     },
   );
 });
+
+describe('the README command-line table', () => {
+  const readme = read('README.md');
+  const section = readme.slice(readme.indexOf('## The command line'), readme.indexOf('## FAQ'));
+  const rows = [...section.matchAll(/^\| `npx mq-guardian (\S+)[^`]*` \| ([^|]+) \|/gm)].map((m) => ({
+    command: m[1] ?? '',
+    changes: (m[2] ?? '').trim(),
+  }));
+
+  it('says for every command whether it changes the AWS account', () => {
+    // Assess
+    expect(section).toContain('| command | changes your AWS account | what it does |');
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const row of rows) expect(row.changes, row.command).toMatch(/^(no\b|\*\*yes\*\*)/);
+  });
+
+  it('marks scan, and only scan, as writing (with --remediate --mode enforce)', () => {
+    // Assess
+    const writing = rows.filter((r) => r.changes.startsWith('**yes**'));
+    expect(writing.map((r) => r.command)).toEqual(['scan']);
+    expect(writing[0]?.changes).toContain('`--remediate --mode enforce`');
+  });
+});
