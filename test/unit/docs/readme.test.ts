@@ -225,3 +225,28 @@ describe('the README command-line table', () => {
     expect(writing[0]?.changes).toContain('`--remediate --mode enforce`');
   });
 });
+
+describe('events/accounts/README.md', () => {
+  const text = read('events/accounts/README.md');
+  const files = readdirSync(join(ROOT, 'events', 'accounts')).filter((f) => f.endsWith('.json'));
+
+  it('describes every recorded account in the folder, and no other', () => {
+    // Act
+    const scenarios = text.slice(text.indexOf('## Safety scenarios'));
+    const described = [...scenarios.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) =>
+      [...(m[1] ?? '').matchAll(/`([a-z0-9-]+\.json)`/g)].map((n) => n[1]),
+    );
+
+    // Assess
+    expect(text).toContain('## `demo-account.json`');
+    expect([...described, 'demo-account.json'].sort()).toEqual([...files].sort());
+  });
+
+  it('has, for every scenario account, the events of events/scenarios/<same name>/', () => {
+    // Assess
+    for (const file of files.filter((f) => f !== 'demo-account.json')) {
+      const dir = join(ROOT, 'events', 'scenarios', file.replace(/\.json$/, ''));
+      expect(existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json')), dir).toBe(true);
+    }
+  });
+});
