@@ -4,34 +4,10 @@
  * template and the functions use. Exit 0 when every name and value is allowed, 1 when not (each
  * problem names the allowed values), 2 when the file cannot be read as a JSON object.
  */
-import { GuardianError } from '../errors.ts';
 import { checkSettingsRecord, SETTINGS } from '../policy/settings-schema.ts';
 import { command } from './args.ts';
 import { readInputFile } from './input.ts';
-import { isPlainObject } from '../json.ts';
-
-/** A settings file that is not a JSON object. Exit code 2. */
-export class SettingsFileError extends GuardianError {
-  constructor(message: string) {
-    super('SETTINGS_FILE', message);
-  }
-}
-
-/** Reads a settings file: a JSON object, or a one-line error naming the file. */
-export const readSettingsFile = async (
-  file: string,
-  option = 'settings file',
-): Promise<Record<string, unknown>> => {
-  const text = await readInputFile(file, option);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new SettingsFileError(`${file} is not JSON: ${(error as Error).message}`);
-  }
-  if (!isPlainObject(parsed)) throw new SettingsFileError(`${file} must hold a JSON object of settings`);
-  return parsed;
-};
+import { settingsRecord } from './settings-file.ts';
 
 export const settingsCommand = (print: (text: string) => void) =>
   command({
@@ -46,7 +22,9 @@ export const settingsCommand = (print: (text: string) => void) =>
     options: { json: { type: 'boolean', help: 'print the result as one JSON document' } },
     run: async (values, context) => {
       const file = context.arguments[1] ?? '';
-      const { problems, values: checked } = checkSettingsRecord(await readSettingsFile(file));
+      const { problems, values: checked } = checkSettingsRecord(
+        settingsRecord(await readInputFile(file, 'settings file'), file),
+      );
       if (values.json) {
         print(JSON.stringify({ file, valid: problems.length === 0, problems, settings: checked }, null, 2));
         return problems.length === 0 ? 0 : 1;

@@ -16,10 +16,10 @@ import { InputFileError } from './input.ts';
 export { SETTING_NAMES };
 
 /**
- * The settings a file describes, on top of the defaults. Every problem is reported at once, with the
- * valid names or values, as an InputFileError (the CLI's exit 2).
+ * The JSON object of settings in a file's text (`settings check FILE`, `--settings FILE`): an
+ * InputFileError (the CLI's one line, exit 2) naming `source` when it is not JSON or not an object.
  */
-export const settingsFromFile = (text: string, source: string): Settings => {
+export const settingsRecord = (text: string, source: string): Record<string, unknown> => {
   let record: unknown;
   try {
     record = JSON.parse(text);
@@ -31,8 +31,16 @@ export const settingsFromFile = (text: string, source: string): Settings => {
       `${source} must be a JSON object of settings, e.g. {"remediationMode": "enforce"}; settings: ${SETTING_NAMES.join(', ')}`,
     );
   }
+  return record;
+};
+
+/**
+ * The settings a file describes, on top of the defaults. Every problem is reported at once, with the
+ * valid names or values, as an InputFileError (the CLI's exit 2).
+ */
+export const settingsFromFile = (text: string, source: string): Settings => {
   try {
-    return settingsFromRecord(record);
+    return settingsFromRecord(settingsRecord(text, source));
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     throw new InputFileError(`${source}: ${error.message.split('\n').join('; ')}`);

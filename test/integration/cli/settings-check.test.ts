@@ -79,6 +79,6 @@ describe('mq-guardian settings check', () => {
     const { code, err } = run('check', path);
     // Assess
     expect(code).toBe(2);
-    expect(err).toContain('must hold a JSON object of settings');
+    expect(err).toContain('must be a JSON object of settings');
   });
 });
