@@ -1,19 +1,25 @@
 import { ConfigurationError } from '../errors.ts';
 import type { CheckId } from '../model/finding.ts';
-import { checkSettingsRecord, settingProblem, settingSpec, settingsEnvironment } from './settings-schema.ts';
+import {
+  checkSettingsRecord,
+  SETTINGS,
+  settingProblem,
+  settingSpec,
+  settingsEnvironment,
+} from './settings-schema.ts';
 import type { Protocol, RemediationMode, Settings } from './settings.ts';
 
-/** Environment variables the stack sets from its parameters (README "Settings"; settings-schema.ts). */
-export const SETTINGS_ENV = {
-  remediationMode: 'REMEDIATION_MODE',
-  activeMqProtocols: 'PROTOCOL_ALLOWLIST_ACTIVEMQ',
-  rabbitMqProtocols: 'PROTOCOL_ALLOWLIST_RABBITMQ',
-  remediateSharedGroups: 'REMEDIATE_SHARED_GROUPS',
-  revokeWorldIngress: 'REVOKE_WORLD_INGRESS',
-  disabledChecks: 'DISABLED_CHECKS',
-  enabledOptInChecks: 'ENABLED_OPT_IN_CHECKS',
-  remediationRoleArn: 'REMEDIATION_ROLE_ARN',
-} as const;
+/** The environment variable that carries the role the stack remediates with (not a setting: the stack creates it). */
+export const REMEDIATION_ROLE_ENV = 'REMEDIATION_ROLE_ARN';
+
+/**
+ * Environment variables the stack sets: one per setting the functions read, by setting name, as the
+ * schema declares them (settings-schema.ts), and the remediation role's.
+ */
+export const SETTINGS_ENV: Readonly<Record<string, string>> & { readonly remediationRoleArn: string } = {
+  ...Object.fromEntries(SETTINGS.flatMap((s) => (s.env ? [[s.name, s.env]] : []))),
+  remediationRoleArn: REMEDIATION_ROLE_ENV,
+};
 
 const list = (value: string): string[] =>
   value
@@ -43,7 +49,7 @@ const read = (env: NodeJS.ProcessEnv, name: string): string => {
 export const loadSettings = (env: NodeJS.ProcessEnv = process.env): Settings => {
   const activeMq = list(read(env, 'protocolAllowlistActiveMq')) as Protocol[];
   const rabbitMq = list(read(env, 'protocolAllowlistRabbitMq')) as Protocol[];
-  const roleArn = env[SETTINGS_ENV.remediationRoleArn]?.trim();
+  const roleArn = env[REMEDIATION_ROLE_ENV]?.trim();
   return {
     remediationMode: read(env, 'remediationMode') as RemediationMode,
     protocolAllowlist: {
@@ -71,6 +77,6 @@ export const settingsFromRecord = (
   if (problems.length > 0) throw new ConfigurationError(problems.join('\n'));
   return loadSettings({
     ...settingsEnvironment(values),
-    ...(extra.remediationRoleArn ? { [SETTINGS_ENV.remediationRoleArn]: extra.remediationRoleArn } : {}),
+    ...(extra.remediationRoleArn ? { [REMEDIATION_ROLE_ENV]: extra.remediationRoleArn } : {}),
   });
 };
