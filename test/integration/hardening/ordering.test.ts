@@ -5,33 +5,13 @@
  * on-ingress-event as deployed (alerting on), against a recorded account that EC2 writes change.
  * These tests hold remediation; alerts.test.ts holds what the same deliveries announce.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NARROWED_FROM_TAG } from '../../../shared/remediation/plan.ts';
-import { type Item, type SdkCall, SdkAccount } from '../../support/sdk-account.ts';
-import {
-  accessOf,
-  CONTEXTS,
-  demoAccountText,
-  type Handlers,
-  IDS,
-  loadHandlers,
-  remediationRequest,
-  run,
-  sample,
-} from './support.ts';
+import type { Item, SdkCall } from '../../support/sdk-account.ts';
+import { accessOf, CONTEXTS, IDS, remediationRequest, run, sample, useDemoStack } from './support.ts';
 
-const account = new SdkAccount(demoAccountText()).install();
-let handlers: Handlers;
-
-beforeAll(async () => {
-  // The logger returns to POWERTOOLS_LOG_LEVEL at every warm invocation: set it there.
-  const loaded = await loadHandlers({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
-  handlers = loaded;
-});
-
-afterAll(() => {
-  account.restore();
-});
+// The logger returns to POWERTOOLS_LOG_LEVEL at every warm invocation: set it there.
+const { account, handlers } = useDemoStack({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
 const ALL_GROUPS = [
   IDS.ordersGroup,

@@ -9,37 +9,26 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseApiCallEvent } from '../../../shared/events/cloudtrail.ts';
-import { type Item, SdkAccount } from '../../support/sdk-account.ts';
+import type { Item } from '../../support/sdk-account.ts';
 import {
   ACCOUNT,
   captureOutput,
   CONTEXTS,
-  demoAccountText,
   type Handler,
-  type Handlers,
   IDS,
-  loadHandlers,
   REGION,
   ROOT,
   remediationRequest,
   sample,
   scheduledEvent,
+  useDemoStack,
 } from './support.ts';
 
-const account = new SdkAccount(demoAccountText()).install();
-let handlers: Handlers;
-
-beforeAll(async () => {
-  // Everything the functions can log, debug included. (The logger returns to POWERTOOLS_LOG_LEVEL at
-  // every warm invocation, so the level is set there, before the logger is created.)
-  handlers = await loadHandlers({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
-});
-
-afterAll(() => {
-  account.restore();
-});
+// Everything the functions can log, debug included. (The logger returns to POWERTOOLS_LOG_LEVEL at
+// every warm invocation, so the level is set there, before the logger is created.)
+const { account, handlers } = useDemoStack({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
 
 const SAMPLES = readdirSync(join(ROOT, 'events'))
   .filter((name) => name.endsWith('.json'))

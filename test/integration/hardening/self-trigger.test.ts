@@ -4,35 +4,23 @@
  * remediator sent and with the remediation role as caller (REMEDIATION_ROLE_ARN set as the stack sets
  * it), must produce no further write.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Item, type SdkCall, SdkAccount } from '../../support/sdk-account.ts';
+import { describe, expect, it } from 'vitest';
+import type { Item, SdkCall } from '../../support/sdk-account.ts';
 import {
   ACCOUNT,
   accessOf,
   CONTEXTS,
-  demoAccountText,
-  type Handlers,
   IDS,
-  loadHandlers,
   REGION,
   REMEDIATION_ROLE_ARN,
   REMEDIATION_ROLE_NAME,
   run,
   sample,
+  useDemoStack,
 } from './support.ts';
 
-const account = new SdkAccount(demoAccountText()).install();
-let handlers: Handlers;
-
-beforeAll(async () => {
-  // The logger returns to POWERTOOLS_LOG_LEVEL at every warm invocation: set it there.
-  const loaded = await loadHandlers({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
-  handlers = loaded;
-});
-
-afterAll(() => {
-  account.restore();
-});
+// The logger returns to POWERTOOLS_LOG_LEVEL at every warm invocation: set it there.
+const { account, handlers } = useDemoStack({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
 const SESSION = 'mq-guardian-dev-on-ingress-event';
 

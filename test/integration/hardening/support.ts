@@ -13,8 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { vi } from 'vitest';
-import type { SdkAccount } from '../../support/sdk-account.ts';
+import { afterAll, beforeAll, vi } from 'vitest';
+import { SdkAccount } from '../../support/sdk-account.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const ACCOUNT = '123456789012';
@@ -255,4 +255,23 @@ export const captureOutput = async <T>(
     .split('\n')
     .filter((line) => line.trim() !== '');
   return { lines, outcome };
+};
+
+/**
+ * The demo account served to the SDK clients for the whole file, and the functions loaded once with
+ * `env` (on top of loadHandlers' defaults): the set-up every hardening test shares. `handlers` is
+ * filled in before the first test runs.
+ */
+export const useDemoStack = (
+  env: Readonly<Record<string, string>>,
+): { readonly account: SdkAccount; readonly handlers: Handlers } => {
+  const account = new SdkAccount(demoAccountText()).install();
+  const handlers = {} as Handlers;
+  beforeAll(async () => {
+    Object.assign(handlers, await loadHandlers(env));
+  });
+  afterAll(() => {
+    account.restore();
+  });
+  return { account, handlers };
 };
