@@ -1,7 +1,8 @@
 /**
  * Security-group changes (AuthorizeSecurityGroupIngress, ModifySecurityGroupRules, revokes, rule tags)
  * via CloudTrail and EventBridge, and remediation requests from the other functions. The only function
- * whose role may authorize or revoke ingress. A group no broker uses costs one read and ends quietly.
+ * whose role may authorize or revoke ingress. A group no broker uses costs one round of reads and ends
+ * quietly.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';

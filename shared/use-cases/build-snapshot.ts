@@ -150,12 +150,19 @@ const describeCached = (brokerId: string, readers: AccountReaders, cache: Snapsh
   return cache ? remember(cache.brokers, brokerId, load) : load();
 };
 
+/**
+ * DescribeBroker calls of the account's listing in flight at once: the real-time functions' Amazon MQ
+ * bucket holds 20 tokens (REAL_TIME_RATE_LIMIT), so up to 20 brokers are described in one round
+ * without waiting; beyond that the paced reader spaces them out whatever this number is.
+ */
+const LISTING_CONCURRENCY = 20;
+
 /** `listed` is called once ListBrokers has answered, while the brokers are being described. */
 const listAllBrokers = (readers: AccountReaders, cache: SnapshotCache | undefined, listed?: () => void) => {
   const load = async (): Promise<readonly Broker[]> => {
     const summaries = await readers.brokers.listBrokers();
     listed?.();
-    const described = await mapBounded(summaries, DESCRIBE_CONCURRENCY, (s) =>
+    const described = await mapBounded(summaries, LISTING_CONCURRENCY, (s) =>
       describeCached(s.id, readers, cache),
     );
     // Not found between the listing and DescribeBroker: deleted, unless the listing says it is being
@@ -443,39 +450,71 @@ export const buildSnapshot = async (
 
 /**
  * Starts reading, into the cache, what the snapshots of brokers on `groupIds` will need: the groups
- * themselves (tags) and/or their ingress rules. Returns the groups whose reads were started here
- * (those already in the cache are left as they are). Failures are forgotten by the cache, so the
- * snapshot reads again and sees the failure itself.
+ * themselves (tags), their ingress rules and/or their network interfaces. Returns the groups whose
+ * rules were read here (those already in the cache are left as they are). Failures are forgotten by
+ * the cache, so the snapshot reads again and sees the failure itself.
  */
 export const prefetchGroups = (
   groupIds: readonly string[],
   readers: AccountReaders,
   cache: SnapshotCache,
-  what: { readonly groups?: boolean; readonly rules?: boolean },
+  what: { readonly groups?: boolean; readonly rules?: boolean; readonly interfaces?: boolean },
 ): string[] => {
   const { network } = readers;
-  const started = new Set<string>();
+  const start = <T, R>(
+    map: Map<string, Promise<T>>,
+    readBatch: (ids: readonly string[]) => Promise<R>,
+    pick: (answer: R, groupId: string) => T,
+  ): string[] => {
+    const missing = [...new Set(groupIds)].filter((id) => !map.has(id));
+    if (missing.length > 0) perGroup(missing, map, readBatch, pick).catch(() => undefined);
+    return missing;
+  };
   if (what.groups) {
-    const missing = groupIds.filter((id) => !cache.securityGroups.has(id));
-    perGroup(
-      missing,
+    start(
       cache.securityGroups,
       (ids) => network.describeSecurityGroups(ids),
       (all, id) => all.find((group) => group.groupId === id),
-    ).catch(() => undefined);
-    for (const id of missing) started.add(id);
+    );
   }
-  if (what.rules) {
-    const missing = groupIds.filter((id) => !cache.ingressRules.has(id));
-    perGroup(
-      missing,
-      cache.ingressRules,
-      (ids) => network.describeIngressRules(ids),
-      (all, id) => all.filter((rule) => rule.groupId === id),
-    ).catch(() => undefined);
-    for (const id of missing) started.add(id);
+  if (what.interfaces) {
+    start(
+      cache.networkInterfaces,
+      (ids) => network.describeNetworkInterfaces(ids),
+      (all, id) => all.filter((eni) => eni.groupIds.includes(id)),
+    );
   }
-  return [...started];
+  return what.rules
+    ? start(
+        cache.ingressRules,
+        (ids) => network.describeIngressRules(ids),
+        (all, id) => all.filter((rule) => rule.groupId === id),
+      )
+    : [];
+};
+
+/**
+ * The account's broker listing started now (ListBrokers in flight), DescribeBroker of every listed
+ * broker only when `describeAll()` is first called: an event on a group no broker uses then costs
+ * the listing alone. `describeAll()` is the cached listing remediation reads (which brokers use a
+ * group), so it is read once per invocation.
+ */
+export const startListing = (
+  readers: AccountReaders,
+  cache: SnapshotCache,
+): { readonly describeAll: () => Promise<readonly Broker[]> } => {
+  if (cache.listing.has('all')) return { describeAll: () => listAllBrokers(readers, cache) };
+  const summaries = readers.brokers.listBrokers();
+  summaries.catch(() => undefined);
+  return {
+    describeAll: () =>
+      remember(cache.listing, 'all', async () => {
+        const described = await mapBounded(await summaries, LISTING_CONCURRENCY, (summary) =>
+          describeCached(summary.id, readers, cache),
+        );
+        return described.filter((b): b is Broker => b !== null);
+      }),
+  };
 };
 
 /**

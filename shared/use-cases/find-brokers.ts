@@ -76,19 +76,35 @@ const describeAllBrokers = async (readers: AccountReaders, skip: ReadonlySet<str
   return brokers.filter((broker): broker is Broker => broker !== null);
 };
 
+/**
+ * Hooks of the event path that reads in rounds. `describeAll`: the account's brokers, described
+ * (the invocation's cached listing) instead of a listing of its own. `onBrokersPossible`: called as
+ * soon as the interfaces leave any broker possible (named, or not explained), before the listing is
+ * awaited, so that the next round's reads start with it.
+ */
+export interface FindBrokersOptions {
+  readonly describeAll?: () => Promise<readonly Broker[]>;
+  readonly onBrokersPossible?: () => void;
+}
+
 export const findBrokersUsingGroups = async (
   groupIds: readonly string[],
   readers: AccountReaders,
+  options: FindBrokersOptions = {},
 ): Promise<BrokersUsingGroups> => {
   const wanted = [...new Set(groupIds)];
   if (wanted.length === 0) return { brokerIds: [], conclusive: true, interfaces: [] };
   const interfaces = await readers.network.describeNetworkInterfaces(wanted);
   const named = [...new Set(interfaces.flatMap((eni) => (eni.brokerId === undefined ? [] : [eni.brokerId])))];
   const unexplained = interfaces.some((eni) => eni.brokerId === undefined && !isOtherServiceInterface(eni));
+  if (named.length > 0 || unexplained) options.onBrokersPossible?.();
   if (!unexplained) return { brokerIds: named, conclusive: true, interfaces };
 
   const groups = new Set(wanted);
-  const described = await describeAllBrokers(readers, new Set(named));
+  const skip = new Set(named);
+  const described = options.describeAll
+    ? (await options.describeAll()).filter((b) => !skip.has(b.id))
+    : await describeAllBrokers(readers, skip);
   const listed = described.filter((b) => b.securityGroupIds.some((id) => groups.has(id))).map((b) => b.id);
   return { brokerIds: [...named, ...listed], conclusive: false, interfaces };
 };

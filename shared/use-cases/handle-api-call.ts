@@ -4,6 +4,7 @@ import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding } from '../model/finding.ts';
 import {
+  type Broker,
   type BrokerSnapshot,
   incompleteOperations,
   type NetworkInterfaceUse,
@@ -18,6 +19,7 @@ import {
   prefetchBrokers,
   prefetchGroups,
   prefetchListing,
+  startListing,
   resolveGroupBrokers,
   type SnapshotCache,
   type StartedSnapshot,
@@ -98,11 +100,35 @@ interface Resolution {
   };
 }
 
+/**
+ * Hooks of the event path that reads in rounds: `onGroups` once the event's group ids are known
+ * (before their interfaces are read), `onBrokersPossible` once the interfaces leave a broker possible,
+ * `describeAll` the invocation's cached listing of every broker.
+ */
+export interface ResolutionRounds {
+  readonly onGroups?: (groupIds: readonly string[]) => void;
+  readonly onBrokersPossible?: (groupIds: readonly string[]) => void;
+  readonly describeAll?: () => Promise<readonly Broker[]>;
+}
+
 /** Which brokers an event can have changed, with as few reads as possible. */
 export const resolveAffectedBrokers = async (
   target: EventTarget,
   readers: AccountReaders,
+  rounds: ResolutionRounds = {},
 ): Promise<Resolution> => {
+  const fromGroups = async (groupIds: readonly string[]): Promise<Resolution> => {
+    rounds.onGroups?.(groupIds);
+    const found = await findBrokersUsingGroups(groupIds, readers, {
+      ...(rounds.describeAll ? { describeAll: rounds.describeAll } : {}),
+      ...(rounds.onBrokersPossible ? { onBrokersPossible: () => rounds.onBrokersPossible?.(groupIds) } : {}),
+    });
+    return {
+      brokerIds: found.brokerIds,
+      how: `${found.conclusive ? 'network interfaces' : 'broker listing'} of ${groupIds.join(', ')}`,
+      interfaces: { groupIds, found: found.interfaces },
+    };
+  };
   switch (target.kind) {
     case 'broker':
     case 'broker-deleted':
@@ -112,11 +138,11 @@ export const resolveAffectedBrokers = async (
       return { brokerIds: brokers, how: `brokers using configuration ${target.configurationId}` };
     }
     case 'security-groups':
-      return fromGroups(target.groupIds, readers);
+      return fromGroups(target.groupIds);
     case 'security-group-name': {
       const groupIds = await readers.network.findSecurityGroupIdsByName(target.groupName);
       if (groupIds.length === 0) return { brokerIds: [], how: `no security group named ${target.groupName}` };
-      return fromGroups(groupIds, readers);
+      return fromGroups(groupIds);
     }
     case 'security-group-rules': {
       let groupIds = target.groupIds;
@@ -125,20 +151,11 @@ export const resolveAffectedBrokers = async (
         groupIds = [...new Set(rules.map((r) => r.groupId))];
       }
       if (groupIds.length === 0) return { brokerIds: [], how: 'rules no longer exist' };
-      return fromGroups(groupIds, readers);
+      return fromGroups(groupIds);
     }
     case 'ignored':
       return { brokerIds: [], how: target.reason };
   }
-};
-
-const fromGroups = async (groupIds: readonly string[], readers: AccountReaders): Promise<Resolution> => {
-  const found = await findBrokersUsingGroups(groupIds, readers);
-  return {
-    brokerIds: found.brokerIds,
-    how: `${found.conclusive ? 'network interfaces' : 'broker listing'} of ${groupIds.join(', ')}`,
-    interfaces: { groupIds, found: found.interfaces },
-  };
 };
 
 /**
@@ -431,33 +448,84 @@ export const requestConfigReevaluation = async (
 /**
  * The real-time path: one CloudTrail event → affected brokers → evaluations and actions.
  *
- * Reads in rounds, for the shortest time between the event and the write: (1) the interfaces of the
- * groups the event names (which brokers use them; a group no broker uses ends here); (2) DescribeBroker
- * of those brokers and, where remediation may write, the account's broker listing; (3) DescribeBroker
- * of the other brokers listed, with the groups' tags and rules; then the first broker's remediation
- * writes, and only then are its configuration and key read.
+ * Where remediation writes (`enforce`), the reads before the first write come in two rounds:
+ * (1) together: the account's broker listing (ListBrokers), the event's groups (DescribeSecurityGroups:
+ * tags) and their network interfaces (which brokers use them; a group no broker uses ends here), or,
+ * for a broker's own event, DescribeBroker of it with the listing; (2) together: DescribeBroker of
+ * every listed broker (which brokers use the group: each keeps its ports) and the groups' rules (and,
+ * for a broker's event, its groups and their interfaces). The writes use the rules of round 2, as
+ * fresh as a re-read would be; the configuration and key are read after the writes. Elsewhere (no
+ * writer, dry-run) the listing is read only where a broker was found.
  */
 export const handleApiCall = async (event: ApiCallEvent, deps: EvaluationDeps): Promise<EventOutcome> => {
   const cache = deps.cache ?? createSnapshotCache();
-  const resolution = await resolveAffectedBrokers(event.target, deps.readers);
-  seedInterfaces(cache, resolution);
+  const { readers } = deps;
+  const readsGroups = ingressChecks(deps.checks).length > 0;
+  const enforces = deps.writer !== undefined && readsGroups && deps.settings.remediationMode === 'enforce';
   const fresh = new Set<string>();
-  if (resolution.brokerIds.length > 0) {
-    prefetchBrokers(resolution.brokerIds, deps.readers, cache);
-    const groupIds = resolution.interfaces?.groupIds ?? [];
-    const readGroups = () => {
-      for (const id of prefetchGroups(groupIds, deps.readers, cache, { groups: true, rules: true })) {
-        fresh.add(id);
-      }
+  const readRules = (groupIds: readonly string[]) => {
+    for (const id of prefetchGroups(groupIds, readers, cache, { rules: true })) fresh.add(id);
+  };
+  const { target } = event;
+  let resolution: Resolution;
+  if (enforces && target.kind === 'broker') {
+    const listing = startListing(readers, cache);
+    prefetchBrokers([target.brokerId], readers, cache);
+    cache.brokers.get(target.brokerId)?.then(
+      (broker) => {
+        if (broker === null) return;
+        listing.describeAll().catch(() => undefined);
+        prefetchGroups(broker.securityGroupIds, readers, cache, { groups: true, interfaces: true });
+        readRules(broker.securityGroupIds);
+      },
+      () => undefined,
+    );
+    resolution = await resolveAffectedBrokers(target, readers);
+  } else if (
+    enforces &&
+    (target.kind === 'security-groups' ||
+      target.kind === 'security-group-name' ||
+      target.kind === 'security-group-rules')
+  ) {
+    // The listing starts once the groups are known (with their interfaces), so that an event whose
+    // group names nothing costs no listing.
+    let listing: ReturnType<typeof startListing> | undefined;
+    const describeAll = () => {
+      listing ??= startListing(readers, cache);
+      return listing.describeAll();
     };
-    if (ingressChecks(deps.checks).length === 0) {
-      // Nothing reads the groups.
-    } else if (resolution.interfaces && deps.writer && deps.settings.remediationMode !== 'off') {
-      // Before a write, every broker of the account is described (which brokers use the group): the
-      // groups and their rules are read with those descriptions, in the last round before the write.
-      prefetchListing(deps.readers, cache, readGroups);
-    } else {
-      readGroups();
+    resolution = await resolveAffectedBrokers(target, readers, {
+      onGroups: (groupIds) => {
+        listing ??= startListing(readers, cache);
+        prefetchGroups(groupIds, readers, cache, { groups: true });
+      },
+      onBrokersPossible: (groupIds) => {
+        describeAll().catch(() => undefined);
+        readRules(groupIds);
+      },
+      describeAll,
+    });
+    seedInterfaces(cache, resolution);
+    if (resolution.brokerIds.length > 0) prefetchBrokers(resolution.brokerIds, readers, cache);
+  } else {
+    resolution = await resolveAffectedBrokers(target, readers);
+    seedInterfaces(cache, resolution);
+    if (resolution.brokerIds.length > 0) {
+      prefetchBrokers(resolution.brokerIds, readers, cache);
+      const groupIds = resolution.interfaces?.groupIds ?? [];
+      const readGroups = () => {
+        prefetchGroups(groupIds, readers, cache, { groups: true });
+        readRules(groupIds);
+      };
+      if (!readsGroups) {
+        // Nothing reads the groups.
+      } else if (resolution.interfaces && deps.writer && deps.settings.remediationMode !== 'off') {
+        // Before a write, every broker of the account is described (which brokers use the group): the
+        // groups and their rules are read with those descriptions, in the last round before the write.
+        prefetchListing(readers, cache, readGroups);
+      } else {
+        readGroups();
+      }
     }
   }
   const brokers: BrokerOutcome[] = [];

@@ -31,7 +31,7 @@ beforeAll(() => {
 });
 
 describe('reads per event kind', () => {
-  it('costs one read, and does nothing else, for a group no broker uses', async () => {
+  it('costs one round of three reads, and does nothing else, for a group no broker uses', async () => {
     // Prepare: the all-TCP sample, moved to the application clients' group (an EC2 instance uses it).
     const event = sample('ec2-authorize-security-group-ingress-all-tcp-private.json');
     const detail = event.detail as { requestParameters: { groupId: string }; responseElements: unknown };
@@ -41,18 +41,19 @@ describe('reads per event kind', () => {
     // Act
     const { result, reads } = await run(event);
 
-    // Assess
-    expect(reads).toEqual({ DescribeNetworkInterfaces: 1 });
+    // Assess: in enforce mode the account's listing and the group's tags are read together with the
+    // interfaces (so that a write needs one round less); no broker is described.
+    expect(reads).toEqual({ DescribeNetworkInterfaces: 1, ListBrokers: 1, DescribeSecurityGroups: 1 });
     expect(result.evaluations).toEqual([]);
     expect(result.writes).toEqual([]);
   });
 
-  it('costs the name lookup plus one read for a default-VPC group named in the event that no broker uses', async () => {
+  it('costs the name lookup plus one round for a default-VPC group named in the event that no broker uses', async () => {
     // Act
     const { result, reads } = await run(sample('ec2-authorize-security-group-ingress-group-name.json'));
 
-    // Assess
-    expect(reads).toEqual({ DescribeSecurityGroups: 1, DescribeNetworkInterfaces: 1 });
+    // Assess: the lookup, then the interfaces with the listing and the group's tags.
+    expect(reads).toEqual({ DescribeSecurityGroups: 2, DescribeNetworkInterfaces: 1, ListBrokers: 1 });
     expect(result.writes).toEqual([]);
   });
 
@@ -62,10 +63,10 @@ describe('reads per event kind', () => {
       sample('ec2-authorize-security-group-ingress-world-tcp-all-ports.json'),
     );
 
-    // Assess: interfaces (find brokers, reused for "is the group shared"); then the account's broker
-    // listing and the broker; then every other broker (which brokers use the group: each keeps its
-    // ports) with the group's tags and rules; the writes use the rules of that last round, so there
-    // is no re-read. After the writes: the configuration, and (a fresh container) once which engine
+    // Assess: the interfaces (find brokers, reused for "is the group shared"), the account's broker
+    // listing and the group's tags; then every broker (which brokers use the group: each keeps its
+    // ports) with the group's rules; the writes use the rules of that last round, so there is no
+    // re-read. After the writes: the configuration, and (a fresh container) once which engine
     // versions Amazon MQ offers.
     expect(reads).toEqual({
       DescribeNetworkInterfaces: 1,

@@ -41,7 +41,7 @@ beforeAll(() => {
 });
 
 describe('read rounds before a write on the event path', () => {
-  it('narrows a world-open all-ports rule once the interfaces, the broker listing and every broker are read, with the group tags and rules among the last', async () => {
+  it('narrows a world-open all-ports rule after two rounds: the listing, the group and its interfaces; then every broker with the rules', async () => {
     // Act
     const { rounds, writes } = await run(
       sample('ec2-authorize-security-group-ingress-world-tcp-all-ports.json'),
@@ -53,25 +53,64 @@ describe('read rounds before a write on the event path', () => {
       'AuthorizeSecurityGroupIngress',
       'RevokeSecurityGroupIngress',
     ]);
-    // Interfaces; ListBrokers with the broker; the other 8 brokers of the demo account described 5 at
-    // a time, the group's tags and rules with them: 5 rounds (7 before the rounds were restructured).
-    expect(rounds.roundsBefore('AuthorizeSecurityGroupIngress')).toBe(5);
+    // 5 rounds before the rounds were merged, 7 before they were first restructured.
+    expect(rounds.roundsBefore('AuthorizeSecurityGroupIngress')).toBe(2);
     const calls = rounds.calls();
     const firstWrite = calls.findIndex((c) => c.kind === 'write');
     const revoke = calls.findIndex((c) => c.operation === 'RevokeSecurityGroupIngress');
     // The revoke follows the authorizes it waits for with no read in between.
     expect(calls.slice(firstWrite, revoke).filter((c) => c.kind === 'read')).toEqual([]);
-    const reads = rounds.calls().filter((c) => c.kind === 'read');
-    expect(reads.filter((c) => c.round === 1).map((c) => c.operation)).toEqual(['DescribeNetworkInterfaces']);
-    expect(
-      reads
-        .filter((c) => c.round === 2)
+    const readsBeforeWrite = calls.slice(0, firstWrite).filter((c) => c.kind === 'read');
+    const ofRound = (round: number) =>
+      readsBeforeWrite
+        .filter((c) => c.round === round)
         .map((c) => c.operation)
-        .sort(),
-    ).toEqual(['DescribeBroker', 'ListBrokers']);
-    expect(reads.filter((c) => c.round === 3).map((c) => c.operation)).toEqual(
-      expect.arrayContaining(['DescribeSecurityGroupRules', 'DescribeSecurityGroups']),
-    );
+        .sort();
+    expect(ofRound(1)).toEqual(['DescribeNetworkInterfaces', 'DescribeSecurityGroups', 'ListBrokers']);
+    const brokers = (demoAccount() as { brokers: unknown[] }).brokers.length;
+    expect(ofRound(2)).toEqual([
+      ...Array.from({ length: brokers }, () => 'DescribeBroker'),
+      'DescribeSecurityGroupRules',
+    ]);
+  });
+
+  it("writes after two rounds for a broker's own event: the broker with the listing; then every other broker with its groups, rules and interfaces", async () => {
+    // Act: orders-prod has a rule to narrow and a customer managed key.
+    const { rounds, writes } = await run(sample('mq-create-user.json'));
+
+    // Assess
+    expect(writes.map((w) => w.operation)).toContain('RevokeSecurityGroupIngress');
+    expect(rounds.roundsBefore(writes[0]?.operation ?? '')).toBe(2);
+    const calls = rounds.calls();
+    const firstWrite = calls.findIndex((c) => c.kind === 'write');
+    const round1 = calls
+      .slice(0, firstWrite)
+      .filter((c) => c.kind === 'read' && c.round === 1)
+      .map((c) => c.operation)
+      .sort();
+    expect(round1).toEqual(['DescribeBroker', 'ListBrokers']);
+    // The key and the configuration wait until the writes are done.
+    const key = calls.findIndex((c) => c.operation === 'DescribeKey');
+    expect(key).toBeGreaterThan(firstWrite);
+  });
+
+  it.each([
+    ['shared-group-two-activemq', {}],
+    // Without remediateSharedGroups these two groups are skipped (see their scenarios): nothing written.
+    ['shared-group-activemq-rabbitmq', { remediateSharedGroups: true }],
+    ['shared-group-three-brokers', { remediateSharedGroups: true }],
+  ] as const)('writes after at most two rounds on the shared-group account %s', async (scenario, extra) => {
+    // Prepare: the scenario's first event (a wide rule on the shared group) on its recorded account.
+    const events = json(join('events', 'scenarios', scenario, '1-authorize-all-tcp.json'));
+    const account = json(join('events', 'accounts', `${scenario}.json`));
+
+    // Act
+    const { rounds, writes } = await run(events, account, { ...ENFORCE, ...extra });
+
+    // Assess: something is written (narrowed to the union of the brokers on it), after 2 rounds.
+    expect(writes.length).toBeGreaterThan(0);
+    const firstWrite = rounds.calls().find((c) => c.kind === 'write');
+    expect(firstWrite?.round).toBeLessThanOrEqual(2);
   });
 
   it('reads the configuration after the writes, so that no read is in flight or failed when it writes', async () => {
@@ -99,15 +138,16 @@ describe('read rounds before a write on the event path', () => {
       account,
     );
 
-    // Assess: the other group's reads come after the broker's, so the event's rules are no longer
-    // as fresh as a re-read; the executor reads them again right before the writes.
+    // Assess: the other group is known only from DescribeBroker (round 2), so its tags, rules and
+    // interfaces are a third round; the event's group's rules are no longer as fresh as a re-read, and
+    // the executor reads them again right before the writes.
     expect(writes.map((w) => w.operation)).toContain('RevokeSecurityGroupIngress');
     const ruleReads = rounds.calls().filter((c) => c.operation === 'DescribeSecurityGroupRules');
     expect(ruleReads.length).toBeGreaterThanOrEqual(2);
     expect(rounds.roundsBefore('RevokeSecurityGroupIngress')).toBeGreaterThan(2);
   });
 
-  it('reads once and writes nothing for a group no broker uses', async () => {
+  it('reads one round, describes no broker and writes nothing for a group no broker uses', async () => {
     // Prepare: the all-TCP sample, moved to the application clients' group (an EC2 instance uses it).
     const event = sample('ec2-authorize-security-group-ingress-all-tcp-private.json');
     const detail = event.detail as { requestParameters: { groupId: string }; responseElements: unknown };
@@ -117,8 +157,13 @@ describe('read rounds before a write on the event path', () => {
     // Act
     const { rounds, writes } = await run(event);
 
-    // Assess
-    expect(rounds.calls()).toEqual([{ operation: 'DescribeNetworkInterfaces', kind: 'read', round: 1 }]);
+    // Assess: the listing and the group were read with the interfaces; nothing after them.
+    expect(
+      rounds
+        .calls()
+        .map((c) => `${c.operation} ${c.round}`)
+        .sort(),
+    ).toEqual(['DescribeNetworkInterfaces 1', 'DescribeSecurityGroups 1', 'ListBrokers 1']);
     expect(writes).toEqual([]);
   });
 });
