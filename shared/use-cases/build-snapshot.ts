@@ -502,11 +502,15 @@ export const prefetchGroups = (
 export const startListing = (
   readers: AccountReaders,
   cache: SnapshotCache,
-): { readonly describeAll: () => Promise<readonly Broker[]> } => {
-  if (cache.listing.has('all')) return { describeAll: () => listAllBrokers(readers, cache) };
+): { readonly describeAll: () => Promise<readonly Broker[]>; readonly settled: Promise<unknown> } => {
+  if (cache.listing.has('all')) {
+    return { describeAll: () => listAllBrokers(readers, cache), settled: Promise.resolve() };
+  }
   const summaries = readers.brokers.listBrokers();
-  summaries.catch(() => undefined);
+  const settled = summaries.catch(() => undefined);
   return {
+    /** ListBrokers answered or failed: nothing of the listing is left in flight. */
+    settled,
     describeAll: () =>
       remember(cache.listing, 'all', async () => {
         const described = await mapBounded(await summaries, LISTING_CONCURRENCY, (summary) =>

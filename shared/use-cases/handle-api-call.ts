@@ -505,6 +505,8 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EvaluationDeps): 
       },
       describeAll,
     });
+    // A group no broker uses ends here: the listing started with the interfaces is not left in flight.
+    await listing?.settled;
     seedInterfaces(cache, resolution);
     if (resolution.brokerIds.length > 0) prefetchBrokers(resolution.brokerIds, readers, cache);
   } else {

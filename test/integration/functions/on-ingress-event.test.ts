@@ -119,7 +119,7 @@ beforeEach(() => {
 });
 
 describe('on-ingress-event handler', () => {
-  it('makes exactly one read and nothing else for a group no broker uses', async () => {
+  it('makes one round of reads (interfaces, broker listing, group) and nothing else for a group no broker uses', async () => {
     // Prepare
     ec2.on(DescribeNetworkInterfacesCommand).resolves({
       NetworkInterfaces: [
@@ -140,8 +140,13 @@ describe('on-ingress-event handler', () => {
     // Act
     const result = (await handler(event, context)) as { brokers: unknown[] };
 
-    // Assess
-    expect(commandNames()).toEqual(['DescribeNetworkInterfacesCommand']);
+    // Assess: in enforce the listing and the group's tags are read with the interfaces; no broker is
+    // described, nothing is written.
+    expect([...commandNames()].sort()).toEqual([
+      'DescribeNetworkInterfacesCommand',
+      'DescribeSecurityGroupsCommand',
+      'ListBrokersCommand',
+    ]);
     expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)[0]?.args[0].input).toEqual({
       Filters: [{ Name: 'group-id', Values: ['sg-0a1b2c3d4e5f60003'] }],
       MaxResults: 1000,
