@@ -75,6 +75,16 @@ export class CheckFailuresError extends GuardianError {
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
 
+/**
+ * Why a read of `operation` gave no answer, naming the operation once: the adapters' errors already
+ * start with it (`DescribeNetworkInterfaces failed: Throttling: …`, `ListBrokers returned no …`).
+ */
+export const readFailure = (operation: string, error: unknown): string => {
+  const message = errorMessage(error);
+  if (message.startsWith(`${operation} `)) return message;
+  return message === '' ? `${operation} failed` : `${operation} failed: ${message}`;
+};
+
 /** An AWS API answered with a shape mq-guardian does not understand (missing id, unknown engine...). Never guessed around. */
 export class UnexpectedShapeError extends GuardianError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -111,7 +111,14 @@ export const createConfigReporter = (
     if (evaluations.length === 0) return [];
     const input = { ResultToken: resultToken, Evaluations: evaluations.map(toSdkEvaluation) };
     const output = await callAws('PutEvaluations', () => client.send(new PutEvaluationsCommand(input)));
-    return (output.FailedEvaluations ?? []).map(fromSdkEvaluation);
+    // FailedEvaluations is optional in the answer (PutEvaluations, AWS Config API Reference): a
+    // successful call without it refused nothing. Anything but a list there is not understood.
+    const failed = output.FailedEvaluations;
+    if (failed === undefined) return [];
+    if (!Array.isArray(failed)) {
+      throw new UnexpectedShapeError('PutEvaluations returned a FailedEvaluations that is not a list');
+    }
+    return failed.map(fromSdkEvaluation);
   },
 
   async startRulesEvaluation(ruleNames: readonly string[]): Promise<'started' | 'limited'> {

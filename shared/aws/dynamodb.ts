@@ -1,6 +1,7 @@
 import {
   type AttributeValue,
   BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   DynamoDBClient,
   UpdateItemCommand,
   type UpdateItemCommandInput,
@@ -16,7 +17,7 @@ import type {
   SecurityHubStatus,
   StateCommit,
 } from '../alerts/state.ts';
-import { AwsCallError } from '../errors.ts';
+import { AwsCallError, UnexpectedShapeError } from '../errors.ts';
 import { callAws, chunk } from './calls.ts';
 import { once, sdkClientConfig } from './clients.ts';
 
@@ -212,6 +213,38 @@ const CLAIM_FREE = '(attribute_not_exists(#claimUntil) OR #claimUntil < :now)';
 /** The item is as it was read: absent then, or still at that version. */
 const UNCHANGED = '(attribute_not_exists(#key) OR #version = :expected)';
 
+/**
+ * The table's items and unprocessed keys in a BatchGetItem answer. A key in neither was not found (the
+ * state is absent), so both maps must be there: DynamoDB answers `UnprocessedKeys` as an empty map
+ * when every key was processed, and `Responses` with the table's list, which may only be missing when
+ * the table's keys are all unprocessed. Anything else would read states that exist as absent.
+ */
+const batchGetAnswer = (
+  output: BatchGetItemCommandOutput,
+  tableName: string,
+): { items: Record<string, AttributeValue>[]; unprocessed: Record<string, AttributeValue>[] } => {
+  const { Responses, UnprocessedKeys } = output;
+  if (typeof Responses !== 'object' || Responses === null) {
+    throw new UnexpectedShapeError('BatchGetItem returned no Responses map; which states exist is unknown');
+  }
+  if (typeof UnprocessedKeys !== 'object' || UnprocessedKeys === null) {
+    throw new UnexpectedShapeError(
+      'BatchGetItem returned no UnprocessedKeys map (an empty one when every key was read); which states exist is unknown',
+    );
+  }
+  const unprocessed = UnprocessedKeys[tableName]?.Keys ?? [];
+  const items = Responses[tableName];
+  if (items === undefined && unprocessed.length === 0) {
+    throw new UnexpectedShapeError(
+      `BatchGetItem returned neither items nor unprocessed keys of ${tableName}; which states exist is unknown`,
+    );
+  }
+  if (items !== undefined && !Array.isArray(items)) {
+    throw new UnexpectedShapeError(`BatchGetItem returned a non-list for ${tableName} in Responses`);
+  }
+  return { items: items ?? [], unprocessed };
+};
+
 export const createDynamoDbAlertStateStore = (
   tableName: string,
   client: DynamoDBClient = getDynamoDbClient(),
@@ -252,11 +285,12 @@ export const createDynamoDbAlertStateStore = (
               }),
             ),
           );
-          for (const item of output.Responses?.[tableName] ?? []) {
+          const { items, unprocessed } = batchGetAnswer(output, tableName);
+          for (const item of items) {
             const key = str(item[ALERT_STATE_KEY_ATTRIBUTE]);
             if (key !== undefined) states.set(key, unmarshalAlertState(item));
           }
-          pending = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
+          pending = unprocessed;
         }
       }
       return states;

@@ -220,6 +220,9 @@ export const createEc2IngressWriter = (client: EC2Client = getEc2Client()): Ingr
       );
       if (output === PERMISSION_DUPLICATE) return { ruleIds: [], alreadyExisted: true };
       assertReturnedTrue('AuthorizeSecurityGroupIngress', output);
+      // Return true says the rules were added. SecurityGroupRules (optional in the answer) only names
+      // them: without it their ids are unknown, never "nothing added", and the undo falls back to the
+      // rule's protocol, ports and source.
       const ruleIds = (output.SecurityGroupRules ?? [])
         .map((rule) => rule.SecurityGroupRuleId)
         .filter((id): id is string => typeof id === 'string' && id.length > 0);

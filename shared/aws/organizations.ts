@@ -2,9 +2,9 @@
  * The organization's accounts for an organization-wide `mq-guardian scan`: Organizations ListAccounts,
  * every page. Answered only in the management account or a delegated administrator account.
  */
-import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { type Account, ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { UnexpectedShapeError } from '../errors.ts';
-import { callAws, readAllPages } from './calls.ts';
+import { callAws, listOf, readAllPages } from './calls.ts';
 import { sdkClientConfig } from './clients.ts';
 
 export const ORGANIZATIONS_IAM_ACTIONS = ['organizations:ListAccounts'] as const;
@@ -34,7 +34,7 @@ export const createOrganizationsAccountDirectory = (
       const output = await callAws('ListAccounts', () =>
         client.send(new ListAccountsCommand(nextToken ? { NextToken: nextToken } : {})),
       );
-      return { items: output.Accounts ?? [], nextToken: output.NextToken };
+      return { items: listOf<Account>('ListAccounts', output, 'Accounts'), nextToken: output.NextToken };
     });
     return accounts.map((a) => {
       const state = a.State ?? a.Status;

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import type { AsffFinding } from '../alerts/asff.ts';
 import type { FindingImportFailure, FindingPublisher } from '../alerts/ports.ts';
+import { UnexpectedShapeError } from '../errors.ts';
 import { callAws, chunk } from './calls.ts';
 import { once, sdkClientConfig } from './clients.ts';
 
@@ -37,14 +38,21 @@ export const createSecurityHubFindingPublisher = (
       const output = await callAws('BatchImportFindings', () =>
         client.send(new BatchImportFindingsCommand({ Findings: batch.map(toSdkFinding) })),
       );
-      const failedCount = output.FailedCount ?? 0;
-      const failed = (output.FailedFindings ?? []).map((f) => ({
-        id: f.Id ?? '',
-        code: f.ErrorCode ?? 'Unknown',
-        message: f.ErrorMessage ?? '',
-      }));
-      if (failedCount > failed.length) {
-        // Counted but not itemised: which ones is unknown, so none of the batch counts as imported.
+      const failedCount = output.FailedCount;
+      if (typeof failedCount !== 'number' || typeof output.SuccessCount !== 'number') {
+        // Both counts are required members of the answer: without them nothing says what was imported.
+        throw new UnexpectedShapeError(
+          `BatchImportFindings returned no ${typeof failedCount !== 'number' ? 'FailedCount' : 'SuccessCount'}; which findings were imported is unknown`,
+        );
+      }
+      // FailedFindings is optional: absent with FailedCount 0 means none failed.
+      const itemised = output.FailedFindings ?? [];
+      const failed = itemised
+        .filter((f): f is typeof f & { Id: string } => typeof f.Id === 'string' && f.Id.length > 0)
+        .map((f) => ({ id: f.Id, code: f.ErrorCode ?? 'Unknown', message: f.ErrorMessage ?? '' }));
+      if (failedCount > failed.length || failed.length < itemised.length) {
+        // Counted but not itemised, or itemised without the finding's Id: which ones is unknown, so
+        // none of the batch that is not named counts as imported.
         const named = new Set(failed.map((f) => f.id));
         failed.push(
           ...batch

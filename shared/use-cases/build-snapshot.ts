@@ -4,7 +4,7 @@
  * its KMS key, in parallel. Checks never call AWS; this is the only place their inputs are read.
  */
 import { parseConfigurationData } from '../activemq/parse-configuration.ts';
-import { ConfigurationParseError, errorMessage, UnexpectedShapeError } from '../errors.ts';
+import { ConfigurationParseError, errorMessage, readFailure, UnexpectedShapeError } from '../errors.ts';
 import {
   type Broker,
   type BrokerSnapshot,
@@ -267,10 +267,15 @@ const readSecurityGroups = async (
   // A read that fails is recorded as a fact not read, never taken as "no rules", "no tags" or "no
   // users": the checks report ERROR naming it, remediation leaves the group alone and the invocation
   // fails after the alert so that it is retried.
+  const operations = {
+    rules: 'DescribeSecurityGroupRules',
+    groups: 'DescribeSecurityGroups',
+    interfaces: 'DescribeNetworkInterfaces',
+  } as const;
   const failures = { rules: '', groups: '', interfaces: '' };
   const orNull = <T>(read: Promise<T>, which: keyof typeof failures): Promise<T | null> =>
     read.catch((error: unknown) => {
-      failures[which] = errorMessage(error);
+      failures[which] = readFailure(operations[which], error);
       return null;
     });
   const [rules, groups, interfaces] = await Promise.all([
@@ -302,7 +307,6 @@ const readSecurityGroups = async (
       'interfaces',
     ),
   ]);
-  const failed = (message: string) => (message === '' ? '' : `: ${message}`);
   return groupIds.map((groupId): SecurityGroupState => {
     const info = groups?.get(groupId);
     const users = interfaces?.get(groupId);
@@ -310,7 +314,7 @@ const readSecurityGroups = async (
     if (rules === null) {
       unread.push({
         fact: 'rules',
-        reason: `the ingress rules of ${groupId} (DescribeSecurityGroupRules failed${failed(failures.rules)})`,
+        reason: `the ingress rules of ${groupId} (${failures.rules})`,
       });
     }
     if (info === undefined) {
@@ -318,14 +322,14 @@ const readSecurityGroups = async (
         fact: 'group',
         reason:
           groups === null
-            ? `the group ${groupId} itself (DescribeSecurityGroups failed${failed(failures.groups)}), so its tags are unknown`
+            ? `the group ${groupId} itself (${failures.groups}), so its tags are unknown`
             : `the group ${groupId} itself (DescribeSecurityGroups did not return it), so its tags are unknown`,
       });
     }
     if (users === undefined) {
       unread.push({
         fact: 'interfaces',
-        reason: `the network interfaces of ${groupId} (DescribeNetworkInterfaces failed${failed(failures.interfaces)})`,
+        reason: `the network interfaces of ${groupId} (${failures.interfaces})`,
       });
     }
     return {
@@ -430,7 +434,7 @@ const readEngineOffer = async (broker: Broker, readers: AccountReaders): Promise
     }
     return { status: 'read', versions: offer.versions };
   } catch (error) {
-    return { status: 'unread', reason: `DescribeBrokerEngineTypes failed: ${errorMessage(error)}` };
+    return { status: 'unread', reason: readFailure('DescribeBrokerEngineTypes', error) };
   }
 };
 

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AlertStateWrite, PlannedAlert } from '../../../shared/alerts/state.ts';
 import { createDynamoDbAlertStateStore, DYNAMODB_IAM_ACTIONS } from '../../../shared/aws/dynamodb.ts';
-import { AwsCallError } from '../../../shared/errors.ts';
+import { AwsCallError, UnexpectedShapeError } from '../../../shared/errors.ts';
 import { awsError, dryRunAlert, sentCommands, sentInputs } from './support.ts';
 
 const dynamoMock = mockClient(DynamoDBClient);
@@ -82,6 +82,7 @@ describe('createDynamoDbAlertStateStore', () => {
             },
           ],
         },
+        UnprocessedKeys: {},
       });
 
       // Act
@@ -117,7 +118,7 @@ describe('createDynamoDbAlertStateStore', () => {
 
     it('reads 250 keys in batches of 100, 100 and 50', async () => {
       // Prepare
-      dynamoMock.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [] } });
+      dynamoMock.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [] }, UnprocessedKeys: {} });
       const keys = Array.from({ length: 250 }, (_, i) => `key-${i}`);
 
       // Act
@@ -138,7 +139,10 @@ describe('createDynamoDbAlertStateStore', () => {
           Responses: { [TABLE]: [] },
           UnprocessedKeys: { [TABLE]: { Keys: [{ key: { S: KEY } }], ConsistentRead: true } },
         })
-        .resolvesOnce({ Responses: { [TABLE]: [{ key: { S: KEY }, version: { N: '1' } }] } });
+        .resolvesOnce({
+          Responses: { [TABLE]: [{ key: { S: KEY }, version: { N: '1' } }] },
+          UnprocessedKeys: {},
+        });
       const sleeps: number[] = [];
 
       // Act
@@ -170,12 +174,42 @@ describe('createDynamoDbAlertStateStore', () => {
       expect(error).toMatchObject({ operation: 'BatchGetItem', awsErrorName: 'UnprocessedKeys' });
     });
 
+    it.each([
+      ['no Responses map', { UnprocessedKeys: {} }, 'BatchGetItem returned no Responses map'],
+      [
+        'no UnprocessedKeys map',
+        { Responses: { [TABLE]: [] } },
+        'BatchGetItem returned no UnprocessedKeys map',
+      ],
+      [
+        'no list for the table and none of its keys unprocessed',
+        { Responses: {}, UnprocessedKeys: {} },
+        `BatchGetItem returned neither items nor unprocessed keys of ${TABLE}`,
+      ],
+    ])(
+      'takes an answer with %s as one it does not understand, never as "no state"',
+      async (_case, answer, message) => {
+        // Prepare
+        dynamoMock.on(BatchGetItemCommand).resolves(answer);
+
+        // Act
+        const error = await newStore()
+          .load([KEY])
+          .catch((e: unknown) => e);
+
+        // Assess
+        expect(error).toBeInstanceOf(UnexpectedShapeError);
+        expect((error as Error).message).toContain(message);
+      },
+    );
+
     it('reads an item whose announced state cannot be read as not announced, keeping its version', async () => {
       // Prepare
       dynamoMock.on(BatchGetItemCommand).resolves({
         Responses: {
           [TABLE]: [{ key: { S: KEY }, version: { N: '4' }, announced: { M: { kind: { S: 'finding' } } } }],
         },
+        UnprocessedKeys: {},
       });
 
       // Act
@@ -464,6 +498,7 @@ describe('createDynamoDbAlertStateStore', () => {
             },
           ],
         },
+        UnprocessedKeys: {},
       });
 
       // Act
@@ -516,7 +551,7 @@ describe('createDynamoDbAlertStateStore', () => {
 
   it('sends only commands that DYNAMODB_IAM_ACTIONS grants', async () => {
     // Prepare
-    dynamoMock.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [] } });
+    dynamoMock.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [] }, UnprocessedKeys: {} });
     dynamoMock.on(UpdateItemCommand).resolves({});
     const store = newStore();
 

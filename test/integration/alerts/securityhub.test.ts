@@ -12,7 +12,7 @@ import {
   MAX_FINDINGS_PER_IMPORT,
   SECURITYHUB_IAM_ACTIONS,
 } from '../../../shared/aws/securityhub.ts';
-import { AwsCallError } from '../../../shared/errors.ts';
+import { AwsCallError, UnexpectedShapeError } from '../../../shared/errors.ts';
 import { ACCOUNT, evaluate, PUBLIC_CHECKS, publicSnapshot, REGION } from '../../unit/alerts/scenarios.ts';
 import { awsError, sentCommands, sentInputs } from './support.ts';
 
@@ -99,6 +99,62 @@ describe('createSecurityHubFindingPublisher', () => {
     // Assess
     expect(failures.map((f) => [f.id, f.code])).toEqual(all.map((f) => [f.Id, 'Unknown']));
   });
+
+  it('reads an answer without FailedFindings and FailedCount 0 as every finding imported', async () => {
+    // Prepare
+    hubMock.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 2 });
+
+    // Act
+    const failures = await newPublisher().importFindings(findings(2));
+
+    // Assess
+    expect(failures).toEqual([]);
+  });
+
+  it('counts every finding it does not name as refused when a failure comes without its Id', async () => {
+    // Prepare
+    const all = findings(3);
+    hubMock.on(BatchImportFindingsCommand).resolves({
+      FailedCount: 2,
+      SuccessCount: 1,
+      FailedFindings: [
+        { Id: all[0]!.Id, ErrorCode: 'InvalidInput', ErrorMessage: 'Finding is too large' },
+        { ErrorCode: 'InvalidInput', ErrorMessage: 'Finding is too large' } as never,
+      ],
+    });
+
+    // Act
+    const failures = await newPublisher().importFindings(all);
+
+    // Assess
+    expect(failures.map((f) => [f.id, f.code])).toEqual([
+      [all[0]!.Id, 'InvalidInput'],
+      [all[1]!.Id, 'Unknown'],
+      [all[2]!.Id, 'Unknown'],
+    ]);
+  });
+
+  it.each([
+    ['FailedCount', { SuccessCount: 1, FailedFindings: [] }],
+    ['SuccessCount', { FailedCount: 0, FailedFindings: [] }],
+  ])(
+    'takes an answer without %s (a required member) as one it does not understand',
+    async (field, answer) => {
+      // Prepare
+      hubMock.on(BatchImportFindingsCommand).resolves(answer);
+
+      // Act
+      const error = await newPublisher()
+        .importFindings([FINDING])
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(UnexpectedShapeError);
+      expect((error as Error).message).toBe(
+        `BatchImportFindings returned no ${field}; which findings were imported is unknown`,
+      );
+    },
+  );
 
   it('throws an AwsCallError when the call fails (Security Hub not enabled)', async () => {
     // Prepare

@@ -131,6 +131,31 @@ describe('createConfigReporter', () => {
       ]);
     });
 
+    it('reads an answer without FailedEvaluations (an optional member) as nothing refused', async () => {
+      // Prepare
+      configMock.on(PutEvaluationsCommand).resolves({});
+
+      // Act
+      const failed = await newReporter().putEvaluations(RESULT_TOKEN, [evaluation('b-1')]);
+
+      // Assess
+      expect(failed).toEqual([]);
+    });
+
+    it('takes a FailedEvaluations that is not a list as an answer it does not understand', async () => {
+      // Prepare
+      configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: 'none' as never });
+
+      // Act
+      const error = await newReporter()
+        .putEvaluations(RESULT_TOKEN, [evaluation('b-1')])
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(UnexpectedShapeError);
+      expect((error as Error).message).toBe('PutEvaluations returned a FailedEvaluations that is not a list');
+    });
+
     it('sends exactly 100 evaluations in one call', async () => {
       // Prepare
       configMock.on(PutEvaluationsCommand).resolves({});

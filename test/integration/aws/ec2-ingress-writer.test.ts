@@ -95,6 +95,17 @@ describe('createEc2IngressWriter', () => {
       });
     });
 
+    it('reads Return true without SecurityGroupRules as a rule added whose id is unknown, not as a failure', async () => {
+      // Prepare
+      ec2Mock.on(AuthorizeSecurityGroupIngressCommand).resolves({ Return: true });
+
+      // Act
+      const result = await newWriter().authorizeIngress(cidrRequest);
+
+      // Assess
+      expect(result).toEqual({ ruleIds: [], alreadyExisted: false });
+    });
+
     it('reports alreadyExisted when EC2 answers InvalidPermission.Duplicate', async () => {
       // Prepare
       ec2Mock

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { toAwsCallError } from '../../../shared/aws/calls.ts';
 import { AwsCallError } from '../../../shared/errors.ts';
 import type { AccountReaders } from '../../../shared/ports.ts';
 import type { RecordedAccount } from '../../../shared/recorded/recorded-account.ts';
@@ -272,6 +273,35 @@ describe('buildSnapshot', () => {
 
       // Assess
       expect(snapshot?.securityGroups.map((g) => g.unread)).toEqual([[{ fact, reason }]]);
+    },
+  );
+
+  it.each([
+    [
+      'describeNetworkInterfaces',
+      'DescribeNetworkInterfaces',
+      'interfaces',
+      `the network interfaces of ${GROUP_ID}`,
+    ],
+    ['describeIngressRules', 'DescribeSecurityGroupRules', 'rules', `the ingress rules of ${GROUP_ID}`],
+  ] as const)(
+    'names the failed operation once when %s fails with the adapter error',
+    async (method, operation, fact, what) => {
+      // Prepare
+      const account = anAccount();
+      const throttled = Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400 },
+      });
+      vi.spyOn(account, method).mockRejectedValue(toAwsCallError(operation, throttled));
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess
+      expect(snapshot?.securityGroups[0]?.unread).toEqual([
+        { fact, reason: `${what} (${operation} failed: Throttling: Rate exceeded (HTTP 400))` },
+      ]);
     },
   );
 
