@@ -811,6 +811,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
 
   alerts.push(...exemptionAlerts(input, common, remediationOf, brokerUrl));
   alerts.push(...optOutAlerts(input, common, remediationOf));
+  alerts.push(...brokerOptOutAlerts(input, common, remediationOf, brokerUrl));
 
   // Silent rewrites: the remembered items changed, or a failing state is about to age out.
   for (const d of decisions) {
@@ -888,6 +889,24 @@ const exemptionAlerts = (
 };
 
 /**
+ * What an opt-out stops mq-guardian from fixing: the failing ones of `findings`, most severe first,
+ * the check ids the alert speaks for, and the sentence that names them.
+ */
+const noLongerFixed = (findings: readonly Finding[]) => {
+  const failing = findings
+    .filter((f) => f.status === 'FAIL')
+    .sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity));
+  return {
+    failing,
+    checkIds: failing.length === 0 ? [PROTOCOLS_CHECK] : failing.map((f) => f.checkId),
+    still:
+      failing.length === 0
+        ? 'No ingress check fails on it today.'
+        : `Still failing on it, and no longer fixed by mq-guardian: ${failing.map((f) => `${f.checkId} (${f.severity})`).join(', ')}.`,
+  };
+};
+
+/**
  * One alert per security group of the broker that the triggering call opted out of remediation
  * (CreateTags mq-guardian:remediation with a value that opts out): who did it, which group and value,
  * and the ingress checks failing on it that mq-guardian will no longer fix, so that an opt-out never
@@ -905,16 +924,11 @@ const optOutAlerts = (
     const group = evaluation.snapshot.securityGroups.find((g) => g.groupId === groupId);
     // Not a group of this broker, or the tag is gone or changed again: nothing opted out.
     if (group === undefined || !optsOut(group.tags)) return [];
-    const failing = evaluation.findings
-      .filter((f) => f.status === 'FAIL' && offendingRulesOf(f).some((r) => r.groupId === groupId))
-      .sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity));
-    const checkIds = failing.length === 0 ? [PROTOCOLS_CHECK] : failing.map((f) => f.checkId);
+    const { failing, checkIds, still } = noLongerFixed(
+      evaluation.findings.filter((f) => offendingRulesOf(f).some((r) => r.groupId === groupId)),
+    );
     const key = `${outboxStateKey(account, region, evaluation.snapshot.broker.id)}#opted-out#${groupId}`;
     const fields = common('finding', 'exempted', key, actor.eventId, 0, checkIds);
-    const still =
-      failing.length === 0
-        ? 'No ingress check fails on it today.'
-        : `Still failing on it, and no longer fixed by mq-guardian: ${failing.map((f) => `${f.checkId} (${f.severity})`).join(', ')}.`;
     const alert: Alert = {
       ...fields,
       ...(failing.length === 0 ? { severity: 'INFORMATIONAL' as const } : {}),
@@ -941,6 +955,61 @@ const optOutAlerts = (
     };
     return [{ alert, commits: [] }];
   });
+};
+
+/**
+ * The alert for a broker the triggering call opted out of remediation (Amazon MQ CreateTags, or
+ * CreateBroker, with mq-guardian:remediation set to a value that opts out): who did it, which broker
+ * and value, the security groups mq-guardian no longer remediates because of it (for any broker on
+ * them) and the ingress checks failing on the broker that it no longer fixes. Not remembered, like
+ * the group opt-out: a retry repeats the same id.
+ */
+const brokerOptOutAlerts = (
+  input: AlertPlanInput,
+  common: AlertFields,
+  remediationOf: (checkId: CheckId) => AlertRemediation,
+  brokerUrl: string,
+): PlannedAlert[] => {
+  const { actor, evaluation, account, region } = input;
+  const { broker, securityGroups } = evaluation.snapshot;
+  // Another broker's call, or the tag is gone or changed again: nothing opted out.
+  if (actor?.optedOutBrokerIds?.includes(broker.id) !== true || !optsOut(broker.tags)) return [];
+  const who = actor.arn ?? actor.roleArn ?? actor.type;
+  const tag = optOutTag(broker.tags);
+  const groupIds = securityGroups.map((g) => g.groupId);
+  const { failing, checkIds, still } = noLongerFixed(
+    evaluation.findings.filter((f) => offendingRulesOf(f).length > 0),
+  );
+  const key = `${outboxStateKey(account, region, broker.id)}#opted-out-broker`;
+  const fields = common('finding', 'exempted', key, actor.eventId, 0, checkIds);
+  const groups =
+    groupIds.length === 0
+      ? 'It uses no security group.'
+      : `mq-guardian no longer remediates ${groupIds.length === 1 ? 'its security group' : 'its security groups'} ${groupIds.join(', ')}, for it or any other broker that uses ${groupIds.length === 1 ? 'it' : 'them'}.`;
+  const alert: Alert = {
+    ...fields,
+    ...(failing.length === 0 ? { severity: 'INFORMATIONAL' as const } : {}),
+    summary: `${who} opted broker ${broker.name} (${broker.id}) out of remediation by tagging it ${tag}. ${groups} ${still}`,
+    finding: {
+      status: failing[0]?.status ?? 'PASS',
+      message: failing[0]?.message ?? `Broker ${broker.name} is tagged ${tag}.`,
+      details: [
+        `${broker.id}: opted out by ${tag}`,
+        ...groupIds.map((g) => `${g}: not remediated while ${broker.id} carries ${tag}`),
+      ],
+      omittedDetails: 0,
+    },
+    securityGroups: groupIds.map((groupId) => ({ groupId, ruleIds: [] })),
+    remediation: {
+      ...remediationOf(checkIds[0] as CheckId),
+      status: 'skipped',
+      summary: `mq-guardian leaves broker ${broker.name} and its security groups alone while it carries ${tag}.`,
+      reason: `opted out by ${TAGS.remediation} on the broker; remove the tag (or set it to on) to have its groups remediated again`,
+    },
+    actor: toActor(actor),
+    consoleUrl: brokerUrl,
+  };
+  return [{ alert, commits: [] }];
 };
 
 const planSecurityHub = (

@@ -280,6 +280,7 @@ export function parseApiCallEvent(input: unknown): ApiCallEvent {
   const target = eventSource === MQ_EVENT_SOURCE ? mqTarget(call) : ec2Target(call);
   const exempted = eventSource === EC2_EVENT_SOURCE ? exemptedRules(call, target) : [];
   const optedOut = eventSource === EC2_EVENT_SOURCE ? optedOutGroups(call, target) : [];
+  const optedOutBrokers = eventSource === MQ_EVENT_SOURCE ? optedOutBroker(call, target) : [];
 
   return {
     ...(envelope === undefined ? {} : { envelopeId: envelope.id }),
@@ -293,6 +294,7 @@ export function parseApiCallEvent(input: unknown): ApiCallEvent {
       ...actorOf(detail, eventName),
       ...(exempted.length > 0 ? { exemptedRuleIds: exempted } : {}),
       ...(optedOut.length > 0 ? { optedOutGroupIds: optedOut } : {}),
+      ...(optedOutBrokers.length > 0 ? { optedOutBrokerIds: optedOutBrokers } : {}),
     },
     target,
   };
@@ -351,6 +353,24 @@ const optedOutGroups = (call: CallContext, target: EventTarget): string[] => {
     return optsOut({ [TAGS.remediation]: value });
   });
   return optsOutHere ? [...target.groupIds] : [];
+};
+
+/**
+ * The broker an Amazon MQ call opted out of remediation: CreateTags on the broker's ARN, or
+ * CreateBroker, whose `tags` map sets `mq-guardian:remediation` to a value that opts out.
+ */
+const optedOutBroker = (call: CallContext, target: EventTarget): string[] => {
+  if (target.kind !== 'broker' || (call.eventName !== 'CreateTags' && call.eventName !== 'CreateBroker')) {
+    return [];
+  }
+  const path = `${call.requestPath}.tags`;
+  const tags = call.requestParameters?.tags;
+  if (tags === undefined || tags === null) return [];
+  if (!isPlainObject(tags)) throw invalid(path, 'is not a map of tags');
+  if (!Object.hasOwn(tags, TAGS.remediation)) return [];
+  const value = tags[TAGS.remediation] ?? '';
+  if (typeof value !== 'string') throw invalid(`${path}["${TAGS.remediation}"]`, 'is not a tag value');
+  return optsOut({ [TAGS.remediation]: value }) ? [target.brokerId] : [];
 };
 
 const actorOf = (detail: CloudTrailRecord, eventName: string): Actor => {

@@ -21,4 +21,10 @@ export interface Actor {
    * that opts out (policy/opt-out.ts) by CreateTags. Their alert names who and which group.
    */
   readonly optedOutGroupIds?: readonly string[];
+  /**
+   * Brokers this call opted out of remediation: tagged `mq-guardian:remediation` with a value that
+   * opts out by Amazon MQ CreateTags, or created with it (CreateBroker). Their alert names who, which
+   * broker and the security groups no longer remediated because of it.
+   */
+  readonly optedOutBrokerIds?: readonly string[];
 }

@@ -72,6 +72,8 @@ const ActorShape = z.strictObject({
   exemptedRuleIds: ids(SECURITY_GROUP_RULE_ID_PATTERN, 1).optional(),
   /** Groups the call tagged with an opting-out mq-guardian:remediation: always groups the target names. */
   optedOutGroupIds: ids(SECURITY_GROUP_ID_PATTERN, 1).optional(),
+  /** The broker the call tagged (or created) with an opting-out mq-guardian:remediation: always the target. */
+  optedOutBrokerIds: ids(BROKER_ID_PATTERN, 1).optional(),
 });
 
 const TargetShape = z.discriminatedUnion('kind', [
@@ -131,6 +133,13 @@ const ApiCallEventShape = z
           (event.target as { groupIds: readonly string[] }).groupIds.includes(g),
         )),
     'opted-out groups are not groups the event names',
+  )
+  .refine(
+    (event) =>
+      event.actor.optedOutBrokerIds === undefined ||
+      (event.target.kind === 'broker' &&
+        event.actor.optedOutBrokerIds.every((b) => b === (event.target as { brokerId: string }).brokerId)),
+    'opted-out brokers are not the broker the event names',
   );
 
 const statuses = z.enum(CONFIGURATION_ITEM_STATUSES);

@@ -349,3 +349,36 @@ describe('opt-out-tag-values: tagging a group out of remediation', () => {
     expect(run.account.writes()).toEqual([]);
   });
 });
+
+describe('broker-opted-out-on-shared-group: a broker tagged out of remediation on a shared group', () => {
+  const GROUP = 'sg-05afe000000000b01';
+
+  it.each(orders(eventsOf('broker-opted-out-on-shared-group')))(
+    'replayed as %s, %s… writes nothing to the group, for either broker, and says why',
+    async (...files) => {
+      // Act
+      const run = await replayInOrder('broker-opted-out-on-shared-group', files);
+
+      // Assess
+      expect(run.lost).toEqual([]);
+      expect(run.account.writes()).toEqual([]);
+      expect(skipReasons(run).length).toBeGreaterThan(0);
+      expect(skipReasons(run).every((r) => r.includes('carries mq-guardian:remediation=off'))).toBe(true);
+    },
+  );
+
+  it('is announced, naming who opted which broker out and the group no longer remediated', async () => {
+    // Act
+    const run = await replayInOrder('broker-opted-out-on-shared-group', ['2-tag-openwire-broker.json']);
+
+    // Assess
+    const [alert] = run.results.flatMap((r) =>
+      r.alerts.filter((a) => a.alert.action === 'exempted').map((a) => a.alert),
+    );
+    expect(alert?.summary).toBe(
+      `arn:aws:iam::123456789012:user/ci-deployer opted broker orders-mq (b-5afe0011-0000-4000-8000-000000000b01) out of remediation by tagging it mq-guardian:remediation=off. mq-guardian no longer remediates its security group ${GROUP}, for it or any other broker that uses it. Still failing on it, and no longer fixed by mq-guardian: mq-broker-ingress-limited-to-used-protocols (MEDIUM).`,
+    );
+    expect(alert?.securityGroups).toEqual([{ groupId: GROUP, ruleIds: [] }]);
+    expect(alert?.actor?.arn).toBe('arn:aws:iam::123456789012:user/ci-deployer');
+  });
+});

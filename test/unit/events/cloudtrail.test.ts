@@ -569,6 +569,61 @@ describe('parseApiCallEvent', () => {
       },
     );
 
+    it.each([
+      ['off', true],
+      [' OFF ', true],
+      ['', true],
+      ['enforce', false],
+      ['On', false],
+    ])(
+      'names the broker Amazon MQ CreateTags tagged mq-guardian:remediation=%j as opted out: %s',
+      (value, optedOut) => {
+        // Prepare
+        const event = sampleWith('mq-create-tags-broker.json', 'detail.requestParameters.tags', {
+          'mq-guardian:remediation': value,
+        });
+
+        // Act
+        const { actor, target } = parseApiCallEvent(event);
+
+        // Assess
+        expect(target).toEqual({ kind: 'broker', brokerId: BROKER_ORDERS });
+        expect(actor.optedOutBrokerIds).toEqual(optedOut ? [BROKER_ORDERS] : undefined);
+      },
+    );
+
+    it('names a broker created with an opting-out mq-guardian:remediation tag as opted out', () => {
+      // Prepare
+      const event = sampleWith('mq-create-broker.json', 'detail.requestParameters.tags', {
+        team: 'orders',
+        'mq-guardian:remediation': 'off',
+      });
+
+      // Act
+      const { actor, target } = parseApiCallEvent(event);
+
+      // Assess
+      expect(actor.optedOutBrokerIds).toEqual([(target as { brokerId: string }).brokerId]);
+    });
+
+    it('does not name a broker tagged without mq-guardian:remediation as opted out', () => {
+      // Act
+      const { actor } = parseApiCallEvent(readSampleEvent('mq-create-tags-broker.json'));
+
+      // Assess
+      expect(actor).not.toHaveProperty('optedOutBrokerIds');
+    });
+
+    it('rejects Amazon MQ tags that are not a map', () => {
+      // Prepare
+      const event = sampleWith('mq-create-tags-broker.json', 'detail.requestParameters.tags', [
+        { key: 'mq-guardian:remediation', value: 'off' },
+      ]);
+
+      // Act & Assess
+      expect(() => parseApiCallEvent(event)).toThrow(InvalidEventError);
+    });
+
     it('names the rules an authorize created with the tag, as CloudTrail records TagSpecifications', () => {
       // Prepare
       const event = sampleWith(TAGGED_AUTHORIZE, 'detail.requestParameters.tagSpecificationSet', {
