@@ -25,6 +25,7 @@
  *   "denied": { "kms": [ "<key id or ARN whose DescribeKey answers AccessDeniedException>" ] }, // optional
  *   "unanswered": {                             // optional: reads that do not tell everything
  *     "securityGroups": [ "sg-…" ],             // listed by the brokers, left out of DescribeSecurityGroups
+ *     "brokers": [ "b-…" ],                     // listed by ListBrokers, not found by DescribeBroker
  *     "failing": [ "DescribeNetworkInterfaces" ] // read operations that fail with a server error
  *   }
  * }
@@ -122,9 +123,10 @@ export const recordedAccountFileSchema = z.strictObject({
   unanswered: z._default(
     z.strictObject({
       securityGroups: z._default(z.array(nonEmpty()), []),
+      brokers: z._default(z.array(nonEmpty()), []),
       failing: z._default(z.array(z.enum(RECORDED_READS)), []),
     }),
-    { securityGroups: [], failing: [] },
+    { securityGroups: [], brokers: [], failing: [] },
   ),
 });
 

@@ -141,6 +141,8 @@ export class RecordedAccount
 
   async describeBroker(brokerId: string): Promise<Broker | null> {
     this.#read('DescribeBroker');
+    // A broker ListBrokers lists but DescribeBroker does not find yet (or any more): NotFoundException.
+    if (this.#state.unanswered.brokers.includes(brokerId)) return null;
     const item = this.#state.brokers.find((b) => b.BrokerId === brokerId);
     return item === undefined ? null : mapBroker(clone(item));
   }

@@ -9,6 +9,7 @@ import {
   type Broker,
   type BrokerSnapshot,
   brokerGroupIds,
+  type BrokerSummary,
   type ConfigurationRef,
   type ConfigurationState,
   type EngineOfferState,
@@ -157,23 +158,36 @@ const describeCached = (brokerId: string, readers: AccountReaders, cache: Snapsh
  */
 const LISTING_CONCURRENCY = 20;
 
+/**
+ * Every listed broker, described. Listed, then not found by DescribeBroker: DeleteBroker is
+ * asynchronous, so a broker the listing shows as DELETION_IN_PROGRESS may be gone by now, and has no
+ * clients left to protect. Any other state (being created, running, rebooting, …) says the broker
+ * exists and one answer lags the other: which groups it uses is a fact not read (thrown), never "none".
+ */
+const describeListed = async (
+  summaries: readonly BrokerSummary[],
+  readers: AccountReaders,
+  cache: SnapshotCache | undefined,
+): Promise<readonly Broker[]> => {
+  const described = await mapBounded(summaries, LISTING_CONCURRENCY, (s) =>
+    describeCached(s.id, readers, cache),
+  );
+  const unseen = summaries.filter((s, i) => described[i] === null && s.state !== 'DELETION_IN_PROGRESS');
+  if (unseen.length > 0) {
+    const one = unseen.length === 1;
+    throw new UnexpectedShapeError(
+      `ListBrokers lists ${unseen.map((s) => `${s.id} (${s.state})`).join(', ')} but DescribeBroker does not find ${one ? 'it' : 'them'}, so which groups ${one ? 'it uses' : 'they use'} is unknown; only a broker being deleted is taken as gone`,
+    );
+  }
+  return described.filter((b): b is Broker => b !== null);
+};
+
 /** `listed` is called once ListBrokers has answered, while the brokers are being described. */
 const listAllBrokers = (readers: AccountReaders, cache: SnapshotCache | undefined, listed?: () => void) => {
   const load = async (): Promise<readonly Broker[]> => {
     const summaries = await readers.brokers.listBrokers();
     listed?.();
-    const described = await mapBounded(summaries, LISTING_CONCURRENCY, (s) =>
-      describeCached(s.id, readers, cache),
-    );
-    // Not found between the listing and DescribeBroker: deleted, unless the listing says it is being
-    // created (an answer that may lag the listing), in which case its groups are unknown.
-    const unseen = summaries.filter((s, i) => described[i] === null && s.state === 'CREATION_IN_PROGRESS');
-    if (unseen.length > 0) {
-      throw new UnexpectedShapeError(
-        `ListBrokers lists ${unseen.map((s) => s.id).join(', ')} as being created but DescribeBroker does not find ${unseen.length === 1 ? 'it' : 'them'} yet, so which groups ${unseen.length === 1 ? 'it uses' : 'they use'} is unknown`,
-      );
-    }
-    return described.filter((b): b is Broker => b !== null);
+    return describeListed(summaries, readers, cache);
   };
   return cache ? remember(cache.listing, 'all', load) : load();
 };
@@ -516,12 +530,7 @@ export const startListing = (
     /** ListBrokers answered or failed: nothing of the listing is left in flight. */
     settled,
     describeAll: () =>
-      remember(cache.listing, 'all', async () => {
-        const described = await mapBounded(await summaries, LISTING_CONCURRENCY, (summary) =>
-          describeCached(summary.id, readers, cache),
-        );
-        return described.filter((b): b is Broker => b !== null);
-      }),
+      remember(cache.listing, 'all', async () => describeListed(await summaries, readers, cache)),
   };
 };
 

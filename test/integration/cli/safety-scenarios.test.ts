@@ -319,6 +319,11 @@ describe.each([
     scenario: 'other-broker-lists-no-groups',
     unread: 'DescribeBroker lists no security groups for b-5afe000f-0000-4000-8000-000000000902',
   },
+  {
+    scenario: 'listed-broker-not-found',
+    unread:
+      'ListBrokers lists b-5afe0012-0000-4000-8000-000000000c02 (RUNNING) but DescribeBroker does not find it, so which groups it uses is unknown',
+  },
 ])('$scenario: a fact not read', ({ scenario, unread }) => {
   it.each(orders(eventsOf(scenario)))(
     'replayed as %s, %s… writes nothing and fails every invocation, naming what was not read',

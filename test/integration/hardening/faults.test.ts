@@ -580,20 +580,33 @@ describe('changes between two calls', () => {
     expect(posted.map((e) => e.ComplianceResourceId)).toContain(IDS.ordersGroup);
   });
 
-  it('a broker deleted between ListBrokers and DescribeBroker is skipped when a group is resolved by listing', async () => {
+  it('a running broker DescribeBroker no longer finds after ListBrokers is a fact not read when a group is resolved by listing: nothing written, retried, then gone', async () => {
     // Prepare
     account.reset();
-    account.before('ListBrokers', (_call, acc) => queueMicrotask(() => acc.removeBroker(IDS.notifications)));
+    let listings = 0;
+    account.before('ListBrokers', (_call, acc) => {
+      listings += 1;
+      if (listings === 1) queueMicrotask(() => acc.removeBroker(IDS.notifications));
+    });
 
     // Act
-    const result = await run(
+    const first = await run(
+      handlers.onIngressEvent,
+      authorizeOnGroup(IDS.notificationsGroup),
+      CONTEXTS.onIngressEvent,
+    );
+    const retry = await run(
       handlers.onIngressEvent,
       authorizeOnGroup(IDS.notificationsGroup),
       CONTEXTS.onIngressEvent,
     );
 
     // Assess
-    expect(result).toMatchObject({ ok: true, value: { brokers: [] } });
+    expect(first.ok).toBe(false);
+    expect(String((first as { error: unknown }).error)).toContain(
+      `ListBrokers lists ${IDS.notifications} (RUNNING) but DescribeBroker does not find it`,
+    );
+    expect(retry).toMatchObject({ ok: true, value: { brokers: [] } });
     expect(account.ec2Writes()).toEqual([]);
   });
 

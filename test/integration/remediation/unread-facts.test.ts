@@ -34,7 +34,10 @@ const NOW = new Date('2026-12-05T12:00:00Z');
 
 const accountFailing = (failing: string[]) => {
   const file = JSON.parse(readFileSync(ACCOUNT_FILE, 'utf8')) as RecordedAccountFile;
-  return recordedAccountFrom({ ...file, unanswered: { securityGroups: [], failing } } as RecordedAccountFile);
+  return recordedAccountFrom({
+    ...file,
+    unanswered: { securityGroups: [], brokers: [], failing },
+  } as RecordedAccountFile);
 };
 
 /** What the remediating function passes evaluateBroker, over the recorded account. */

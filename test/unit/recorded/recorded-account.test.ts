@@ -216,6 +216,19 @@ describe('RecordedAccount as NetworkReader', () => {
     expect(groups.map((g) => g.groupId)).toEqual([OTHER_GROUP]);
   });
 
+  it('lists the brokers the file marks unanswered but does not find them with DescribeBroker', async () => {
+    // Prepare
+    const account = anAccount({ unanswered: { brokers: [BROKER_ID] } });
+
+    // Act
+    const listed = await account.listBrokers();
+    const described = await account.describeBroker(BROKER_ID);
+
+    // Assess
+    expect(listed.map((b) => b.id)).toEqual([BROKER_ID]);
+    expect(described).toBeNull();
+  });
+
   it('fails the read operations the file marks failing with a server error', async () => {
     // Prepare
     const account = anAccount({ unanswered: { failing: ['DescribeNetworkInterfaces'] } });
