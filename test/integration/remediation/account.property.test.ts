@@ -15,9 +15,11 @@
  *    mq-guardian:remediation=off, a broker whose ports are unknown or that was not read, or, unless
  *    remediateSharedGroups, an interface that AWS evidence does not tie to a broker;
  * 3. a fact not read means no write: a group DescribeSecurityGroups left out is never written, and
- *    when the rules, the groups or the interfaces could not be read, nothing is written at all.
+ *    when the rules, the groups or the interfaces could not be read, or a listed broker (not being
+ *    deleted) was not found by DescribeBroker, nothing is written at all.
  *
- * Bound by run count (RUNS per property), never by time; the seed makes a failure reproducible.
+ * Bound by run count (RUNS per property, MQG_PROPERTY_RUNS), never by time; the seed
+ * (MQG_PROPERTY_SEED) makes a failure reproducible.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +35,7 @@ import { type RecordedAccount, recordedAccountFrom } from '../../../shared/recor
 import { admittedAccessOfFile, lostAccess } from '../../support/admitted.ts';
 
 const RUNS = Number(process.env.MQG_PROPERTY_RUNS ?? 10_000);
-const SEED = 20261205;
+const SEED = Number(process.env.MQG_PROPERTY_SEED ?? 20261205);
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const VPC = 'vpc-0a1b2c3d4e5f60001';
