@@ -349,11 +349,9 @@ export const evaluateBroker = async (
     });
     remediationRequested = true;
   }
-  await sink?.notify({
-    evaluation,
-    ...(actor ? { actor } : {}),
-    ...(remediation ? { remediation } : {}),
-  });
+  // announceRemediation announced this evaluation with its report already: a second notify would
+  // publish again the alerts no state remembers (exemptions, opt-outs).
+  if (!early) await sink?.notify({ evaluation, ...(actor ? { actor } : {}) });
   // A fact not read is never a "no": remediation left the group alone (and said why), the checks
   // could not judge a group whose details were not read, and the failing ingress may still be open.
   // Fail after announcing, so that the invocation is retried.
