@@ -15,11 +15,14 @@ export const BUDGETS = {
   coldStartRssBytes: 80 * MIB,
   /** Round trips (reads) on the way to the revoke of an AuthorizeSecurityGroupIngress on a broker's group. */
   sequentialReadsBeforeRevoke: 2,
-  /** Reads in all for an ingress event on a group no broker uses. */
-  readsForUnusedGroup: 1,
+  /**
+   * Read rounds in all (and no write) for an ingress event on a group no broker uses: in `enforce` the
+   * broker listing and the group's tags are read with its interfaces, in the same round.
+   */
+  roundsForUnusedGroup: 1,
   /** Handler time that is not simulated AWS latency, median of warm invocations. */
   handlerOverheadMs: 5,
-  /** Sweep wall time ÷ (Amazon MQ calls ÷ 15/s). */
+  /** Sweep wall time ÷ ((Amazon MQ calls − the burst of 100) ÷ 15/s): the account bucket starts full. */
   sweepFloorRatio: 1.25,
   sweepThrottlesSurfaced: 0,
   sweepRssBytes: 128 * MIB,

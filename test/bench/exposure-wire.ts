@@ -1,82 +1,166 @@
 /**
- * The exposure window end to end, cold: `npx tsx test/bench/exposure-wire.ts [runs]` (default 7).
+ * Section 3b: the exposure window end to end, cold, over the wire. The `on-ingress-event` bundle of
+ * section 1 (serverless.yml's esbuild options and plugins, split into its handler module and chunks
+ * as serverless-esbuild zips it) is invoked in a fresh Node 22 process per run through the Lambda
+ * runtime shim of the packaged end-to-end test (test/support/packaged/lambda-runtime.mjs), with the
+ * function's environment from serverless.yml and REMEDIATION_MODE=enforce, and the world-open
+ * all-ports AuthorizeSecurityGroupIngress sample on a broker's group of the demo account. Every AWS
+ * call goes through the real SDK clients (serialization, signing, HTTP, parsing) to the loopback AWS
+ * (test/support/loopback-aws/), answered from the demo recorded account after SIMULATED_LATENCY_MS.
  *
- * The stack is packaged with `osls package` (enforce mode) and the `on-ingress-event` bundle is
- * invoked in a fresh Node.js process per run, as a cold Lambda container, with the world-open
- * all-ports AuthorizeSecurityGroupIngress sample. Every AWS call goes through the real SDK clients and
- * their serialization to the loopback AWS HTTP server (test/support/loopback-aws/), answered from the
- * demo recorded account after SIMULATED_LATENCY_MS. Measured per run: from the moment the process is
- * spawned (the event handed to a cold container) to the moment the loopback receives the
- * RevokeSecurityGroupIngress that removes the wide rule, and the read requests received before it.
- * Printed: every run and the median. Informational: no budget, no exit status from the figures.
+ * Measured per run, from the moment the process is spawned (the event handed to a cold container):
+ * when the loopback receives the first request (cold start, module init, first serialization) and
+ * when it receives the RevokeSecurityGroupIngress that closes the wide rule; the reads before the
+ * revoke and the read rounds among them (a read that arrives while no other call is in flight starts
+ * a round). Informational apart from the rounds, which are held to the budget of section 3.
  */
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LoopbackAws } from '../support/loopback-aws/server.ts';
-import { invokeFunction, packageStack } from '../support/packaged/stack.ts';
+import { invokeFunction } from '../support/packaged/stack.ts';
 import { SdkAccount } from '../support/sdk-account.ts';
-import { SIMULATED_LATENCY_MS } from './budgets.ts';
+import { BUDGETS, SIMULATED_LATENCY_MS } from './budgets.ts';
+import type { BundleResult } from './bundle.ts';
+import type { BudgetVerdict } from './exposure.ts';
+import { DEMO_ACCOUNT } from './exposure.ts';
+import { median, ROOT, round } from './harness.ts';
+import { BENCH_ACCOUNT, BENCH_REGION, BENCH_STAGE, type ServerlessConfig } from './serverless-config.ts';
 
-const ROOT = new URL('../../', import.meta.url);
-const TARGET = { account: '123456789012', region: 'us-east-1', stage: 'bench' } as const;
-const PARAMS = { remediationMode: 'enforce' } as const;
-const EVENT = 'ec2-authorize-security-group-ingress-world-tcp-all-ports.json';
+export const WIRE_EVENT = 'ec2-authorize-security-group-ingress-world-tcp-all-ports.json';
+const FUNCTION = 'on-ingress-event';
 
-const runs = Number(process.argv[2] ?? 7);
-if (!Number.isInteger(runs) || runs < 1)
-  throw new Error(`runs must be a positive integer (got ${process.argv[2]})`);
-
-const account = new SdkAccount(readFileSync(new URL('events/accounts/demo-account.json', ROOT), 'utf8'));
-const event = JSON.parse(readFileSync(new URL(`events/${EVENT}`, ROOT), 'utf8')) as unknown;
-
-let revokedAt: number | undefined;
-const reads: string[] = [];
-const backend = {
-  async send(service: Parameters<SdkAccount['send']>[0], operation: string, input: Record<string, unknown>) {
-    const isWrite = /^(Authorize|Revoke|Modify|Create|Put|Publish|Update|Delete|Send|Start)/.test(operation);
-    if (!isWrite && revokedAt === undefined) reads.push(operation);
-    await new Promise((resolve) => setTimeout(resolve, SIMULATED_LATENCY_MS));
-    if (operation === 'RevokeSecurityGroupIngress' && revokedAt === undefined) revokedAt = performance.now();
-    return account.send(service, operation, input as never);
-  },
-};
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
-const [stack, aws] = await Promise.all([packageStack(TARGET, PARAMS), LoopbackAws.start({ backend })]);
-try {
-  const fn = stack.functions.find((f) => f.key === 'on-ingress-event');
-  if (!fn) throw new Error('on-ingress-event is not in the packaged stack');
-  const windows: number[] = [];
-  for (let run = 1; run <= runs; run += 1) {
-    account.reset();
-    aws.clear();
-    revokedAt = undefined;
-    reads.length = 0;
-    const start = performance.now();
-    const result = await invokeFunction(stack, fn, event, {
-      endpoint: aws.url,
-      accessKeyId: 'ASIALOOPBACK-on-ingress-event',
-    });
-    if (!result.ok || revokedAt === undefined) {
-      throw new Error(`run ${run}: no revoke (${JSON.stringify(result.error ?? result.result)})`);
-    }
-    const window = revokedAt - start;
-    windows.push(window);
-    console.log(
-      `run ${run}: revoke received ${window.toFixed(0)} ms after the cold process was spawned; ${reads.length} reads before it (${[...new Set(reads)].join(', ')})`,
-    );
-  }
-  console.log(
-    `exposure window, cold, ${SIMULATED_LATENCY_MS} ms a call, real SDK clients over HTTP: median of ${runs} = ${median(windows).toFixed(0)} ms (min ${Math.min(...windows).toFixed(0)}, max ${Math.max(...windows).toFixed(0)})`,
-  );
-} finally {
-  await aws.stop();
-  stack.dispose();
+export interface WireRun {
+  /** Spawn → the first request received by the loopback AWS. */
+  readonly firstRequestMs: number;
+  /** Spawn → the RevokeSecurityGroupIngress received. */
+  readonly revokeMs: number;
+  readonly readsBeforeRevoke: readonly string[];
+  readonly roundsBeforeRevoke: number;
 }
+
+export interface WireExposureSection {
+  readonly function: string;
+  readonly event: string;
+  readonly account: string;
+  readonly latencyMs: number;
+  readonly runs: readonly WireRun[];
+  readonly medianRevokeMs: number;
+  readonly minRevokeMs: number;
+  readonly maxRevokeMs: number;
+  readonly medianFirstRequestMs: number;
+  readonly readsBeforeRevoke: number;
+  readonly roundsBeforeRevoke: number;
+  readonly budgets: readonly BudgetVerdict[];
+}
+
+const isWrite = (operation: string) =>
+  /^(Authorize|Revoke|Modify|Create|Put|Publish|Update|Delete|Send|Start|Invoke|Batch)/.test(operation);
+
+export const measureWireExposure = async (
+  config: ServerlessConfig,
+  bundles: readonly BundleResult[],
+  runs = 7,
+): Promise<WireExposureSection> => {
+  const fn = config.functions.find((f) => f.name === FUNCTION);
+  const bundle = bundles.find((b) => b.function === FUNCTION);
+  if (!fn || !bundle) throw new Error(`no ${FUNCTION} bundle to invoke`);
+  const account = new SdkAccount(readFileSync(`${ROOT}/${DEMO_ACCOUNT}`, 'utf8'));
+  const event = JSON.parse(readFileSync(`${ROOT}/events/${WIRE_EVENT}`, 'utf8')) as unknown;
+
+  let spawnedAt = 0;
+  let firstRequestAt: number | undefined;
+  let revokedAt: number | undefined;
+  let inFlight = 0;
+  let rounds = 0;
+  const reads: string[] = [];
+  const backend = {
+    async send(
+      service: Parameters<SdkAccount['send']>[0],
+      operation: string,
+      input: Record<string, unknown>,
+    ) {
+      firstRequestAt ??= performance.now();
+      if (!isWrite(operation) && revokedAt === undefined) {
+        if (inFlight === 0) rounds += 1;
+        reads.push(operation);
+      }
+      inFlight += 1;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, SIMULATED_LATENCY_MS));
+        if (operation === 'RevokeSecurityGroupIngress') revokedAt ??= performance.now();
+        return await account.send(service, operation, input as never);
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  };
+
+  const aws = await LoopbackAws.start({ backend });
+  const target = { account: BENCH_ACCOUNT, region: BENCH_REGION, stage: BENCH_STAGE };
+  const functionName = fn.environment.AWS_LAMBDA_FUNCTION_NAME ?? fn.name;
+  const handlerModule = basename(bundle.path).replace(/\.m?js$/, '');
+  const results: WireRun[] = [];
+  try {
+    for (let run = 1; run <= runs; run += 1) {
+      account.reset();
+      aws.clear();
+      firstRequestAt = undefined;
+      revokedAt = undefined;
+      inFlight = 0;
+      rounds = 0;
+      reads.length = 0;
+      spawnedAt = performance.now();
+      const result = await invokeFunction(
+        { target },
+        {
+          key: fn.name,
+          functionName,
+          handler: `${handlerModule}.${fn.exportName}`,
+          runtime: config.runtime,
+          memorySize: Number(fn.environment.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 1024),
+          timeout: 30,
+          environment: { ...fn.environment, REMEDIATION_MODE: 'enforce' },
+          taskRoot: dirname(bundle.path),
+        },
+        event,
+        { endpoint: aws.url, accessKeyId: `ASIALOOPBACK-${fn.name}` },
+      );
+      if (!result.ok || revokedAt === undefined || firstRequestAt === undefined) {
+        throw new Error(
+          `run ${run}: no revoke (${JSON.stringify(result.error ?? result.result)}): ${result.output.slice(-1500)}`,
+        );
+      }
+      results.push({
+        firstRequestMs: round(firstRequestAt - spawnedAt),
+        revokeMs: round(revokedAt - spawnedAt),
+        readsBeforeRevoke: [...reads],
+        roundsBeforeRevoke: rounds,
+      });
+    }
+  } finally {
+    await aws.stop();
+  }
+  const windows = results.map((r) => r.revokeMs);
+  const roundsBeforeRevoke = Math.max(...results.map((r) => r.roundsBeforeRevoke));
+  return {
+    function: FUNCTION,
+    event: WIRE_EVENT,
+    account: DEMO_ACCOUNT,
+    latencyMs: SIMULATED_LATENCY_MS,
+    runs: results,
+    medianRevokeMs: round(median(windows)),
+    minRevokeMs: Math.min(...windows),
+    maxRevokeMs: Math.max(...windows),
+    medianFirstRequestMs: round(median(results.map((r) => r.firstRequestMs))),
+    readsBeforeRevoke: Math.max(...results.map((r) => r.readsBeforeRevoke.length)),
+    roundsBeforeRevoke,
+    budgets: [
+      {
+        name: 'read rounds before the revoke (cold, over the wire)',
+        status: roundsBeforeRevoke <= BUDGETS.sequentialReadsBeforeRevoke ? 'pass' : 'fail',
+        explanation: `${roundsBeforeRevoke} ${roundsBeforeRevoke <= BUDGETS.sequentialReadsBeforeRevoke ? '≤' : '>'} ${BUDGETS.sequentialReadsBeforeRevoke}`,
+      },
+    ],
+  };
+};

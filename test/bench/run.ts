@@ -13,6 +13,7 @@ import { type BundleResult, buildFunctionBundle } from './bundle.ts';
 import { buildSdkOnlyBundle } from './children.ts';
 import { type ColdStartSection, measureColdStart } from './cold-start.ts';
 import { type ExposureSection, measureExposure } from './exposure.ts';
+import { measureWireExposure, type WireExposureSection } from './exposure-wire.ts';
 import { type CustodianSection, measureCustodian } from './custodian.ts';
 import { createWorkDir, kib, NODE_BIN, nodeVersion, ROOT, round } from './harness.ts';
 import { type HotPathSection, measureHotPath } from './hot-path.ts';
@@ -295,6 +296,38 @@ if (exposure) {
   );
 }
 
+// 3b. Exposure window, cold, over the wire ----------------------------------------------------------
+const wire: WireExposureSection | undefined =
+  bundles.length === 0
+    ? undefined
+    : await attempt('3b. exposure over the wire', () => measureWireExposure(config, bundles));
+if (wire) {
+  print(
+    `\n3b. Exposure window, cold, over the wire (${wire.function} bundle of section 1 in a fresh Node 22 per run, real SDK clients over HTTP to the loopback AWS, ${wire.latencyMs} ms a call, ${wire.account}, ${wire.event.replace(/\.json$/, '')}, enforce)`,
+  );
+  print(
+    table(
+      ['run', 'first request ms', 'revoke received ms', 'reads before', 'rounds before'],
+      wire.runs.map((r, i) => [
+        i + 1,
+        r.firstRequestMs,
+        r.revokeMs,
+        r.readsBeforeRevoke.length,
+        r.roundsBeforeRevoke,
+      ]),
+    ),
+  );
+  print(
+    `   median ${wire.medianRevokeMs} ms from spawning the process to the revoke (min ${wire.minRevokeMs}, max ${wire.maxRevokeMs}); first request after ${wire.medianFirstRequestMs} ms (cold start, init, first serialization)`,
+  );
+  print(`   reads before the revoke: ${[...new Set(wire.runs[0]?.readsBeforeRevoke ?? [])].join(', ')}`);
+  for (const b of wire.budgets) {
+    print(`   ${b.status.toUpperCase()} ${b.name}: ${b.explanation}`);
+    if (b.status === 'fail')
+      failures.push({ section: '3b. exposure over the wire', subject: wire.function, reason: b.explanation });
+  }
+}
+
 // 4. Sweep at scale ---------------------------------------------------------------------------------
 const sweep: SweepSection | undefined =
   bundles.length === 0
@@ -412,6 +445,7 @@ const report = {
   bundles: bundles.map(({ path: _path, ...b }) => b),
   coldStart,
   exposure,
+  wire,
   sweep,
   hotPath,
   custodian,

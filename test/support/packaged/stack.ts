@@ -296,8 +296,8 @@ export interface InvokeOptions {
  * credentials, LAMBDA_TASK_ROOT, _HANDLER) and nothing of this process's environment.
  */
 export const invokeFunction = (
-  stack: PackagedStack,
-  fn: PackagedFunction,
+  stack: Pick<PackagedStack, 'target'>,
+  fn: Omit<PackagedFunction, 'logicalId' | 'roleId'>,
   event: unknown,
   options: InvokeOptions,
 ): Promise<InvocationResult> => {
