@@ -22,7 +22,9 @@ import { evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-ca
 
 // Created once per container: settings are validated at cold start, SDK clients are reused. The EC2
 // client is loaded at start-up (every event begins with a read of the group's network interfaces);
-// the other clients on first use (a group no broker uses never loads them).
+// the other clients on first use. In `enforce` the Amazon MQ client is loaded on every change to a
+// named group (ListBrokers is read with the interfaces, one round fewer before a write); elsewhere a
+// group no broker uses never loads it.
 const container = createRealTimeContainer(process.env, { network: createEc2NetworkReader() });
 // The only function that writes to security groups; no writer at all when remediation is off.
 const writer = container.settings.remediationMode === 'off' ? undefined : createEc2IngressWriter();
