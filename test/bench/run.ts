@@ -236,7 +236,7 @@ if (exposure) {
     ),
   );
   print(
-    '   seq reads before = sequential read round trips before the revoke (or before the first write when there is no revoke)',
+    '   seq reads before = read rounds on the critical path before the revoke (or before the first write when there is no revoke)',
   );
   print(
     `   overhead = warm end-to-end − time with a simulated call in flight − simulator time − aws-sdk-client-mock dispatch (${Object.entries(

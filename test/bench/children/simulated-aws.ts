@@ -515,9 +515,19 @@ export const operationOf = (command: unknown): string => {
 export const sequentialRoundTrips = (calls: readonly CallRecord[], until = calls.length): number =>
   calls.slice(0, until).filter((c) => c.inFlightAtStart === 0).length;
 
-/** The same, counting only read round trips (a narrowing authorize before a revoke is not a read). */
+/**
+ * Read round trips on the critical path before `until`: the deepest read's depth. Counting reads that
+ * start with nothing in flight would miss a round that starts while a straggler of the previous one
+ * is still in flight (a lazily loaded client's first call).
+ */
 export const sequentialReads = (calls: readonly CallRecord[], until = calls.length): number =>
-  calls.slice(0, until).filter((c) => c.inFlightAtStart === 0 && isRead(c.operation)).length;
+  Math.max(
+    0,
+    ...calls
+      .slice(0, until)
+      .filter((c) => isRead(c.operation))
+      .map((c) => c.depth),
+  );
 
 /** Calls by operation, `service:Operation` → count. */
 export const countByOperation = (calls: readonly CallRecord[]): Record<string, number> => {
