@@ -9,7 +9,6 @@ import {
   type Broker,
   type BrokerSnapshot,
   brokerGroupIds,
-  type BrokerSummary,
   type ConfigurationRef,
   type ConfigurationState,
   type EngineOfferState,
@@ -22,7 +21,7 @@ import {
 } from '../model/types.ts';
 import type { AccountReaders, SecurityGroupInfo } from '../ports.ts';
 import { mapBounded } from './bounded.ts';
-import { DESCRIBE_CONCURRENCY } from './find-brokers.ts';
+import { DESCRIBE_CONCURRENCY, describeListed } from './find-brokers.ts';
 
 /**
  * Memoised reads shared by the snapshots of one sweep: brokers share configurations, groups and keys,
@@ -158,36 +157,12 @@ const describeCached = (brokerId: string, readers: AccountReaders, cache: Snapsh
  */
 const LISTING_CONCURRENCY = 20;
 
-/**
- * Every listed broker, described. Listed, then not found by DescribeBroker: DeleteBroker is
- * asynchronous, so a broker the listing shows as DELETION_IN_PROGRESS may be gone by now, and has no
- * clients left to protect. Any other state (being created, running, rebooting, …) says the broker
- * exists and one answer lags the other: which groups it uses is a fact not read (thrown), never "none".
- */
-const describeListed = async (
-  summaries: readonly BrokerSummary[],
-  readers: AccountReaders,
-  cache: SnapshotCache | undefined,
-): Promise<readonly Broker[]> => {
-  const described = await mapBounded(summaries, LISTING_CONCURRENCY, (s) =>
-    describeCached(s.id, readers, cache),
-  );
-  const unseen = summaries.filter((s, i) => described[i] === null && s.state !== 'DELETION_IN_PROGRESS');
-  if (unseen.length > 0) {
-    const one = unseen.length === 1;
-    throw new UnexpectedShapeError(
-      `ListBrokers lists ${unseen.map((s) => `${s.id} (${s.state})`).join(', ')} but DescribeBroker does not find ${one ? 'it' : 'them'}, so which groups ${one ? 'it uses' : 'they use'} is unknown; only a broker being deleted is taken as gone`,
-    );
-  }
-  return described.filter((b): b is Broker => b !== null);
-};
-
 /** `listed` is called once ListBrokers has answered, while the brokers are being described. */
 const listAllBrokers = (readers: AccountReaders, cache: SnapshotCache | undefined, listed?: () => void) => {
   const load = async (): Promise<readonly Broker[]> => {
     const summaries = await readers.brokers.listBrokers();
     listed?.();
-    return describeListed(summaries, readers, cache);
+    return describeListed(summaries, (id) => describeCached(id, readers, cache), LISTING_CONCURRENCY);
   };
   return cache ? remember(cache.listing, 'all', load) : load();
 };
@@ -530,7 +505,9 @@ export const startListing = (
     /** ListBrokers answered or failed: nothing of the listing is left in flight. */
     settled,
     describeAll: () =>
-      remember(cache.listing, 'all', async () => describeListed(await summaries, readers, cache)),
+      remember(cache.listing, 'all', async () =>
+        describeListed(await summaries, (id) => describeCached(id, readers, cache), LISTING_CONCURRENCY),
+      ),
   };
 };
 

@@ -10,7 +10,8 @@
  * wording AWS may change) makes it inconclusive, and then the brokers themselves are asked:
  * ListBrokers and DescribeBroker of each, whose SecurityGroups are authoritative.
  */
-import type { Broker, NetworkInterfaceUse } from '../model/types.ts';
+import { UnexpectedShapeError } from '../errors.ts';
+import type { Broker, BrokerSummary, NetworkInterfaceUse } from '../model/types.ts';
 import type { AccountReaders } from '../ports.ts';
 import { mapBounded } from './bounded.ts';
 
@@ -67,13 +68,33 @@ export const isOtherServiceInterface = (eni: NetworkInterfaceUse): boolean => {
   return OTHER_SERVICE_DESCRIPTIONS.some((pattern) => pattern.test(eni.description));
 };
 
-/** Every broker of the account, described, except `skip`; brokers gone since the listing are left out. */
+/**
+ * Every listed broker, described (`concurrency` at once). Listed, then not found by DescribeBroker:
+ * DeleteBroker is asynchronous, so a broker the listing shows as DELETION_IN_PROGRESS may be gone by
+ * now, and has no clients left to protect. Any other state (being created, running, rebooting, …)
+ * says the broker exists and one answer lags the other: which groups it uses is a fact not read
+ * (thrown), never "none".
+ */
+export const describeListed = async (
+  summaries: readonly BrokerSummary[],
+  describe: (brokerId: string) => Promise<Broker | null>,
+  concurrency: number,
+): Promise<readonly Broker[]> => {
+  const described = await mapBounded(summaries, concurrency, (s) => describe(s.id));
+  const unseen = summaries.filter((s, i) => described[i] === null && s.state !== 'DELETION_IN_PROGRESS');
+  if (unseen.length > 0) {
+    const one = unseen.length === 1;
+    throw new UnexpectedShapeError(
+      `ListBrokers lists ${unseen.map((s) => `${s.id} (${s.state})`).join(', ')} but DescribeBroker does not find ${one ? 'it' : 'them'}, so which groups ${one ? 'it uses' : 'they use'} is unknown; only a broker being deleted is taken as gone`,
+    );
+  }
+  return described.filter((b): b is Broker => b !== null);
+};
+
+/** Every broker of the account, described, except `skip` (see describeListed for brokers not found). */
 const describeAllBrokers = async (readers: AccountReaders, skip: ReadonlySet<string> = new Set()) => {
   const summaries = (await readers.brokers.listBrokers()).filter((s) => !skip.has(s.id));
-  const brokers = await mapBounded(summaries, DESCRIBE_CONCURRENCY, (s) =>
-    readers.brokers.describeBroker(s.id),
-  );
-  return brokers.filter((broker): broker is Broker => broker !== null);
+  return describeListed(summaries, (id) => readers.brokers.describeBroker(id), DESCRIBE_CONCURRENCY);
 };
 
 /**

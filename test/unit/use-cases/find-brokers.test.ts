@@ -156,12 +156,44 @@ describe('findBrokersUsingGroups', () => {
     expect(describe.mock.calls).toEqual([[second]]);
   });
 
-  it('leaves out, in the fallback, brokers whose groups do not include the group and brokers gone since the listing', async () => {
+  it.each([
+    ['RUNNING', false],
+    ['DELETION_IN_PROGRESS', true],
+  ])(
+    'in the fallback, takes a broker listed as %s that DescribeBroker does not find as gone: %s',
+    async (state, gone) => {
+      // Prepare
+      const account = anAccount({
+        brokers: [aBrokerItem({ BrokerId: 'b-unseen', BrokerName: 'unseen', BrokerState: state })],
+        networkInterfaces: [
+          {
+            NetworkInterfaceId: 'eni-0000000000000000c',
+            Description: '',
+            InterfaceType: 'interface',
+            Groups: [{ GroupId: GROUP_ID }],
+          },
+        ],
+      });
+      vi.spyOn(account, 'describeBroker').mockResolvedValue(null);
+
+      // Act
+      const found = findBrokersUsingGroups([GROUP_ID], readersOf(account));
+
+      // Assess
+      if (gone) await expect(found).resolves.toMatchObject({ brokerIds: [], conclusive: false });
+      else
+        await expect(found).rejects.toThrow(
+          'ListBrokers lists b-unseen (RUNNING) but DescribeBroker does not find it',
+        );
+    },
+  );
+
+  it('leaves out, in the fallback, brokers whose groups do not include the group and brokers deleted since the listing', async () => {
     // Prepare
     const account = anAccount({
       brokers: [
         aBrokerItem({ SecurityGroups: ['sg-0fedcba9876543210'] }),
-        aBrokerItem({ BrokerId: 'b-gone', BrokerName: 'gone' }),
+        aBrokerItem({ BrokerId: 'b-gone', BrokerName: 'gone', BrokerState: 'DELETION_IN_PROGRESS' }),
         aBrokerItem({ BrokerId: 'b-match', BrokerName: 'match' }),
       ],
       securityGroups: [aGroupItem(), aGroupItem({ GroupId: 'sg-0fedcba9876543210' })],
