@@ -45,3 +45,9 @@ export const createSnsAlertPublisher = (
     },
   };
 };
+
+/** A publisher to a topic of another region (the organization's central topic), with a client of its region. */
+export const createSnsAlertPublisherInTopicRegion = (topicArn: string): AlertPublisher => {
+  const region = checkAlertTopicArn(topicArn, 'CENTRAL_ALERT_TOPIC_ARN').split(':')[3] ?? '';
+  return createSnsAlertPublisher(topicArn, new SNSClient({ ...sdkClientConfig(), region }));
+};

@@ -144,6 +144,17 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'Publish to this existing topic (same account and region) instead of one the stack creates.',
   },
   {
+    name: 'centralAlertTopicArn',
+    default: '',
+    rule: {
+      kind: 'pattern',
+      pattern: '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$',
+      what: 'an SNS standard topic ARN',
+    },
+    description:
+      "Also publish every alert to this topic of the organization's security account (the central template's CentralAlertTopicArn output; any region); empty = none.",
+  },
+  {
     name: 'slackWebhookParameter',
     default: '',
     rule: {
@@ -164,6 +175,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 'false',
     rule: BOOLEAN,
     description: 'A CloudWatch dashboard of evaluations, actions, alerts, errors and dead letters.',
+  },
+  {
+    name: 'organizationScanAccount',
+    default: '',
+    rule: { kind: 'pattern', pattern: '^[0-9]{12}$', what: 'a 12-digit account id' },
+    description:
+      'The account allowed to assume the read-only role mq-guardian-scan-<region> for `mq-guardian scan --organization`; empty = no role.',
   },
   {
     name: 'logLevel',

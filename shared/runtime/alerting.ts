@@ -4,13 +4,21 @@ import { ConfigurationError } from '../errors.ts';
 import { countPublishedAlerts } from './metrics.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { FindingsSink } from '../use-cases/handle-api-call.ts';
-import { lazyDynamoDbAlertStateStore, lazySecurityHubPublisher, lazySnsAlertPublisher } from './lazy-aws.ts';
+import type { AlertPublisher } from '../alerts/ports.ts';
+import {
+  lazyDynamoDbAlertStateStore,
+  lazySecurityHubPublisher,
+  lazySnsAlertPublisher,
+  lazySnsAlertPublisherInTopicRegion,
+} from './lazy-aws.ts';
 
 /** Environment variables the stack sets for the functions that alert. */
 export const ALERTING_ENV = {
   topicArn: 'ALERT_TOPIC_ARN',
   stateTable: 'ALERT_STATE_TABLE',
   securityHub: 'SECURITY_HUB_ENABLED',
+  /** The organization's central topic (any region), published to as well; empty or unset = none. */
+  centralTopicArn: 'CENTRAL_ALERT_TOPIC_ARN',
 } as const;
 
 export type FindingsSinkFactory = (account: string, region: string) => FindingsSink;
@@ -34,7 +42,11 @@ export const alertingFromEnv = (
       `${ALERTING_ENV.topicArn} and ${ALERTING_ENV.stateTable} must be set together`,
     );
   }
-  const publisher = countPublishedAlerts(lazySnsAlertPublisher(checkAlertTopicArn(topicArn)));
+  const own = lazySnsAlertPublisher(checkAlertTopicArn(topicArn));
+  const centralTopicArn = env[ALERTING_ENV.centralTopicArn]?.trim();
+  const publisher = countPublishedAlerts(
+    centralTopicArn ? bothTopics(own, createCentralAlertPublisher(centralTopicArn)) : own,
+  );
   const stateStore = lazyDynamoDbAlertStateStore(table);
   const securityHub =
     env[ALERTING_ENV.securityHub]?.trim().toLowerCase() === 'true' ? lazySecurityHubPublisher() : undefined;
@@ -49,3 +61,17 @@ export const alertingFromEnv = (
       now: () => new Date(),
     });
 };
+
+/**
+ * The organization's central topic (docs/organizations.md), published to with a client of the topic's
+ * own region: SNS publishes only to topics of the client's region.
+ */
+export const createCentralAlertPublisher = (topicArn: string): AlertPublisher =>
+  lazySnsAlertPublisherInTopicRegion(checkAlertTopicArn(topicArn, ALERTING_ENV.centralTopicArn));
+
+/** Each alert on the stack's topic and on the central one; it is sent once both accepted it. */
+const bothTopics = (own: AlertPublisher, central: AlertPublisher): AlertPublisher => ({
+  async publish(alert) {
+    await Promise.all([own.publish(alert), central.publish(alert)]);
+  },
+});

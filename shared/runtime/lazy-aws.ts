@@ -58,6 +58,13 @@ export const lazySnsAlertPublisher = (topicArn: string): AlertPublisher =>
     publish: true,
   });
 
+/** A topic in another region (the organization's central topic): the client is built in the topic's region. */
+export const lazySnsAlertPublisherInTopicRegion = (topicArn: string): AlertPublisher =>
+  lazyAdapter(
+    () => import('../aws/sns.ts').then((m) => m.createSnsAlertPublisherInTopicRegion(topicArn)),
+    { publish: true },
+  );
+
 export const lazyDynamoDbAlertStateStore = (tableName: string): AlertStateStore =>
   lazyAdapter(() => import('../aws/dynamodb.ts').then((m) => m.createDynamoDbAlertStateStore(tableName)), {
     load: true,

@@ -1503,6 +1503,21 @@ describe('StackSet template', () => {
     const bytes = readFileSync(join(packaged.full.dir, `${SERVICE}-stackset.json`)).length;
     expect(bytes).toBeLessThan(1024 * 1024);
   });
+
+  // docs/organizations.md tells people to pass the template with --template-url: even minified it is
+  // larger than the 51,200 bytes CreateStackSet takes in TemplateBody, and it stays well inside the
+  // 460,800 bytes older CloudFormation quotas allowed from S3.
+  it('is too large for TemplateBody even minified, so the StackSet is created from S3 (TemplateURL)', () => {
+    // Prepare
+    const text = readFileSync(join(packaged.full.dir, `${SERVICE}-stackset.json`), 'utf8');
+
+    // Act
+    const minified = Buffer.byteLength(JSON.stringify(JSON.parse(text)));
+
+    // Assess
+    expect(minified).toBeGreaterThan(51_200);
+    expect(minified).toBeLessThan(460_800);
+  });
 });
 
 describe('dashboard', () => {
@@ -1622,4 +1637,90 @@ describe('artifacts', () => {
       expect(run.stdout.trim()).toBe('function');
     },
   );
+});
+
+describe('the organization settings of the packaged stack', () => {
+  const CENTRAL_TOPIC = 'arn:aws:sns:eu-central-1:999988887777:mq-guardian-central-alerts';
+  const SCAN_ACCOUNT = '999988887777';
+  const organization = () =>
+    effectiveTemplate(packaged.defaults.template, {
+      centralAlertTopicArn: CENTRAL_TOPIC,
+      organizationScanAccount: SCAN_ACCOUNT,
+    });
+  const policyStatements = (resource: CfnResource | undefined): Statement[] =>
+    asArray(resource?.Properties?.Policies as Json[] | undefined).flatMap((policy) =>
+      asArray((policy.PolicyDocument as { Statement?: Statement[] }).Statement),
+    );
+
+  it('lets exactly the alerting functions publish to the central topic and use its key through SNS in its region', () => {
+    // Prepare
+    const effective = organization();
+    const p = packaged.defaults;
+
+    // Act
+    const granted = EVALUATING.map((key) => {
+      const role = effective.resources[roleOf(p, fn(p, key)).logicalId];
+      const statements = policyStatements(role);
+      return [
+        key,
+        statements.find((s) => s.Sid === 'PublishCentralAlerts'),
+        statements.find((s) => s.Sid === 'EncryptCentralAlerts'),
+      ] as const;
+    });
+
+    // Assess
+    for (const [key, publish, encrypt] of granted) {
+      if (!ALERTING.includes(key)) {
+        expect(publish, key).toBeUndefined();
+        continue;
+      }
+      expect(publish, key).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish', Resource: CENTRAL_TOPIC });
+      expect(asArray(encrypt?.Action).sort(), key).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(JSON.stringify(encrypt?.Resource), key).toContain('eu-central-1');
+      expect(JSON.stringify(encrypt?.Resource), key).toContain('999988887777');
+      expect(JSON.stringify(encrypt?.Condition), key).toContain('sns.${TopicRegion}.amazonaws.com');
+    }
+    for (const key of ALERTING) {
+      expect(
+        envOf({ ...fn(p, key), props: effective.resources[fn(p, key).logicalId]?.Properties ?? {} }),
+      ).toMatchObject({ CENTRAL_ALERT_TOPIC_ARN: CENTRAL_TOPIC });
+    }
+  });
+
+  it('grants nothing central and creates no scan role with the defaults', () => {
+    // Prepare
+    const p = packaged.defaults;
+
+    // Act
+    const sids = EVALUATING.flatMap((key) => statementsOf(p, fn(p, key)).map((s) => s.Sid));
+
+    // Assess
+    expect(sids).not.toContain('PublishCentralAlerts');
+    expect(sids).not.toContain('EncryptCentralAlerts');
+    expect(p.effective.resources.OrganizationScanRole).toBeUndefined();
+  });
+
+  it('creates the read-only scan role, trusted by the scan account only, with exactly the reads of a scan', () => {
+    // Act
+    const role = organization().resources.OrganizationScanRole;
+
+    // Assess
+    expect(role?.Properties?.RoleName).toEqual({ 'Fn::Sub': `mq-guardian-scan-\${AWS::Region}` });
+    expect(role?.Properties?.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${SCAN_ACCOUNT}:root` } },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    });
+    const statements = policyStatements(role);
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    expect(statements.flatMap((s) => asArray(s.Action)).sort()).toEqual(
+      [...MQ_IAM_ACTIONS, ...EC2_READ_IAM_ACTIONS, ...KMS_IAM_ACTIONS].sort(),
+    );
+    expect(globalNameViolations({ OrganizationScanRole: role as CfnResource })).toEqual([]);
+  });
 });

@@ -10,10 +10,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_IDS } from '../../../shared/model/finding.ts';
 import { DEFAULT_SETTINGS } from '../../../shared/policy/settings.ts';
+import { roleArnFor, scanOrganization } from '../../../shared/cli/scan-organization.ts';
 import {
   type OrganizationScanValues,
   runOrganizationScan,
 } from '../../../shared/cli/scan-organization-command.ts';
+import { scanAccount } from '../../../shared/cli/scan.ts';
+import type { RecordedAccount } from '../../../shared/recorded/recorded-account.ts';
+import { loadRecordedOrganization } from '../../../shared/recorded/recorded-organization.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const bin = join(root, 'shared', 'cli', 'mq-guardian.mjs');
@@ -175,6 +179,65 @@ describe('mq-guardian scan --recorded-organization', () => {
     await expect(failure).rejects.toMatchObject({
       name: 'UsageError',
       message: expect.stringContaining(message),
+    });
+  });
+});
+
+// docs/organizations.md "API calls per account" quotes these counts.
+describe('reads per account-region', () => {
+  it('are ListBrokers, DescribeBrokerEngineTypes when there are brokers, and 4 to 7 reads per broker', async () => {
+    // Prepare
+    const organization = await loadRecordedOrganization(ORGANIZATION);
+    const entered: [string, RecordedAccount][] = [];
+
+    // Act
+    await scanOrganization(
+      {
+        roleName: 'mq-guardian-scan-{region}',
+        regions: organization.regions,
+        concurrency: 1,
+        failOn: 'HIGH',
+        settings: DEFAULT_SETTINGS,
+      },
+      {
+        directory: organization,
+        roleArn: roleArnFor,
+        scanAccount,
+        enter: async (account, region, roleArn) => {
+          const readers = await organization.enter(account, region, roleArn);
+          entered.push([`${account} ${region}`, readers.brokers as RecordedAccount]);
+          return {
+            readers,
+            writer: () => {
+              throw new Error('never');
+            },
+          };
+        },
+      },
+    );
+    const totals = Object.fromEntries(
+      entered.map(([target, account]) => [
+        target,
+        Object.values(account.readCounts()).reduce((sum, n) => sum + n, 0),
+      ]),
+    );
+
+    // Assess
+    expect(totals).toEqual({
+      '999988887777 us-east-1': 1,
+      '999988887777 eu-west-1': 1,
+      '210987654321 us-east-1': 14,
+      '210987654321 eu-west-1': 6,
+      '345678901234 us-east-1': 14,
+      '345678901234 eu-west-1': 1,
+    });
+    expect(entered.find(([t]) => t === '210987654321 eu-west-1')?.[1].readCounts()).toEqual({
+      ListBrokers: 1,
+      DescribeBrokerEngineTypes: 1,
+      DescribeBroker: 1,
+      DescribeSecurityGroupRules: 1,
+      DescribeSecurityGroups: 1,
+      DescribeNetworkInterfaces: 1,
     });
   });
 });

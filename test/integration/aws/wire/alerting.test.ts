@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { planAlerts } from '../../../../shared/alerts/plan.ts';
 import { renderSnsMessage } from '../../../../shared/alerts/sns-message.ts';
 import { createDynamoDbAlertStateStore } from '../../../../shared/aws/dynamodb.ts';
@@ -12,6 +12,7 @@ import { createSsmSecureParameterReader } from '../../../../shared/aws/ssm.ts';
 import { AwsCallError, ConfigurationError } from '../../../../shared/errors.ts';
 import { ACCOUNT, evaluate, PUBLIC_CHECKS, publicSnapshot, REGION } from '../../../unit/alerts/scenarios.ts';
 import { dryRunAlert } from '../../alerts/support.ts';
+import { createCentralAlertPublisher } from '../../../../shared/runtime/alerting.ts';
 import { formPairs, useLoopbackAws } from './support.ts';
 
 const loopback = useLoopbackAws();
@@ -24,6 +25,28 @@ const UNTIL = new Date('2026-12-05T10:05:00.000Z');
 const PARAMETER = '/mq-guardian/dev/slack-webhook-url';
 
 describe('alerting adapters over the wire', () => {
+  describe('the central topic of the organization', () => {
+    it('publishes to the central topic in its own region, whatever the function’s region', async () => {
+      // Prepare
+      const central = 'arn:aws:sns:eu-central-1:999988887777:mq-guardian-central-alerts';
+      vi.stubEnv('AWS_ENDPOINT_URL', loopback.aws.url);
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDLOOPBACK');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'loopback-secret');
+      vi.stubEnv('AWS_REGION', 'us-east-1');
+      try {
+        // Act
+        await createCentralAlertPublisher(central).publish(await dryRunAlert());
+      } finally {
+        vi.unstubAllEnvs();
+      }
+
+      // Assess
+      expect(loopback.aws.requests.map((r) => [r.service, r.region, r.input.TopicArn])).toEqual([
+        ['sns', 'eu-central-1', central],
+      ]);
+    });
+  });
+
   describe('SNS (AWS Query)', () => {
     const publisher = () => createSnsAlertPublisher(TOPIC_ARN, new SNSClient(loopback.config()));
 
