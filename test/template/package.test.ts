@@ -1678,6 +1678,7 @@ describe('the organization settings of the packaged stack', () => {
       expect(asArray(encrypt?.Action).sort(), key).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
       expect(JSON.stringify(encrypt?.Resource), key).toContain('eu-central-1');
       expect(JSON.stringify(encrypt?.Resource), key).toContain('999988887777');
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
       expect(JSON.stringify(encrypt?.Condition), key).toContain('sns.${TopicRegion}.amazonaws.com');
     }
     for (const key of ALERTING) {
