@@ -376,7 +376,7 @@ const planChange = async (
     return {
       evaluations,
       failures,
-      resolution: `group ${resourceId} changed; used by ${found.brokerIds.length} broker(s) (${found.conclusive ? 'network interfaces' : 'broker listing'})`,
+      resolution: `group ${resourceId} changed; used by ${found.brokerIds.length} ${found.brokerIds.length === 1 ? 'broker' : 'brokers'} (${found.conclusive ? 'network interfaces' : 'broker listing'})`,
     };
   }
 
@@ -434,7 +434,11 @@ const planPeriodic = async (
     ];
     for (const groupId of groupIds) evaluations.push(groupEvaluation(groupId, outcomes, check.meta.id, at));
   }
-  return { evaluations, failures, resolution: `periodic; ${brokerIds.length} broker(s) listed` };
+  return {
+    evaluations,
+    failures,
+    resolution: `periodic; ${brokerIds.length} ${brokerIds.length === 1 ? 'broker' : 'brokers'} listed`,
+  };
 };
 
 /** What an invocation would post, without posting. Reads live state; never writes. */

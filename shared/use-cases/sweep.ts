@@ -47,9 +47,13 @@ export class BrokerFailuresError extends GuardianError {
       .map((f) => `${f.brokerId} (${errorMessage(f.error)})`)
       .join('; ');
     const more = failures.length > 5 ? ` and ${failures.length - 5} more` : '';
-    super('BROKER_FAILURES', `${what}: ${failures.length} broker(s) failed: ${shown}${more}`, {
-      cause: failures[0]?.error,
-    });
+    super(
+      'BROKER_FAILURES',
+      `${what}: ${failures.length} ${failures.length === 1 ? 'broker' : 'brokers'} failed: ${shown}${more}`,
+      {
+        cause: failures[0]?.error,
+      },
+    );
     this.failures = failures;
   }
 }
