@@ -828,6 +828,14 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
   return { alerts, refresh, securityHub: planSecurityHub(decisions, input, now, time, partition, brokerUrl) };
 };
 
+/** Findings ordered most severe first: the first one titles an alert that speaks for several. */
+const mostSevereFirst = (a: Finding, b: Finding): number =>
+  SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity);
+
+/** Who made the call an exemption or opt-out alert names: the caller's ARN, its role, or its type. */
+const whoDid = (actor: NonNullable<AlertPlanInput['actor']>): string =>
+  actor.arn ?? actor.roleArn ?? actor.type;
+
 /**
  * One alert per rule the triggering call exempted (tagged mq-guardian:allow) on the broker's groups:
  * who did it, which rule, the reason given and the checks that no longer count the rule, so that an
@@ -843,7 +851,7 @@ const exemptionAlerts = (
   const { actor, evaluation, account, region } = input;
   if (actor?.exemptedRuleIds === undefined) return [];
   const rules = evaluation.snapshot.securityGroups.flatMap((g) => g.ingressRules);
-  const who = actor.arn ?? actor.roleArn ?? actor.type;
+  const who = whoDid(actor);
   return actor.exemptedRuleIds.flatMap((ruleId): PlannedAlert[] => {
     const rule = rules.find((r) => r.ruleId === ruleId);
     // Not a rule of this broker's groups (another broker's), or the tag is gone again: nothing exempt.
@@ -853,7 +861,7 @@ const exemptionAlerts = (
       .filter(
         (f) => f.evidence?.kind === 'ingress' && f.evidence.exemptedRules.some((e) => e.ruleId === ruleId),
       )
-      .sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity));
+      .sort(mostSevereFirst);
     const reason = (rule.tags[TAGS.allow] ?? '').trim();
     const given = reason === '' ? 'without a reason' : `with the reason "${reason}"`;
     const from =
@@ -895,7 +903,7 @@ const exemptionAlerts = (
 const noLongerFixed = (findings: readonly Finding[]) => {
   const failing = findings
     .filter((f) => f.status === 'FAIL')
-    .sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity));
+    .sort(mostSevereFirst);
   return {
     failing,
     checkIds: failing.length === 0 ? [PROTOCOLS_CHECK] : failing.map((f) => f.checkId),
@@ -919,7 +927,7 @@ const optOutAlerts = (
 ): PlannedAlert[] => {
   const { actor, evaluation, account, region } = input;
   if (actor?.optedOutGroupIds === undefined) return [];
-  const who = actor.arn ?? actor.roleArn ?? actor.type;
+  const who = whoDid(actor);
   return actor.optedOutGroupIds.flatMap((groupId): PlannedAlert[] => {
     const group = evaluation.snapshot.securityGroups.find((g) => g.groupId === groupId);
     // Not a group of this broker, or the tag is gone or changed again: nothing opted out.
@@ -974,7 +982,7 @@ const brokerOptOutAlerts = (
   const { broker, securityGroups } = evaluation.snapshot;
   // Another broker's call, or the tag is gone or changed again: nothing opted out.
   if (actor?.optedOutBrokerIds?.includes(broker.id) !== true || !optsOut(broker.tags)) return [];
-  const who = actor.arn ?? actor.roleArn ?? actor.type;
+  const who = whoDid(actor);
   const tag = optOutTag(broker.tags);
   const groupIds = securityGroups.map((g) => g.groupId);
   const { failing, checkIds, still } = noLongerFixed(
