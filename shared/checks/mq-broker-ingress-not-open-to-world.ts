@@ -58,12 +58,14 @@ const WORLD_PERCENT = `${Math.round(WORLD_THRESHOLD * 100)}%`;
 /** AWS Config's limit on an evaluation's annotation: the finding's message should fit in it. */
 const ANNOTATION_LIMIT = 256;
 
+const ruleCount = (count: number): string => (count === 1 ? '1 rule' : `${count} rules`);
+
 /**
  * "2 rules (sgr-a, sgr-b)": as many exempted rule ids as keep the message within `room`
  * characters, then "and N more". The reasons are in the evidence.
  */
 const exemptedList = (exempted: readonly ExemptedRule[], room: number): string => {
-  const count = exempted.length === 1 ? '1 rule' : `${exempted.length} rules`;
+  const count = ruleCount(exempted.length);
   let text = '';
   for (let shown = 1; shown <= exempted.length; shown++) {
     const ids = exempted
@@ -192,12 +194,23 @@ export const check: Check = {
       together.size > 0
         ? ` (together they cover at least ${WORLD_PERCENT} of the public ${[...together].map((f) => FAMILY_NAMES[f as 'ipv4' | 'ipv6']).join(' and ')} internet)`
         : '';
-    const head = `${label} security groups admit traffic from the whole internet: ${summarizeRules(offending.map((o) => o.rule))}${jointly}.`;
+    // The offending rules are in the evidence (the annotation names their ids when it must cut); the
+    // exempted ones only here: fewer offending rules are described until the exemptions fit too.
     const exemptedHead = ` Exempted by ${TAGS.allow}: `;
-    const exemptions =
+    const offendingRules = offending.map((o) => o.rule);
+    const compose = (shown: number): string => {
+      const rules = shown > 0 ? summarizeRules(offendingRules, shown) : ruleCount(offendingRules.length);
+      const head = `${label} security groups admit traffic from the whole internet: ${rules}${jointly}.`;
+      const exemptions =
+        exempted.length === 0
+          ? ''
+          : `${exemptedHead}${exemptedList(exempted, ANNOTATION_LIMIT - head.length - exemptedHead.length - 1)}.`;
+      return `${head}${exemptions}`;
+    };
+    const fitting =
       exempted.length === 0
-        ? ''
-        : `${exemptedHead}${exemptedList(exempted, ANNOTATION_LIMIT - head.length - exemptedHead.length - 1)}.`;
-    return makeFinding(meta, snapshot, 'FAIL', `${head}${exemptions}${protocolNote}`, evidence);
+        ? compose(3)
+        : ([3, 2, 1].map(compose).find((text) => text.length <= ANNOTATION_LIMIT) ?? compose(0));
+    return makeFinding(meta, snapshot, 'FAIL', `${fitting}${protocolNote}`, evidence);
   },
 };

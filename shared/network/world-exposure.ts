@@ -56,6 +56,23 @@ const slots = (rules: readonly CidrRule[]): { from: number; to: number }[] => {
 };
 
 /**
+ * Every set of rules that admits the world on its own, found one after the other among the rules not
+ * yet named: a second 0.0.0.0/0, or halves beside a 0.0.0.0/0, admit the world as well, and would
+ * still admit it once the first cover is revoked or exempted (mq-guardian:allow exempts a rule, not
+ * every other rule that opens the same port to the world).
+ */
+const disjointCovers = (rules: readonly CidrRule[], family: IpFamily): CidrRule[][] => {
+  const covers: CidrRule[][] = [];
+  let remaining = rules;
+  for (;;) {
+    const cover = worldCover(family, remaining, (r) => r.range);
+    if (cover.length === 0) return covers;
+    covers.push(cover);
+    remaining = remaining.filter((r) => !cover.includes(r));
+  }
+};
+
+/**
  * The rules that admit the whole internet, alone or together, each once (with the first group of
  * rules it was found in). Order: the input's.
  */
@@ -67,18 +84,18 @@ export const worldExposures = (rules: readonly CidrRule[]): WorldExposure[] => {
     for (const slot of slots(applicable)) {
       const inSlot = applicable.filter((r) => r.from <= slot.from && r.to >= slot.to);
       for (const family of ['ipv4', 'ipv6'] as const) {
-        const cover = worldCover(
-          family,
+        for (const cover of disjointCovers(
           inSlot.filter((r) => r.family === family),
-          (r) => r.range,
-        );
-        for (const member of cover) {
-          if (found.has(member.rule.ruleId)) continue;
-          found.set(member.rule.ruleId, {
-            rule: member.rule,
-            family,
-            together: cover.filter((other) => other !== member).map((other) => other.rule),
-          });
+          family,
+        )) {
+          for (const member of cover) {
+            if (found.has(member.rule.ruleId)) continue;
+            found.set(member.rule.ruleId, {
+              rule: member.rule,
+              family,
+              together: cover.filter((other) => other !== member).map((other) => other.rule),
+            });
+          }
         }
       }
     }
