@@ -901,9 +901,7 @@ const exemptionAlerts = (
  * the check ids the alert speaks for, and the sentence that names them.
  */
 const noLongerFixed = (findings: readonly Finding[]) => {
-  const failing = findings
-    .filter((f) => f.status === 'FAIL')
-    .sort(mostSevereFirst);
+  const failing = findings.filter((f) => f.status === 'FAIL').sort(mostSevereFirst);
   return {
     failing,
     checkIds: failing.length === 0 ? [PROTOCOLS_CHECK] : failing.map((f) => f.checkId),
