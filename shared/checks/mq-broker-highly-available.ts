@@ -18,9 +18,9 @@ const meta: CheckMeta = {
   remediation: {
     text:
       'The deployment mode is fixed when the broker is created. Create a new broker in ACTIVE_STANDBY_MULTI_AZ ' +
-      '(ActiveMQ, clients using the failover transport) or CLUSTER_MULTI_AZ (RabbitMQ, see ' +
-      'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-broker-architecture-cluster.html), ' +
-      'move clients to it and delete the single-instance broker.',
+      '(ActiveMQ, clients using the failover transport) or CLUSTER_MULTI_AZ (RabbitMQ), move clients to it ' +
+      'and delete the single-instance broker. RabbitMQ clusters: ' +
+      'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-broker-architecture-cluster.html',
     url: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/active-standby-broker-deployment.html',
   },
   autoRemediable: false,

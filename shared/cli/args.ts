@@ -41,6 +41,8 @@ export interface ArgumentSpec {
   readonly help: string;
   /** The only values accepted. */
   readonly choices?: readonly string[];
+  /** Zero or more words (`checks [ID...]`); only the last argument may be repeated. */
+  readonly repeated?: boolean;
 }
 
 type ValueOf<S extends OptionSpec> = S['type'] extends 'boolean'
@@ -58,7 +60,7 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
   /** Further lines shown by `<command> --help`. */
   readonly details?: readonly string[];
   readonly options: O;
-  /** Words the command takes after its name, all required; none when absent. */
+  /** Words the command takes after its name, required unless `repeated`; none when absent. */
   readonly arguments?: readonly ArgumentSpec[];
   /** Extra usage lines (alternatives the options alone do not show), e.g. for `redrive`. */
   readonly usage?: readonly string[];
@@ -91,13 +93,16 @@ const flag = (name: string, spec: OptionSpec): string =>
 const argumentLabel = (argument: ArgumentSpec): string =>
   argument.choices ? argument.choices.join('|') : argument.name;
 
+const argumentSynopsis = (argument: ArgumentSpec): string =>
+  argument.repeated ? `[${argumentLabel(argument)}...]` : argumentLabel(argument);
+
 const synopsis = (spec: CommandSpec): string => {
   const parts = Object.entries(spec.options).map(([name, option]) => {
     const shown =
       option.choices && !option.value ? `--${name} ${option.choices.join('|')}` : flag(name, option);
     return option.required ? shown : `[${shown}]`;
   });
-  const words = (spec.arguments ?? []).map(argumentLabel);
+  const words = (spec.arguments ?? []).map(argumentSynopsis);
   return `mq-guardian ${spec.name} ${[...words, ...parts].join(' ')}`.trimEnd();
 };
 
@@ -214,13 +219,17 @@ export const parseCommandArgs = <O extends OptionSpecs>(spec: CommandSpec<O>, ar
   }
   if (values.help === true) return { help: true };
   for (const [i, argument] of declared.entries()) {
-    const given = positionals[i];
-    if (given === undefined) throw new UsageError(`${argumentLabel(argument)} is required`, spec.name);
-    if (argument.choices && !argument.choices.includes(given)) {
-      throw new UsageError(`expected ${argument.choices.join(' or ')} (got "${given}")`, spec.name);
+    const given = argument.repeated ? positionals.slice(i) : positionals.slice(i, i + 1);
+    if (given.length === 0 && !argument.repeated) {
+      throw new UsageError(`${argumentLabel(argument)} is required`, spec.name);
+    }
+    for (const word of given) {
+      if (argument.choices && !argument.choices.includes(word)) {
+        throw new UsageError(`expected ${argument.choices.join(' or ')} (got "${word}")`, spec.name);
+      }
     }
   }
-  if (positionals.length > declared.length) {
+  if (declared.at(-1)?.repeated !== true && positionals.length > declared.length) {
     throw new UsageError(`unexpected argument ${positionals[declared.length]}`, spec.name);
   }
   for (const [name, option] of Object.entries(spec.options)) {

@@ -7,8 +7,6 @@
  */
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALL_CHECKS } from '../checks/registry.ts';
-import { staleTableWarning } from '../checks/support/engine-versions.ts';
 import { GuardianError } from '../errors.ts';
 import { parseEventJson } from '../events/detect.ts';
 import { logger } from '../logger.ts';
@@ -17,6 +15,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../policy/settings.ts';
 import { parseJsonFile, recordedAccountFrom } from '../recorded/recorded-account.ts';
 import { InputFileError, readInputFile } from './input.ts';
 import { commandHelp, command, type CommandSpec, overview, parseCommandArgs, UsageError } from './args.ts';
+import { checksCommand } from './checks.ts';
 import { demoCommand } from './demo.ts';
 import { REDRIVE_COMMAND } from './redrive.ts';
 import { REMEDIATION_ROLE_OPTION, remediationRoleOption } from './remediation-role.ts';
@@ -29,7 +28,6 @@ import {
 } from './scan-organization-command.ts';
 import { settingsFromFile } from './settings-file.ts';
 import { settingsCommand } from './settings-check.ts';
-import { renderTable } from './table.ts';
 
 const print = (text: string): void => {
   process.stdout.write(`${text}\n`);
@@ -40,34 +38,6 @@ const json = (value: unknown): string => JSON.stringify(value, null, 2);
 /** The settings of `--settings FILE`, or the defaults. */
 const settingsOption = async (path: string | undefined): Promise<Settings> =>
   path === undefined ? DEFAULT_SETTINGS : settingsFromFile(await readInputFile(path, '--settings'), path);
-
-const CHECKS = command({
-  name: 'checks',
-  summary: 'List the catalogue of checks.',
-  options: { json: { type: 'boolean', help: 'print the catalogue as one JSON document' } },
-  run: (values) => {
-    // On stderr, so that --json stays one document: an old table is a warning, not a failure.
-    const stale = staleTableWarning(new Date());
-    if (stale) process.stderr.write(`warning: ${stale}\n`);
-    if (values.json) {
-      print(json(ALL_CHECKS.map((c) => c.meta)));
-      return 0;
-    }
-    print(
-      renderTable(
-        ['id', 'severity', 'engines', 'auto-fix', 'title'],
-        ALL_CHECKS.map((c) => [
-          c.meta.id,
-          c.meta.severity,
-          c.meta.engines.map((e) => (e === 'ACTIVEMQ' ? 'ActiveMQ' : 'RabbitMQ')).join(', '),
-          c.meta.autoRemediable ? 'yes' : c.meta.optIn ? 'no (opt-in)' : 'no',
-          c.meta.title,
-        ]),
-      ),
-    );
-    return 0;
-  },
-});
 
 const SCAN = command({
   name: 'scan',
@@ -210,7 +180,7 @@ const REPLAY = command({
 
 /** Every command, in the order the overview lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
-  CHECKS,
+  checksCommand(print),
   SCAN,
   REPLAY,
   demoCommand(print),

@@ -61,10 +61,11 @@ const brokerNames = (): string[] =>
 /** What each command's row promises, checked on what the example printed. */
 const PROMISES: Record<string, (ran: Ran) => void> = {
   checks: ({ code, out }) => {
-    // "the catalogue: id, severity, engines, whether it is fixed in place, title"
+    // "the catalogue: id, severity, engines, whether it is fixed in place, title (at most 100 columns)"
     expect(code).toBe(0);
-    expect(out).toMatch(/^id\s+severity\s+engines\s+auto-fix\s+title/m);
+    expect(out).toMatch(/^id\s+severity\s+engines\s+auto-fix$/m);
     for (const id of CHECK_IDS) expect(out).toContain(id);
+    expect(Math.max(...out.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100);
   },
   demo: ({ code, out }) => {
     // "the demo account's compliance matrix, then each sample scenario in events/ replayed (dry-run)"
@@ -126,7 +127,19 @@ describe("the README's command table", () => {
     },
   );
 
-  it('`checks --json` adds risk, remediation text and source URLs, as the row says', () => {
+  it('`checks --verbose` prints every check with its risk, remediation text and source URLs', () => {
+    // Act
+    const { code, out } = run(['checks', '--verbose']);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out.match(/^ {2}Risk:$/gm)).toHaveLength(CHECK_IDS.length);
+    expect(out.match(/^ {2}Remediation:$/gm)).toHaveLength(CHECK_IDS.length);
+    expect(out.match(/^ {2}Sources:$/gm)).toHaveLength(CHECK_IDS.length);
+    for (const id of CHECK_IDS) expect(out).toMatch(new RegExp(`^${id}$`, 'm'));
+  });
+
+  it('`checks --json` holds risk, remediation text and source URLs, as the row says', () => {
     // Act
     const { code, out } = run(['checks', '--json']);
 

@@ -125,6 +125,39 @@ describe('parseCommandArgs with declared arguments', () => {
   });
 });
 
+const WITH_REPEATED = command({
+  name: 'list',
+  summary: 'A command that takes any number of words.',
+  arguments: [{ name: 'ID', help: 'the entries to show', repeated: true }],
+  options: {},
+  run: () => 0,
+});
+
+describe('parseCommandArgs with a repeated argument', () => {
+  it.each([
+    [[], []],
+    [['a'], ['a']],
+    [
+      ['a', '--verbose', 'b'],
+      ['a', 'b'],
+    ],
+  ])('takes %j as the words %j', (args, words) => {
+    // Act
+    const parsed = parseCommandArgs(WITH_REPEATED, args);
+
+    // Assess
+    expect(parsed).toMatchObject({ help: false, arguments: words });
+  });
+
+  it('shows the argument as optional and repeated in the usage line', () => {
+    // Act
+    const help = commandHelp(WITH_REPEATED);
+
+    // Assess
+    expect(help.split('\n')[0]).toBe('Usage: mq-guardian list [ID...]');
+  });
+});
+
 describe('commandHelp', () => {
   it('shows the usage line, the summary and every option with its help, within 100 columns', () => {
     // Act

@@ -96,7 +96,7 @@ describe('mq-guardian mistakes', () => {
       ['demo', '--remediation-role', 'arn:aws:sts::123456789012:assumed-role/r/s'],
       /^mq-guardian demo: --remediation-role must be an IAM role ARN/,
     ],
-    [['checks', 'extra'], /unexpected argument extra/],
+    [['checks', 'extra'], /^mq-guardian checks: unknown check "extra"; mq-guardian checks lists the ids/],
     [
       ['scan', '--fail-on', 'SOMETIMES'],
       /--fail-on must be one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL/,
