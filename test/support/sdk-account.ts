@@ -12,8 +12,9 @@
  * TagSpecifications, answers the Config, Lambda and SNS writes, keeps the DynamoDB alert-state table
  * (conditional updates interpreted as DynamoDB does), and adds fault injection and hooks.
  *
- * Errors are the services' own ServiceException classes with `name` = the AWS error code and
- * `$metadata`, as the SDK raises them; a timeout is a plain `TimeoutError` without `$metadata`, as the
+ * Errors are the services' own ServiceException classes with `name` and `$metadata` as the SDK raises
+ * them: `name` is the exception name the SDK gives the AWS error code (Amazon SNS, an AWS Query service,
+ * answers `NotFound` on the wire and the SDK raises NotFoundException with `Code` = `NotFound`); a timeout is a plain `TimeoutError` without `$metadata`, as the
  * SDK's HTTP handler raises it.
  */
 import { ConfigServiceClient, ConfigServiceServiceException } from '@aws-sdk/client-config-service';
@@ -102,6 +103,18 @@ const EXCEPTIONS = {
 
 let requestNumber = 0;
 
+/**
+ * Amazon SNS's wire codes for its modelled errors (the SDK model's awsQueryError trait): the SDK raises
+ * each as the exception named on the left and keeps the wire code in `Code`.
+ */
+const SNS_WIRE_CODES: Readonly<Record<string, string>> = {
+  AuthorizationErrorException: 'AuthorizationError',
+  InternalErrorException: 'InternalError',
+  InvalidParameterException: 'InvalidParameter',
+  NotFoundException: 'NotFound',
+  ThrottledException: 'Throttled',
+};
+
 /** A service error of `service` with AWS error code `name`, as the SDK throws it. */
 export const serviceError = (
   service: Service,
@@ -116,7 +129,7 @@ export const serviceError = (
     $fault: 'client' | 'server';
     $metadata: { httpStatusCode: number; requestId: string; attempts: number; totalRetryDelay: number };
   }) => Error;
-  return new Exception({
+  const error = new Exception({
     name,
     message,
     $fault: httpStatusCode >= 500 ? 'server' : 'client',
@@ -127,6 +140,7 @@ export const serviceError = (
       totalRetryDelay: 0,
     },
   });
+  return service === 'sns' ? Object.assign(error, { Code: SNS_WIRE_CODES[name] ?? name }) : error;
 };
 
 export const FAULT_KINDS = ['throttling', 'server-error', 'timeout', 'access-denied', 'not-found'] as const;
@@ -138,7 +152,7 @@ const THROTTLING: Record<Service, [string, number]> = {
   kms: ['ThrottlingException', 400],
   'config-service': ['ThrottlingException', 400],
   lambda: ['TooManyRequestsException', 429],
-  sns: ['Throttled', 429],
+  sns: ['ThrottledException', 429],
   dynamodb: ['ProvisionedThroughputExceededException', 400],
   ssm: ['ThrottlingException', 400],
   securityhub: ['LimitExceededException', 429],
@@ -151,7 +165,7 @@ const SERVER_ERROR: Record<Service, [string, number]> = {
   kms: ['KMSInternalException', 500],
   'config-service': ['InternalFailure', 500],
   lambda: ['ServiceException', 500],
-  sns: ['InternalError', 500],
+  sns: ['InternalErrorException', 500],
   dynamodb: ['InternalServerError', 500],
   ssm: ['InternalServerError', 500],
   securityhub: ['InternalException', 500],
@@ -164,7 +178,7 @@ const ACCESS_DENIED: Record<Service, [string, number]> = {
   kms: ['AccessDeniedException', 400],
   'config-service': ['AccessDeniedException', 400],
   lambda: ['AccessDeniedException', 403],
-  sns: ['AuthorizationError', 403],
+  sns: ['AuthorizationErrorException', 403],
   dynamodb: ['AccessDeniedException', 400],
   ssm: ['AccessDeniedException', 400],
   securityhub: ['AccessDeniedException', 403],
@@ -181,7 +195,7 @@ const NOT_FOUND: Record<string, [string, number]> = {
   'config-service:PutEvaluations': ['NoSuchConfigRuleException', 400],
   'config-service:StartConfigRulesEvaluation': ['NoSuchConfigRuleException', 400],
   'lambda:Invoke': ['ResourceNotFoundException', 404],
-  'sns:Publish': ['NotFound', 404],
+  'sns:Publish': ['NotFoundException', 404],
   'dynamodb:BatchGetItem': ['ResourceNotFoundException', 400],
   'dynamodb:UpdateItem': ['ResourceNotFoundException', 400],
   'ssm:GetParameter': ['ParameterNotFound', 400],

@@ -111,8 +111,10 @@ const asWireError = (error: unknown): WireError | undefined => {
   }
   const status = (error as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode;
   if (typeof status !== 'number') return undefined;
+  // An AWS Query error keeps its wire code in `Code` (SNS: NotFoundException is `NotFound` on the wire).
+  const code = (error as { Code?: unknown }).Code;
   return {
-    code: String((error as { name?: unknown }).name),
+    code: typeof code === 'string' ? code : String((error as { name?: unknown }).name),
     message: String((error as { message?: unknown }).message ?? ''),
     status,
   };

@@ -261,7 +261,7 @@ describe('createAlertingSink: no gaps', () => {
     const firstFails: AlertPublisher = {
       async publish(alert) {
         if (alert.checkId === 'mq-broker-not-publicly-accessible') {
-          throw new AwsCallError('Publish', 'Throttled', 'Publish failed: Throttled');
+          throw new AwsCallError('Publish', 'ThrottledException', 'Publish failed: ThrottledException');
         }
         await recording.publish(alert);
       },
