@@ -10,57 +10,51 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GuardianError } from '../../../shared/errors.ts';
-import { type Item, SdkAccount } from '../../support/sdk-account.ts';
+import type { Item } from '../../support/sdk-account.ts';
 import {
   ACCOUNT,
   ALERT_TOPIC,
   accessOf,
   CONTEXTS,
   captureOutput,
-  demoAccountText,
   type Handler,
-  type Handlers,
   IDS,
-  loadHandlers,
   REGION,
   run,
   sample,
+  useDemoStack,
 } from './support.ts';
 
 const WEBHOOK_PARAMETER = '/mq-guardian/dev/slack-webhook-url';
 const WEBHOOK_SECRET_PATH = '/services/T0EXAMPLE/B0EXAMPLE/c2VjcmV0LXdlYmhvb2stdG9rZW4';
 const WEBHOOK_URL = `https://hooks.slack.com${WEBHOOK_SECRET_PATH}`;
 
-const account = new SdkAccount(demoAccountText()).install();
-const ssm = mockClient(SSMClient);
-let handlers: Handlers;
-let notifySlack: Handler;
 /**
  * notify-slack's client keeps the `fetch` it finds when the module loads: the stub is in place before
- * the import, and each test decides what it answers. (No request ever leaves the process.)
+ * the handlers are loaded, and each test decides what it answers. (No request ever leaves the process.)
  */
 let answer: (url: unknown) => Promise<Response> = async () => new Response('ok', { status: 200 });
 const fetchMock = vi.fn((url: unknown) => answer(url));
+beforeAll(() => {
+  vi.stubGlobal('fetch', fetchMock);
+});
+
+const ssm = mockClient(SSMClient);
+// Back-off between retries sleeps through the global setTimeout: no waiting here.
+const { account, handlers } = useDemoStack(
+  { POWERTOOLS_LOG_LEVEL: 'DEBUG', SLACK_WEBHOOK_PARAMETER: WEBHOOK_PARAMETER },
+  { immediateTimeouts: true },
+);
+let notifySlack: Handler;
 
 beforeAll(async () => {
-  vi.stubGlobal('fetch', fetchMock);
-  handlers = await loadHandlers({
-    POWERTOOLS_LOG_LEVEL: 'DEBUG',
-    SLACK_WEBHOOK_PARAMETER: WEBHOOK_PARAMETER,
-  });
   notifySlack = (await import('../../../functions/notify-slack.ts')).handler as unknown as Handler;
-  // Back-off between retries sleeps through the global setTimeout: no waiting here. (middy imports
-  // its own setTimeout from node:timers and is not affected.)
-  const realSetTimeout = globalThis.setTimeout;
-  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void) =>
-    realSetTimeout(callback, 0)) as never);
 });
 
 afterAll(() => {
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
   ssm.restore();
-  account.restore();
 });
 
 /**

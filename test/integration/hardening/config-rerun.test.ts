@@ -6,30 +6,16 @@
  *
  * The clock is moved on by two minutes before every invocation, so that each one is due to ask.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GuardianError } from '../../../shared/errors.ts';
-import { FAULT_KINDS, SdkAccount, serviceError } from '../../support/sdk-account.ts';
-import {
-  accessOf,
-  CONTEXTS,
-  demoAccountText,
-  type Handlers,
-  IDS,
-  loadHandlers,
-  run,
-  sample,
-} from './support.ts';
+import { FAULT_KINDS, serviceError } from '../../support/sdk-account.ts';
+import { accessOf, CONTEXTS, IDS, run, sample, useDemoStack } from './support.ts';
 
-const account = new SdkAccount(demoAccountText()).install();
-let handlers: Handlers;
+const { account, handlers } = useDemoStack(
+  { POWERTOOLS_LOG_LEVEL: 'SILENT', CONFIG_RULE_PREFIX: 'mq-guardian-dev' },
+  { immediateTimeouts: true },
+);
 let clock = Date.parse('2025-03-10T12:00:00Z');
-
-beforeAll(async () => {
-  handlers = await loadHandlers({ POWERTOOLS_LOG_LEVEL: 'SILENT', CONFIG_RULE_PREFIX: 'mq-guardian-dev' });
-  const realSetTimeout = globalThis.setTimeout;
-  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void) =>
-    realSetTimeout(callback, 0)) as never);
-});
 
 beforeEach(() => {
   clock += 120_000;
@@ -39,11 +25,6 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  account.restore();
 });
 
 const WORLD_TCP = 'ec2-authorize-security-group-ingress-world-tcp-all-ports.json';

@@ -14,48 +14,26 @@
  * - a run that threw, retried without the fault, ends in the clean run's state and repeats no write
  *   that had succeeded.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GuardianError } from '../../../shared/errors.ts';
 import { NARROWED_FROM_TAG } from '../../../shared/remediation/plan.ts';
-import {
-  FAULT_KINDS,
-  type FaultKind,
-  type Item,
-  type SdkCall,
-  SdkAccount,
-} from '../../support/sdk-account.ts';
+import { FAULT_KINDS, type FaultKind, type Item, type SdkCall } from '../../support/sdk-account.ts';
 import {
   accessOf,
   CONTEXTS,
-  demoAccountText,
   type Handlers,
   IDS,
-  loadHandlers,
   type Outcome,
   remediationRequest,
   run,
   sample,
   scheduledEvent,
+  useDemoStack,
 } from './support.ts';
 
-const account = new SdkAccount(demoAccountText()).install();
-let handlers: Handlers;
-
-beforeAll(async () => {
-  // The logger returns to POWERTOOLS_LOG_LEVEL at every warm invocation: set it there.
-  const loaded = await loadHandlers({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
-  handlers = loaded;
-  // The executor's throttling back-off sleeps through the global setTimeout: run those at once.
-  // (middy imports its own setTimeout from node:timers and is not affected.)
-  const realSetTimeout = globalThis.setTimeout;
-  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void) =>
-    realSetTimeout(callback, 0)) as never);
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  account.restore();
-});
+// The logger returns to POWERTOOLS_LOG_LEVEL at every warm invocation: set it there. The executor's
+// throttling back-off sleeps through the global setTimeout: run those at once.
+const { account, handlers } = useDemoStack({ POWERTOOLS_LOG_LEVEL: 'SILENT' }, { immediateTimeouts: true });
 
 // -------------------------------------------------------------------------------------------------
 // Scenarios: one per handler and kind of work

@@ -257,20 +257,38 @@ export const captureOutput = async <T>(
   return { lines, outcome };
 };
 
+export interface DemoStackOptions {
+  /**
+   * Runs every global setTimeout at once, so that back-off between retries (the executor's, the alert
+   * publisher's) does not wait. middy imports its own setTimeout from node:timers and is not affected.
+   */
+  readonly immediateTimeouts?: boolean;
+}
+
 /**
  * The demo account served to the SDK clients for the whole file, and the functions loaded once with
  * `env` (on top of loadHandlers' defaults): the set-up every hardening test shares. `handlers` is
- * filled in before the first test runs.
+ * filled in before the first test runs; a file's own beforeAll hooks registered after this call run
+ * after the handlers are loaded.
  */
 export const useDemoStack = (
   env: Readonly<Record<string, string>>,
+  options: DemoStackOptions = {},
 ): { readonly account: SdkAccount; readonly handlers: Handlers } => {
   const account = new SdkAccount(demoAccountText()).install();
   const handlers = {} as Handlers;
+  let timeouts: { mockRestore(): void } | undefined;
   beforeAll(async () => {
     Object.assign(handlers, await loadHandlers(env));
+    if (options.immediateTimeouts) {
+      const realSetTimeout = globalThis.setTimeout;
+      timeouts = vi
+        .spyOn(globalThis, 'setTimeout')
+        .mockImplementation(((callback: () => void) => realSetTimeout(callback, 0)) as never);
+    }
   });
   afterAll(() => {
+    timeouts?.mockRestore();
     account.restore();
   });
   return { account, handlers };
