@@ -81,6 +81,36 @@ describe('replay of a world-open 0-65535 rule on a broker that uses only OpenWir
     expect(JSON.stringify(narrowed[0]?.slack.blocks)).toContain('sgr-0a1b2c3d4e5f60050');
   });
 
+  it('says in its HIGH alert what was revoked, which rules took its place and that they are still open to the internet', async () => {
+    // Act
+    const { first } = await replay(EVENT, 'enforce');
+
+    // Assess
+    const done = first.remediation.filter((a) => a.status === 'done');
+    const revoked = done.filter((a) => a.kind === 'revoke').map((a) => a.ruleId);
+    const authored = done
+      .filter((a) => a.kind === 'authorize')
+      .map((a) => ({
+        id: /--security-group-rule-ids (sgr-\w+)/.exec(a.undo ?? '')?.[1] ?? '',
+        port: /^Authorize tcp (\d+) from 0\.0\.0\.0\/0 /.exec(a.summary)?.[1] ?? '',
+      }));
+    expect(revoked).toEqual(['sgr-0a1b2c3d4e5f60050']);
+    expect(authored.map((a) => a.port).toSorted()).toEqual(['61617', '8162']);
+    const high = first.alerts.filter((a) => a.alert.severity === 'HIGH');
+    expect(high).toHaveLength(1);
+    const text = high[0]?.text ?? '';
+    expect(high[0]?.alert.checkIds).toContain('mq-broker-ingress-not-open-to-world');
+    expect(text).toContain(
+      `Narrowed sgr-0a1b2c3d4e5f60050 (tcp 0-65535 from 0.0.0.0/0) on sg-0a1b2c3d4e5f60005 to 8162, 61617: ` +
+        `authorized ${authored.map((a) => a.id).join(', ')} first, then revoked the wide rule.`,
+    );
+    const stillExposed = text.split('\n').find((line) => line.startsWith('Still exposed: ')) ?? '';
+    for (const { id, port } of authored) expect(stillExposed).toContain(`${id} (tcp ${port} from 0.0.0.0/0)`);
+    expect(stillExposed).toContain('still admit the whole internet');
+    expect(stillExposed).toContain('revokeWorldIngress');
+    expect(high[0]?.text).not.toContain('not fixed automatically');
+  });
+
   it('announces the same plan in dry-run and writes nothing', async () => {
     // Act
     const { first } = await replay(EVENT, 'dry-run');
