@@ -2,6 +2,8 @@
  * One base error and a few named subclasses. Every error carries a stable `code` so that
  * callers (handlers, the CLI, tests) can branch on it without string matching, and a `cause`.
  */
+import { plural } from './wording.ts';
+
 export class GuardianError extends Error {
   readonly code: string;
 
@@ -67,7 +69,7 @@ export class CheckFailuresError extends GuardianError {
   readonly failures: readonly { checkId: string; resourceId: string; error: unknown }[];
 
   constructor(failures: readonly { checkId: string; resourceId: string; error: unknown }[]) {
-    super('CHECK_FAILURES', `${failures.length} check evaluation(s) failed`);
+    super('CHECK_FAILURES', `${plural(failures.length, 'check evaluation')} failed`);
     this.failures = failures;
   }
 }

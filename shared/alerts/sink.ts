@@ -36,6 +36,7 @@ import {
   MAX_PENDING_ALERTS,
   type PlannedAlert,
 } from './state.ts';
+import { plural } from '../wording.ts';
 
 export interface AlertLogger {
   debug(message: string, ...extra: Record<string, unknown>[]): void;
@@ -66,7 +67,7 @@ export class AlertPublishError extends GuardianError {
   constructor(failures: readonly { readonly alertId: string; readonly error: unknown }[]) {
     super(
       'ALERT_PUBLISH',
-      `${failures.length} alert(s) could not be published: ${failures.map((f) => errorMessage(f.error)).join('; ')}`,
+      `${plural(failures.length, 'alert')} could not be published: ${failures.map((f) => errorMessage(f.error)).join('; ')}`,
       { cause: failures[0]?.error },
     );
     this.failures = failures;

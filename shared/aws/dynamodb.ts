@@ -20,6 +20,7 @@ import type {
 import { AwsCallError, UnexpectedShapeError } from '../errors.ts';
 import { callAws, chunk } from './calls.ts';
 import { once, sdkClientConfig } from './clients.ts';
+import { plural } from '../wording.ts';
 
 /** What `createDynamoDbAlertStateStore` calls; serverless.yml must grant exactly these on the alert-state table. */
 export const DYNAMODB_IAM_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] as const;
@@ -273,7 +274,7 @@ export const createDynamoDbAlertStateStore = (
             throw new AwsCallError(
               'BatchGetItem',
               'UnprocessedKeys',
-              `BatchGetItem left ${pending.length} key(s) unprocessed after ${MAX_UNPROCESSED_ROUNDS} retries`,
+              `BatchGetItem left ${plural(pending.length, 'key')} unprocessed after ${MAX_UNPROCESSED_ROUNDS} retries`,
             );
           }
           if (round > 0) await sleep(100 * 2 ** (round - 1));

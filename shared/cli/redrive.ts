@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { GuardianError } from '../errors.ts';
 import { command, type OptionSpecs, type OptionValues, parseCommandArgs } from './args.ts';
 import { isPlainObject } from '../json.ts';
+import { plural } from './text.ts';
 
 export class RedriveUsageError extends GuardianError {
   constructor(message: string) {
@@ -165,7 +166,7 @@ const classify = (message: unknown, index: number, queueFunction: string | undef
     const reason = [
       typeof context.condition === 'string' ? context.condition : 'failed',
       typeof context.approximateInvokeCount === 'number'
-        ? `after ${context.approximateInvokeCount} attempts`
+        ? `after ${plural(context.approximateInvokeCount, 'attempt')}`
         : '',
       typeof response.errorType === 'string'
         ? `${response.errorType}: ${String(response.errorMessage ?? '')}`.trim()
@@ -297,7 +298,7 @@ export const planRedrive = (letters: readonly DeadLetter[], options: RedriveOpti
   }
   for (const [ruleName, removals] of rerun) {
     commands.push(
-      `# ${ruleName}: ${removals.length} failed Config invocation(s); their result tokens have expired, so the rule runs again`,
+      `# ${ruleName}: ${plural(removals.length, 'failed Config invocation')}; their result tokens have expired, so the rule runs again`,
       `aws configservice start-config-rules-evaluation --config-rule-names ${shellQuote(ruleName)}${region} \\`,
       ...removals.map((removal, i) => `  && ${removal}${i < removals.length - 1 ? ' \\' : ''}`),
     );
@@ -409,7 +410,7 @@ export const runRedrive = async (
     print('The messages file holds no message: the queue was empty.');
   } else {
     const lines = [
-      `${letters.length} message(s); ${plan.files.length} event(s) written to ${outDir}.`,
+      `${plural(letters.length, 'message')}; ${plural(plan.files.length, 'event')} written to ${outDir}.`,
       ...(resolveUrl ? [resolveUrl] : []),
       ...plan.commands,
     ];

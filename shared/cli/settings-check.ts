@@ -8,6 +8,7 @@ import { checkSettingsRecord, SETTINGS } from '../policy/settings-schema.ts';
 import { command } from './args.ts';
 import { readInputFile } from './input.ts';
 import { settingsRecord } from './settings-file.ts';
+import { plural } from './text.ts';
 
 export const settingsCommand = (print: (text: string) => void) =>
   command({
@@ -30,7 +31,7 @@ export const settingsCommand = (print: (text: string) => void) =>
         return problems.length === 0 ? 0 : 1;
       }
       if (problems.length > 0) {
-        print(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+        print(`${file}: ${plural(problems.length, 'problem')}`);
         for (const problem of problems) print(`  - ${problem}`);
         return 1;
       }

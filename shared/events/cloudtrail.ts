@@ -22,6 +22,7 @@ import {
   truncate,
   unique,
 } from './validation.ts';
+import { plural } from '../wording.ts';
 
 export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 export const MQ_EVENT_SOURCE = 'amazonmq.amazonaws.com';
@@ -661,6 +662,6 @@ const ec2TagTarget = (call: CallContext): EventTarget => {
   if (groupIds.length > 0) return { kind: 'security-groups', groupIds: unique(groupIds) };
   return {
     kind: 'ignored',
-    reason: `tags changed on ${items.length} resource(s) that are neither security groups nor security-group rules`,
+    reason: `tags changed on ${plural(items.length, 'resource')} that are neither security groups nor security-group rules`,
   };
 };

@@ -36,6 +36,7 @@ import {
   DEFAULT_SWEEP_CONCURRENCY,
   evaluateBrokers,
 } from './sweep.ts';
+import { plural } from '../wording.ts';
 
 export const BROKER_RESOURCE_TYPE = 'AWS::AmazonMQ::Broker';
 export const SECURITY_GROUP_RESOURCE_TYPE = 'AWS::EC2::SecurityGroup';
@@ -376,7 +377,7 @@ const planChange = async (
     return {
       evaluations,
       failures,
-      resolution: `group ${resourceId} changed; used by ${found.brokerIds.length} ${found.brokerIds.length === 1 ? 'broker' : 'brokers'} (${found.conclusive ? 'network interfaces' : 'broker listing'})`,
+      resolution: `group ${resourceId} changed; used by ${plural(found.brokerIds.length, 'broker')} (${found.conclusive ? 'network interfaces' : 'broker listing'})`,
     };
   }
 
@@ -437,7 +438,7 @@ const planPeriodic = async (
   return {
     evaluations,
     failures,
-    resolution: `periodic; ${brokerIds.length} ${brokerIds.length === 1 ? 'broker' : 'brokers'} listed`,
+    resolution: `periodic; ${plural(brokerIds.length, 'broker')} listed`,
   };
 };
 
@@ -517,7 +518,7 @@ export class EvaluationsRefusedError extends GuardianError {
   constructor(ruleName: string, refused: readonly ConfigEvaluation[]) {
     super(
       'CONFIG_EVALUATIONS_REFUSED',
-      `AWS Config refused ${refused.length} evaluation(s) of rule ${ruleName} twice: ${listWithin(
+      `AWS Config refused ${plural(refused.length, 'evaluation')} of rule ${ruleName} twice: ${listWithin(
         refused.map((e) => e.complianceResourceId),
         200,
       )}`,

@@ -13,6 +13,7 @@ import type { ExecuteDeps, RemediationReport } from '../remediation/execute.ts';
 import { executePlan } from '../remediation/execute.ts';
 import { planRemediation } from '../remediation/plan.ts';
 import { formatRule } from '../remediation/rule-shape.ts';
+import { plural } from '../wording.ts';
 
 export interface RemediateInput {
   readonly snapshot: BrokerSnapshot;
@@ -42,7 +43,7 @@ export class RemediationFailedError extends RemediationError {
   constructor(report: RemediationReport) {
     const failed = report.actions.filter((a) => a.status === 'failed');
     super(
-      `${failed.length} remediation action(s) failed for broker ${report.brokerId}: ${failed
+      `${plural(failed.length, 'remediation action')} failed for broker ${report.brokerId}: ${failed
         .map((a) => `${a.kind} ${a.ruleId} on ${a.groupId} (${a.error ?? 'unknown error'})`)
         .join('; ')}`,
     );

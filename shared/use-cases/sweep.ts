@@ -12,6 +12,7 @@ import { createSnapshotCache } from './build-snapshot.ts';
 import { type BrokerOutcome, type EvaluationDeps, evaluateBroker } from './handle-api-call.ts';
 import { settleBounded } from './bounded.ts';
 import type { TokenBucketLimits } from './rate-limit.ts';
+import { plural } from '../wording.ts';
 
 /** Brokers evaluated at once. The token bucket sets the pace; this only bounds memory and open sockets. */
 export const DEFAULT_SWEEP_CONCURRENCY = 4;
@@ -47,13 +48,9 @@ export class BrokerFailuresError extends GuardianError {
       .map((f) => `${f.brokerId} (${errorMessage(f.error)})`)
       .join('; ');
     const more = failures.length > 5 ? ` and ${failures.length - 5} more` : '';
-    super(
-      'BROKER_FAILURES',
-      `${what}: ${failures.length} ${failures.length === 1 ? 'broker' : 'brokers'} failed: ${shown}${more}`,
-      {
-        cause: failures[0]?.error,
-      },
-    );
+    super('BROKER_FAILURES', `${what}: ${plural(failures.length, 'broker')} failed: ${shown}${more}`, {
+      cause: failures[0]?.error,
+    });
     this.failures = failures;
   }
 }
