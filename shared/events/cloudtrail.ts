@@ -662,6 +662,6 @@ const ec2TagTarget = (call: CallContext): EventTarget => {
   if (groupIds.length > 0) return { kind: 'security-groups', groupIds: unique(groupIds) };
   return {
     kind: 'ignored',
-    reason: `tags changed on ${plural(items.length, 'resource')} that are neither security groups nor security-group rules`,
+    reason: `tags changed on ${plural(items.length, 'resource')}, none of them a security group or security-group rule`,
   };
 };

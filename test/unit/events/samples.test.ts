@@ -161,7 +161,7 @@ const API_CALLS: readonly [file: string, eventName: string, target: EventTarget,
     'CreateTags',
     {
       kind: 'ignored',
-      reason: 'tags changed on 1 resource that are neither security groups nor security-group rules',
+      reason: 'tags changed on 1 resource, none of them a security group or security-group rule',
     },
     CLI,
   ],
