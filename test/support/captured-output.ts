@@ -10,7 +10,7 @@ export interface CapturedOutput {
  * Registers hooks that capture stdout and stderr for every test of the calling file; read the
  * returned object's `out` and `err` after running a command.
  */
-export const captureOutput = (): CapturedOutput => {
+export const captureCommandOutput = (): CapturedOutput => {
   const captured = { out: '', err: '' };
   beforeEach(() => {
     captured.out = '';

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CATALOGUE_WIDTH, checkSources } from '../../../shared/cli/checks.ts';
 import { main } from '../../../shared/cli/main.ts';
 import { ALL_CHECKS } from '../../../shared/checks/registry.ts';
-import { captureOutput } from '../../support/captured-output.ts';
+import { captureCommandOutput } from '../../support/captured-output.ts';
 
-const output = captureOutput();
+const output = captureCommandOutput();
 
 beforeEach(() => {
   // The engine calendar's age warning is not what these tests are about.

@@ -1,33 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { COMMANDS, main } from '../../../shared/cli/main.ts';
+import { captureCommandOutput } from '../../support/captured-output.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const STATE = join(root, 'events', 'accounts', 'demo-account.json');
 const EVENT = join(root, 'events', 'mq-create-broker.json');
 const dir = mkdtempSync(join(tmpdir(), 'mqg-main-'));
 
-let out = '';
-let err = '';
-
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const output = captureCommandOutput();
 
 const widest = (text: string): number => Math.max(...text.split('\n').map((l) => l.length));
 
@@ -43,10 +26,10 @@ describe('mq-guardian help', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(out).toMatch(new RegExp(`^Usage: mq-guardian ${name}`));
-    expect(out).toContain('Options:');
-    expect(err).toBe('');
-    expect(widest(out)).toBeLessThanOrEqual(100);
+    expect(output.out).toMatch(new RegExp(`^Usage: mq-guardian ${name}`));
+    expect(output.out).toContain('Options:');
+    expect(output.err).toBe('');
+    expect(widest(output.out)).toBeLessThanOrEqual(100);
   });
 
   it.each([['--help'], ['-h'], ['help']])('`%s` lists every command and exits 0', async (flag) => {
@@ -55,7 +38,7 @@ describe('mq-guardian help', () => {
 
     // Assess
     expect(code).toBe(0);
-    for (const command of COMMANDS) expect(out).toMatch(new RegExp(`^  ${command.name} `, 'm'));
+    for (const command of COMMANDS) expect(output.out).toMatch(new RegExp(`^  ${command.name} `, 'm'));
   });
 
   it('`help replay` is `replay --help`', async () => {
@@ -63,7 +46,7 @@ describe('mq-guardian help', () => {
     await main(['help', 'replay']);
 
     // Assess
-    expect(out).toMatch(/^Usage: mq-guardian replay --event FILE --state FILE/);
+    expect(output.out).toMatch(/^Usage: mq-guardian replay --event FILE --state FILE/);
   });
 });
 
@@ -110,10 +93,10 @@ describe('mq-guardian mistakes', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(err.endsWith('\n')).toBe(true);
-    expect(err.trimEnd().split('\n')).toHaveLength(1);
-    expect(err.trimEnd()).toMatch(message);
-    expect(out).toBe('');
+    expect(output.err.endsWith('\n')).toBe(true);
+    expect(output.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(output.err.trimEnd()).toMatch(message);
+    expect(output.out).toBe('');
   });
 
   it('still prints one JSON document on stdout when --json was asked for', async () => {
@@ -122,7 +105,7 @@ describe('mq-guardian mistakes', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(JSON.parse(out)).toEqual({
+    expect(JSON.parse(output.out)).toEqual({
       error: { code: 'INPUT_FILE', message: expect.stringContaining('it is a directory') },
     });
   });
@@ -133,7 +116,7 @@ describe('mq-guardian mistakes', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(out).toContain('Usage: mq-guardian COMMAND [options]');
+    expect(output.out).toContain('Usage: mq-guardian COMMAND [options]');
   });
 });
 
@@ -152,10 +135,10 @@ describe('mq-guardian checks and the age of the engine calendar', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(err).toMatch(
+    expect(output.err).toMatch(
       /^warning: mq-guardian's engine end-of-support table was compiled on \d{4}-\d{2}-\d{2}, \d+ days ago/,
     );
-    expect(JSON.parse(out)).toHaveLength(12);
+    expect(JSON.parse(output.out)).toHaveLength(12);
   });
 
   it('says nothing while the table is fresh', async () => {
@@ -168,6 +151,6 @@ describe('mq-guardian checks and the age of the engine calendar', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(err).toBe('');
+    expect(output.err).toBe('');
   });
 });
