@@ -294,7 +294,7 @@ export const renderStories = (events: readonly DemoEvent[]): string[] => {
         ? `${result.resolution}${
             result.evaluations.length > 0
               ? ` (${plural(result.evaluations.length, 'evaluation')}, none failing)`
-              : ''
+              : ' (no broker affected)'
           }`
         : `rejected: ${error ?? ''}`;
       quiet.push(

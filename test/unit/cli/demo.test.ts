@@ -189,6 +189,18 @@ describe('mq-guardian demo', () => {
     expect(wide).toEqual([]);
   });
 
+  it('says of a quiet event that evaluated no broker that no broker was affected', async () => {
+    // Act
+    const out = await demo();
+
+    // Assess
+    const quiet = out.slice(out.indexOf('\nEvents with nothing to act on:\n'));
+    expect(quiet).toContain(
+      '  ec2-authorize-security-group-ingress-group-name.json: network interfaces of sg-0a1b2c3d4e5f60009\n' +
+        '    (no broker affected)',
+    );
+  });
+
   it('shows each finding, plan, undo and alert once, and names every event once', async () => {
     // Act
     const out = await demo();
