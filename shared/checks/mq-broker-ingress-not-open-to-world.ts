@@ -176,6 +176,26 @@ export const check: Check = {
       exemptedRules: exempted,
     } as const;
 
+    // A prefix list admits the addresses it holds, which mq-guardian does not read: a customer managed
+    // list may hold 0.0.0.0/0 (Amazon VPC User Guide, "Managed prefix lists"). Not counted as the
+    // world, and never "admits no traffic from the whole internet" either: unknown is not no.
+    const unexpanded = ingressRulesOf(groups.groups).filter(
+      (rule) => rule.source.kind === 'prefixList' && allowExemption(rule) === undefined,
+    );
+    if (offending.length === 0 && unexpanded.length > 0) {
+      const lists = [
+        ...new Set(
+          unexpanded.map((rule) => (rule.source.kind === 'prefixList' ? rule.source.prefixListId : '')),
+        ),
+      ];
+      return makeFinding(
+        meta,
+        snapshot,
+        'ERROR',
+        `${label} security groups could not be checked: ${ruleCount(unexpanded.length)} admit${unexpanded.length === 1 ? 's' : ''} prefix list${lists.length === 1 ? '' : 's'} ${lists.join(', ')}, whose entries mq-guardian does not read (a customer managed list may hold 0.0.0.0/0); no CIDR rule admits the whole internet.${protocolNote}`,
+        evidence,
+      );
+    }
     if (offending.length === 0 && exempted.length === 0) {
       return makeFinding(
         meta,

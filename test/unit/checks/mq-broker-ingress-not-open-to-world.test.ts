@@ -38,13 +38,10 @@ describe('mq-broker-ingress-not-open-to-world', () => {
     });
   });
 
-  it('passes when no source admits the whole internet', () => {
+  it('cannot say a broker admits no world traffic while a prefix list it admits is not read', () => {
     // Prepare
     const snapshot = withRules([
       anIngressRule({ ruleId: 'sgr-1', source: cidrIpv4('10.0.0.0/8') }),
-      anIngressRule({ ruleId: 'sgr-2', source: cidrIpv4('0.0.0.0/1') }),
-      anIngressRule({ ruleId: 'sgr-3', source: cidrIpv6('2001:db8::/32') }),
-      // Prefix lists and referenced groups are not world-open (prefix list entries are not read).
       anIngressRule({
         ruleId: 'sgr-4',
         protocol: '-1',
@@ -52,6 +49,45 @@ describe('mq-broker-ingress-not-open-to-world', () => {
         toPort: -1,
         source: prefixList('pl-0721453c7ac4ec009'),
       }),
+      anIngressRule({ ruleId: 'sgr-5', source: prefixList('pl-0721453c7ac4ec009') }),
+      anIngressRule({
+        ruleId: 'sgr-6',
+        source: prefixList('pl-63a5400a'),
+        tags: { 'mq-guardian:allow': 'S3 gateway endpoint list' },
+      }),
+    ]);
+
+    // Act
+    const finding = evaluate(snapshot);
+
+    // Assess
+    expect(finding.status).toBe('ERROR');
+    expect(finding.message).toBe(
+      `${LABEL} security groups could not be checked: 2 rules admit prefix list pl-0721453c7ac4ec009, whose entries mq-guardian does not read (a customer managed list may hold 0.0.0.0/0); no CIDR rule admits the whole internet.`,
+    );
+  });
+
+  it('fails on a world-open CIDR rule whatever the prefix lists beside it hold', () => {
+    // Prepare
+    const snapshot = withRules([
+      anIngressRule({ ruleId: 'sgr-1', source: cidrIpv4('0.0.0.0/0') }),
+      anIngressRule({ ruleId: 'sgr-2', source: prefixList('pl-0721453c7ac4ec009') }),
+    ]);
+
+    // Act
+    const finding = evaluate(snapshot);
+
+    // Assess
+    expect(finding.status).toBe('FAIL');
+  });
+
+  it('passes when no source admits the whole internet', () => {
+    // Prepare
+    const snapshot = withRules([
+      anIngressRule({ ruleId: 'sgr-1', source: cidrIpv4('10.0.0.0/8') }),
+      anIngressRule({ ruleId: 'sgr-2', source: cidrIpv4('0.0.0.0/1') }),
+      anIngressRule({ ruleId: 'sgr-3', source: cidrIpv6('2001:db8::/32') }),
+      // A referenced group admits only the interfaces that carry it.
       anIngressRule({
         ruleId: 'sgr-5',
         fromPort: 0,

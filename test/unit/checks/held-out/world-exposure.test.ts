@@ -214,11 +214,22 @@ describe('world exposure from the union of rule ranges', () => {
     expect(finding.message).toContain('9 rules');
   });
 
-  it('does not count prefix lists or referenced groups as the world', () => {
+  it('does not count a prefix list as the world, nor as proof of no world traffic', () => {
     // Act
     const finding = evaluate([
       rule('0.0.0.0/1'),
       anIngressRule({ ruleId: 'sgr-0aaaaaaaaaaaaaaa1', source: prefixList('pl-63a5400a') }),
+    ]);
+
+    // Assess
+    expect(finding.status).toBe('ERROR');
+    expect(finding.message).toContain('pl-63a5400a');
+  });
+
+  it('does not count a referenced security group as the world', () => {
+    // Act
+    const finding = evaluate([
+      rule('0.0.0.0/1'),
       anIngressRule({
         ruleId: 'sgr-0aaaaaaaaaaaaaaa2',
         source: groupRef('sg-0fedcba9876543210', '123456789012'),
@@ -226,6 +237,6 @@ describe('world exposure from the union of rule ranges', () => {
     ]);
 
     // Assess
-    expect(finding.status).not.toBe('FAIL');
+    expect(finding.status).toBe('PASS');
   });
 });
