@@ -1,4 +1,5 @@
 import type { ExemptedRule, OffendingRule } from '../model/finding.ts';
+import { plural } from '../wording.ts';
 import { type IngressRule, isKnownEngineType } from '../model/types.ts';
 import { allowExemption, brokerGroups, ingressRulesOf, summarizeRules } from '../network/broker-ingress.ts';
 import { WORLD_THRESHOLD } from '../network/address-space.ts';
@@ -58,7 +59,7 @@ const WORLD_PERCENT = `${Math.round(WORLD_THRESHOLD * 100)}%`;
 /** AWS Config's limit on an evaluation's annotation: the finding's message should fit in it. */
 const ANNOTATION_LIMIT = 256;
 
-const ruleCount = (count: number): string => (count === 1 ? '1 rule' : `${count} rules`);
+const ruleCount = (count: number): string => plural(count, 'rule');
 
 /**
  * "2 rules (sgr-a, sgr-b)": as many exempted rule ids as keep the message within `room`
@@ -192,7 +193,7 @@ export const check: Check = {
         meta,
         snapshot,
         'ERROR',
-        `${label} security groups could not be checked: ${ruleCount(unexpanded.length)} admit${unexpanded.length === 1 ? 's' : ''} prefix list${lists.length === 1 ? '' : 's'} ${lists.join(', ')}, whose entries mq-guardian does not read (a customer managed list may hold 0.0.0.0/0); no CIDR rule admits the whole internet.${protocolNote}`,
+        `${label} security groups could not be checked: ${ruleCount(unexpanded.length)} admit${unexpanded.length === 1 ? 's' : ''} ${lists.length === 1 ? 'prefix list' : 'prefix lists'} ${lists.join(', ')}, whose entries mq-guardian does not read (a customer managed list may hold 0.0.0.0/0); no CIDR rule admits the whole internet.${protocolNote}`,
         evidence,
       );
     }
