@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseActiveMqConfiguration } from '../../../../shared/activemq/parse-configuration.ts';
 import { check } from '../../../../shared/checks/mq-broker-authorization-map-configured.ts';
+import { check as systemGroupCheck } from '../../../../shared/checks/mq-broker-system-group-configured.ts';
 import type { FindingStatus } from '../../../../shared/model/finding.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/policy/settings.ts';
 import { aSnapshot } from '../../../support/snapshot-builder.ts';
@@ -25,8 +26,8 @@ const ADMINS = both('admins,activemq-webconsole');
 const TEMP_ADMINS = '<tempDestinationAuthorizationEntry read="admins" write="admins" admin="admins"/>';
 const TEMP_OPEN = '<tempDestinationAuthorizationEntry read="*" write="*" admin="*"/>';
 
-const evaluate = (xml: string) =>
-  check.evaluate(
+const evaluate = (xml: string, judge = check) =>
+  judge.evaluate(
     aSnapshot({
       configuration: {
         status: 'parsed',
@@ -132,5 +133,42 @@ describe('authorization maps judged by what they restrict', () => {
 
     // Assess
     expect(finding.message).toContain('2 queue and topic entries');
+  });
+
+  it.each<[string, string, FindingStatus]>([
+    [
+      'every group on a composite of all queues and all topics',
+      entries(
+        '<authorizationEntry queue="&gt;,topic://&gt;" read="*" write="*" admin="*"/><authorizationEntry queue="orders.&gt;" read="orders" write="orders" admin="orders"/>',
+      ),
+      'FAIL',
+    ],
+    [
+      'named groups on a composite of all queues and all topics',
+      entries('<authorizationEntry queue="&gt;,topic://&gt;" read="admins" write="admins" admin="admins"/>'),
+      'PASS',
+    ],
+  ])('%s: %s', (_name, xml, expected) => {
+    // Act
+    const finding = evaluate(xml);
+
+    // Assess
+    expect(finding.status).toBe(expected);
+  });
+
+  it.each<[string, string]>([
+    ['among the entries', entries(`${ADMINS}${TEMP_ADMINS}`)],
+    [
+      'as the map’s own entry',
+      map(
+        `<authorizationEntries>${ADMINS}</authorizationEntries><tempDestinationAuthorizationEntry>${TEMP_ADMINS}</tempDestinationAuthorizationEntry>`,
+      ),
+    ],
+  ])('keeps the web console working beside a temporary-destination entry %s', (_name, xml) => {
+    // Act
+    const finding = evaluate(xml, systemGroupCheck);
+
+    // Assess
+    expect(finding.status).toBe('PASS');
   });
 });
