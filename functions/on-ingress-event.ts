@@ -28,10 +28,19 @@ import { evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-ca
 const container = createRealTimeContainer(process.env, { network: createEc2NetworkReader() });
 // The only function that writes to security groups; no writer at all when remediation is off.
 const writer = container.settings.remediationMode === 'off' ? undefined : createEc2IngressWriter();
-const deps = (account: string, region: string) =>
-  container.depsFor(account, region, writer ? { writer } : {});
+interface InvocationContext {
+  readonly invokedFunctionArn?: string;
+  readonly getRemainingTimeInMillis?: () => number;
+}
+// A write starts only with time left to finish it and announce it (WRITE_RESERVE_MS).
+const deps = (account: string, region: string, context: InvocationContext) => ({
+  ...container.depsFor(account, region, writer ? { writer } : {}),
+  ...(context.getRemainingTimeInMillis
+    ? { remainingTimeMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY }
+    : {}),
+});
 
-export const handler = middy(async (event: unknown, context: { invokedFunctionArn?: string }) =>
+export const handler = middy(async (event: unknown, context: InvocationContext) =>
   acknowledgeInvalidEvents(async () => {
     if (isRemediationRequest(event)) {
       const request = parseRemediationRequest(event);
@@ -39,7 +48,7 @@ export const handler = middy(async (event: unknown, context: { invokedFunctionAr
       const [, , , region = '', account = ''] = (context.invokedFunctionArn ?? '').split(':');
       const results = [];
       // One set of reads for the request's brokers: they share groups and the broker listing.
-      const shared = { ...deps(account, region), cache: createSnapshotCache() };
+      const shared = { ...deps(account, region, context), cache: createSnapshotCache() };
       for (const brokerId of request.detail.brokerIds) {
         const outcome = await evaluateBroker(brokerId, shared, request.detail.actor);
         recordOutcomes([outcome]);
@@ -58,7 +67,7 @@ export const handler = middy(async (event: unknown, context: { invokedFunctionAr
     }
     const apiCall = parseApiCallEvent(event);
     logger.appendKeys({ eventId: apiCall.eventId, eventName: apiCall.eventName });
-    const outcome = await handleApiCall(apiCall, deps(apiCall.account, apiCall.region));
+    const outcome = await handleApiCall(apiCall, deps(apiCall.account, apiCall.region, context));
     recordOutcomes(outcome.brokers);
     if (outcome.brokers.length === 0) {
       logger.debug('No broker uses the security group', { resolution: outcome.resolution });

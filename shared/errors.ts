@@ -52,6 +52,17 @@ export class RemediationError extends GuardianError {
   }
 }
 
+/**
+ * Too little of the invocation's time is left to write and announce safely: nothing more is written,
+ * and the invocation fails so that it is retried (and finally dead-lettered), instead of timing out
+ * between a write and its record.
+ */
+export class OutOfTimeError extends GuardianError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('OUT_OF_TIME', message, options);
+  }
+}
+
 /** An AWS call failed in a way that should be retried (throttling, 5xx, timeouts, access denied after deploy drift). */
 export class AwsCallError extends GuardianError {
   readonly operation: string;

@@ -151,9 +151,9 @@ const describeCached = (brokerId: string, readers: AccountReaders, cache: Snapsh
 };
 
 /**
- * DescribeBroker calls of the account's listing in flight at once: the real-time functions' Amazon MQ
- * bucket holds 20 tokens (REAL_TIME_RATE_LIMIT), so up to 20 brokers are described in one round
- * without waiting; beyond that the paced reader spaces them out whatever this number is.
+ * DescribeBroker calls of the account's listing in flight at once: up to 20 brokers are described in
+ * one round; the real-time functions' Amazon MQ bucket (REAL_TIME_RATE_LIMIT) lets the next rounds
+ * follow without waiting until its burst is spent, then paces them whatever this number is.
  */
 const LISTING_CONCURRENCY = 20;
 

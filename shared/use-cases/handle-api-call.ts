@@ -1,5 +1,5 @@
 import type { Check } from '../checks/check.ts';
-import { AwsCallError, errorMessage } from '../errors.ts';
+import { AwsCallError, errorMessage, OutOfTimeError } from '../errors.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId, Finding } from '../model/finding.ts';
@@ -68,7 +68,29 @@ export interface EvaluationDeps {
   readonly cache?: SnapshotCache;
   /** Set by the event path for the first broker it evaluates (see EventPrefetch). */
   readonly prefetch?: EventPrefetch;
+  /** Milliseconds the invocation has left (Lambda's context); absent: no time limit (CLI, tests). */
+  readonly remainingTimeMs?: () => number;
 }
+
+/**
+ * Time kept for one broker's writes and their announcement: a write starts only with this much of
+ * the invocation left. One attempt of an AWS call may take up to 10 s (the SDK clients' request
+ * timeout); a broker's writes and alerts take a few calls.
+ */
+export const WRITE_RESERVE_MS = 15_000;
+
+/**
+ * Stops before a write that might not finish, with its record, before the function times out: the
+ * invocation fails instead (retried, then dead-lettered; the errors alarm fires). Brokers remediated
+ * earlier in the invocation were announced already.
+ */
+const ensureTimeToWrite = (deps: EvaluationDeps, brokerId: string): void => {
+  const left = deps.remainingTimeMs?.();
+  if (left === undefined || left >= WRITE_RESERVE_MS) return;
+  throw new OutOfTimeError(
+    `Stopped before remediating broker ${brokerId}: ${Math.max(0, Math.round(left / 1000))} s of the invocation left, ${WRITE_RESERVE_MS / 1000} s needed to write and announce; nothing was written for it and the event will be retried`,
+  );
+};
 
 export interface BrokerOutcome {
   readonly brokerId: string;
@@ -305,6 +327,7 @@ export const evaluateBroker = async (
     throw error;
   });
   if (!started) return { brokerId, status: 'gone' };
+  if (remediates) ensureTimeToWrite(deps, brokerId);
   const early =
     remediates && writer ? await remediateIngress(started, { ...deps, writer }, actor) : undefined;
   const sink = deps.findingsSink;
