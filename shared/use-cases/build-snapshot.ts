@@ -3,7 +3,6 @@
  * configuration revisions, the ingress rules, groups and network interfaces of its security groups and
  * its KMS key, in parallel. Checks never call AWS; this is the only place their inputs are read.
  */
-import { parseConfigurationData } from '../activemq/parse-configuration.ts';
 import { ConfigurationParseError, errorMessage, readFailure, UnexpectedShapeError } from '../errors.ts';
 import {
   type Broker,
@@ -124,6 +123,9 @@ const readConfiguration = async (
   }
   if (ref === undefined) return { status: 'absent', reason: 'The broker has no configuration revision yet' };
   const load = () => readers.brokers.describeConfigurationRevision(ref);
+  // The ActiveMQ parser (and its XML library) is a chunk of its own, loaded with the first revision
+  // read: an event that reads no configuration never loads it.
+  const parser = import('../activemq/parse-configuration.ts');
   const data = await (cache ? remember(cache.revisions, revisionKey(ref), load) : load());
   if (data === null) {
     return {
@@ -133,6 +135,7 @@ const readConfiguration = async (
       message: `Configuration ${ref.id} revision ${ref.revision} was not found`,
     };
   }
+  const { parseConfigurationData } = await parser;
   try {
     return { status: 'parsed', ref, configuration: parseConfigurationData(data) };
   } catch (error) {
