@@ -255,7 +255,7 @@ export const measureExposure = async (
       script,
       join(workDir, `exposure-${fn.name}-${options.tag}.result.json`),
       [configFile],
-      // One container replays every event many times: its Amazon MQ token bucket (burst 20) would make
+      // One container replays every event many times: its Amazon MQ token bucket (burst 50) would make
       // later runs wait for refills that a real container handling one event never sees. Pacing stays
       // on in the at-scale runs, where it is what is being measured.
       { ...fn.environment, ...SETTINGS_OVERRIDES, ...(options.mqBucket ? {} : { MQ_API_RATE_LIMIT: 'off' }) },
