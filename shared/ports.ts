@@ -13,7 +13,9 @@ import type {
   Broker,
   BrokerEngineTypeOffer,
   BrokerSummary,
+  ConfigurationDetails,
   ConfigurationRef,
+  ConfigurationRevisionDetails,
   IngressRule,
   KmsKeyState,
   NetworkInterfaceUse,
@@ -26,8 +28,10 @@ export interface BrokerReader {
   describeBroker(brokerId: string): Promise<Broker | null>;
   /** ListBrokers, every page. */
   listBrokers(): Promise<BrokerSummary[]>;
-  /** DescribeConfigurationRevision: the revision's base64 `Data`; null when not found. */
-  describeConfigurationRevision(ref: ConfigurationRef): Promise<string | null>;
+  /** DescribeConfigurationRevision: the revision's base64 `Data` and description; null when not found. */
+  describeConfigurationRevision(ref: ConfigurationRef): Promise<ConfigurationRevisionDetails | null>;
+  /** DescribeConfiguration: the configuration's name, description and latest revision; null when not found. */
+  describeConfiguration(configurationId: string): Promise<ConfigurationDetails | null>;
   /**
    * DescribeBrokerEngineTypes, every page: the engine versions Amazon MQ offers for new brokers.
    * The answer changes a few times a year, so an implementation reads it once for its own life

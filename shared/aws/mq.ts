@@ -1,15 +1,24 @@
 import {
   DescribeBrokerCommand,
   DescribeBrokerEngineTypesCommand,
+  DescribeConfigurationCommand,
   DescribeConfigurationRevisionCommand,
   ListBrokersCommand,
   MqClient,
   type BrokerSummary as BrokerSummaryShape,
 } from '@aws-sdk/client-mq';
 import { UnexpectedShapeError } from '../errors.ts';
+import { mapConfiguration, mapConfigurationRevision } from '../model/configuration-mappers.ts';
 import { mapBrokerEngineTypes } from '../model/engine-types.ts';
 import { mapBroker, mapBrokerSummary } from '../model/mappers.ts';
-import type { Broker, BrokerEngineTypeOffer, BrokerSummary, ConfigurationRef } from '../model/types.ts';
+import type {
+  Broker,
+  BrokerEngineTypeOffer,
+  BrokerSummary,
+  ConfigurationDetails,
+  ConfigurationRef,
+  ConfigurationRevisionDetails,
+} from '../model/types.ts';
 import type { BrokerReader } from '../ports.ts';
 import { callAws, listOf, readAllPages } from './calls.ts';
 import { once, sdkClientConfig } from './clients.ts';
@@ -19,6 +28,7 @@ export const MQ_IAM_ACTIONS = [
   'mq:DescribeBroker',
   'mq:ListBrokers',
   'mq:DescribeConfigurationRevision',
+  'mq:DescribeConfiguration',
   'mq:DescribeBrokerEngineTypes',
 ] as const;
 
@@ -81,7 +91,7 @@ export const createMqBrokerReader = (client: MqClient = getMqClient()): BrokerRe
       return items.map((item) => mapBrokerSummary(item));
     },
 
-    async describeConfigurationRevision(ref: ConfigurationRef): Promise<string | null> {
+    async describeConfigurationRevision(ref: ConfigurationRef): Promise<ConfigurationRevisionDetails | null> {
       const output = await callAws(
         'DescribeConfigurationRevision',
         () =>
@@ -93,14 +103,16 @@ export const createMqBrokerReader = (client: MqClient = getMqClient()): BrokerRe
           ),
         { NotFoundException: notFound },
       );
-      if (output === null) return null;
-      // null means "no such revision" to callers; a found revision without Data must not look like that.
-      if (typeof output.Data !== 'string') {
-        throw new UnexpectedShapeError(
-          `DescribeConfigurationRevision ${ref.id} revision ${ref.revision} returned no Data`,
-        );
-      }
-      return output.Data;
+      return output === null ? null : mapConfigurationRevision(output, ref);
+    },
+
+    async describeConfiguration(configurationId: string): Promise<ConfigurationDetails | null> {
+      const output = await callAws(
+        'DescribeConfiguration',
+        () => client.send(new DescribeConfigurationCommand({ ConfigurationId: configurationId })),
+        { NotFoundException: notFound },
+      );
+      return output === null ? null : mapConfiguration(output, configurationId);
     },
 
     describeBrokerEngineTypes(): Promise<readonly BrokerEngineTypeOffer[]> {

@@ -142,20 +142,20 @@ export interface KeyMetadataShape {
 const shapeError = (what: string, field: string, detail: string): UnexpectedShapeError =>
   new UnexpectedShapeError(`${what}: ${field} ${detail}`);
 
-const requireObject = (value: unknown, what: string, field: string): Record<string, unknown> => {
+export const requireObject = (value: unknown, what: string, field: string): Record<string, unknown> => {
   if (!isPlainObject(value))
     throw shapeError(what, field, value === undefined ? 'is missing' : 'is not an object');
   return value;
 };
 
-const requireString = (value: unknown, what: string, field: string): string => {
+export const requireString = (value: unknown, what: string, field: string): string => {
   if (typeof value !== 'string' || value.length === 0) {
     throw shapeError(what, field, value === undefined ? 'is missing' : 'is not a non-empty string');
   }
   return value;
 };
 
-const optionalString = (value: unknown, what: string, field: string): string | undefined => {
+export const optionalString = (value: unknown, what: string, field: string): string | undefined => {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw shapeError(what, field, 'is not a string');
   return value;
@@ -173,7 +173,7 @@ const optionalBoolean = (value: unknown, what: string, field: string): boolean |
   return value;
 };
 
-const requireInteger = (value: unknown, what: string, field: string): number => {
+export const requireInteger = (value: unknown, what: string, field: string): number => {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw shapeError(what, field, value === undefined ? 'is missing' : 'is not an integer');
   }

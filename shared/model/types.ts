@@ -155,6 +155,34 @@ export type ConfigurationState =
   /** RabbitMQ (Cuttlefish, not XML), or the broker has no configuration yet (creation in progress). */
   | { readonly status: 'absent'; readonly reason: string };
 
+/** DescribeConfiguration: the configuration's own free-text fields. */
+export interface ConfigurationDetails {
+  readonly id: string;
+  /** 1-150 characters: letters, digits, `-._~` (fixed at CreateConfiguration). */
+  readonly name: string;
+  readonly description?: string;
+  readonly latestRevision?: { readonly revision: number; readonly description?: string };
+}
+
+/** DescribeConfigurationRevision: the revision's base64 `Data` and its description. */
+export interface ConfigurationRevisionDetails {
+  readonly data: string;
+  readonly description?: string;
+}
+
+/**
+ * The free text of the broker's current configuration, by field path (`configuration.Name`,
+ * `configuration.Description`, `configuration.LatestRevision.Description`,
+ * `configurationRevision.Description`): what the data-protection check scans. A field whose read
+ * failed is in `unread` with the reason, never left out. A broker without a configuration has both
+ * lists empty.
+ */
+export interface ConfigurationTextState {
+  readonly ref?: ConfigurationRef;
+  readonly fields: readonly { readonly path: string; readonly value: string }[];
+  readonly unread: readonly { readonly path: string; readonly reason: string }[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Network
 
@@ -311,6 +339,8 @@ export interface BrokerSnapshot {
   readonly kmsKey?: KmsKeyState;
   /** Amazon MQ's DescribeBrokerEngineTypes answer for the broker's engine; absent when not asked. */
   readonly engineOffer?: EngineOfferState;
+  /** The current configuration's name and descriptions; absent when not asked (the checks then say so). */
+  readonly configurationText?: ConfigurationTextState;
   /** ISO time the snapshot was read. */
   readonly capturedAt: string;
 }

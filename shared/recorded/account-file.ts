@@ -11,8 +11,10 @@
  *   "brokers": [ <DescribeBroker output> ],     // BrokerId, BrokerArn, BrokerName, EngineType, Users, ...
  *   "configurations": [                         // Amazon MQ configurations and their revisions
  *     { "Id": "c-…", "Name": "orders", "EngineType": "ACTIVEMQ",
+ *       "Description": "…",                     // optional: DescribeConfiguration's Description
  *       "Revisions": [ { "Revision": 1, "Data": "<base64 of the XML>", "Description": "…" } ] }
- *   ],
+ *   ],                                          // DescribeConfiguration answers Name, Description and
+ *                                               // LatestRevision (the highest Revision)
  *   "securityGroups": [ { "GroupId": "sg-…", "GroupName": "…", "VpcId": "vpc-…", "Tags": [] } ],
  *                                               // a group brokers or rules name but not listed here is
  *                                               // one DescribeSecurityGroups leaves out of its answer
@@ -52,6 +54,7 @@ export const RECORDED_READS = [
   'DescribeBroker',
   'ListBrokers',
   'DescribeConfigurationRevision',
+  'DescribeConfiguration',
   'DescribeBrokerEngineTypes',
   'DescribeSecurityGroupRules',
   'DescribeSecurityGroups',
@@ -77,6 +80,7 @@ const configurationSchema = z.object({
   Id: nonEmpty(),
   Name: nonEmpty(),
   EngineType: nonEmpty(),
+  Description: z.optional(z.string()),
   Revisions: z.array(revisionSchema).check(z.minLength(1)),
 });
 

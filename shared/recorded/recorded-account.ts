@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { AwsCallError, errorMessage, GuardianError } from '../errors.ts';
 import { toAuthorizeIngressInput, toRevokeIngressInput } from '../model/ec2-requests.ts';
+import { mapConfiguration, mapConfigurationRevision } from '../model/configuration-mappers.ts';
 import { mapBrokerEngineTypes } from '../model/engine-types.ts';
 import {
   mapBroker,
@@ -20,7 +21,9 @@ import type {
   Broker,
   BrokerEngineTypeOffer,
   BrokerSummary,
+  ConfigurationDetails,
   ConfigurationRef,
+  ConfigurationRevisionDetails,
   IngressRule,
   KmsKeyState,
   NetworkInterfaceUse,
@@ -161,10 +164,27 @@ export class RecordedAccount
     );
   }
 
-  async describeConfigurationRevision(ref: ConfigurationRef): Promise<string | null> {
+  async describeConfigurationRevision(ref: ConfigurationRef): Promise<ConfigurationRevisionDetails | null> {
     this.#read('DescribeConfigurationRevision');
     const configuration = this.#state.configurations.find((c) => c.Id === ref.id);
-    return configuration?.Revisions.find((r) => r.Revision === ref.revision)?.Data ?? null;
+    const revision = configuration?.Revisions.find((r) => r.Revision === ref.revision);
+    return revision === undefined ? null : mapConfigurationRevision(clone(revision), ref);
+  }
+
+  /** The file's configuration: its Name and Description, and its highest revision as LatestRevision. */
+  async describeConfiguration(configurationId: string): Promise<ConfigurationDetails | null> {
+    this.#read('DescribeConfiguration');
+    const configuration = this.#state.configurations.find((c) => c.Id === configurationId);
+    if (configuration === undefined) return null;
+    const latest = configuration.Revisions.reduce((a, b) => (b.Revision > a.Revision ? b : a));
+    return mapConfiguration(
+      {
+        Name: configuration.Name,
+        Description: configuration.Description,
+        LatestRevision: { Revision: latest.Revision, Description: latest.Description },
+      },
+      configurationId,
+    );
   }
 
   /**

@@ -18,6 +18,7 @@ export const lazyMqBrokerReader = (): BrokerReader =>
     describeBroker: true,
     listBrokers: true,
     describeConfigurationRevision: true,
+    describeConfiguration: true,
     describeBrokerEngineTypes: true,
   });
 

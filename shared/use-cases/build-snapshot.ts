@@ -1,15 +1,18 @@
 /**
  * Reads everything the checks need about one broker, live, once: DescribeBroker first, then the
- * configuration revisions, the ingress rules, groups and network interfaces of its security groups and
- * its KMS key, in parallel. Checks never call AWS; this is the only place their inputs are read.
+ * configuration (DescribeConfiguration) and its revisions, the ingress rules, groups and network
+ * interfaces of its security groups and its KMS key, in parallel. Checks never call AWS; this is the only place their inputs are read.
  */
 import { ConfigurationParseError, errorMessage, readFailure, UnexpectedShapeError } from '../errors.ts';
 import {
   type Broker,
   type BrokerSnapshot,
   brokerGroupIds,
+  type ConfigurationDetails,
   type ConfigurationRef,
+  type ConfigurationRevisionDetails,
   type ConfigurationState,
+  type ConfigurationTextState,
   type EngineOfferState,
   type GroupBroker,
   type IngressRule,
@@ -28,7 +31,9 @@ import { DESCRIBE_CONCURRENCY, describeListed } from './find-brokers.ts';
  * same read); a failed read is forgotten so the next broker tries again.
  */
 export interface SnapshotCache {
-  readonly revisions: Map<string, Promise<string | null>>;
+  readonly revisions: Map<string, Promise<ConfigurationRevisionDetails | null>>;
+  /** DescribeConfiguration by configuration id. */
+  readonly configurations: Map<string, Promise<ConfigurationDetails | null>>;
   readonly ingressRules: Map<string, Promise<readonly IngressRule[]>>;
   readonly securityGroups: Map<string, Promise<SecurityGroupInfo | undefined>>;
   readonly networkInterfaces: Map<string, Promise<readonly NetworkInterfaceUse[]>>;
@@ -41,6 +46,7 @@ export interface SnapshotCache {
 
 export const createSnapshotCache = (): SnapshotCache => ({
   revisions: new Map(),
+  configurations: new Map(),
   ingressRules: new Map(),
   securityGroups: new Map(),
   networkInterfaces: new Map(),
@@ -64,7 +70,15 @@ export interface BuildSnapshotOptions {
    * DescribeBrokerEngineTypes call and no `engineOffer` in the snapshot. Default true.
    */
   readonly readEngineOffer?: boolean;
+  /**
+   * False when no check of the evaluation scans the configuration's name and descriptions: no
+   * DescribeConfiguration call and no `configurationText` in the snapshot. Default true.
+   */
+  readonly readConfigurationText?: boolean;
 }
+
+/** What a snapshot reads of configurations: the sweep's cache, or the snapshot's own. */
+type ConfigurationReads = Pick<SnapshotCache, 'revisions' | 'configurations'>;
 
 const RABBITMQ_CONFIGURATION_REASON = 'RabbitMQ configurations are not evaluated';
 
@@ -108,11 +122,14 @@ const perGroup = async <R, T>(
 
 const revisionKey = (ref: ConfigurationRef): string => `${ref.id}#${ref.revision}`;
 
+const readRevision = (ref: ConfigurationRef, readers: AccountReaders, reads: ConfigurationReads) =>
+  remember(reads.revisions, revisionKey(ref), () => readers.brokers.describeConfigurationRevision(ref));
+
 const readConfiguration = async (
   broker: Broker,
   ref: ConfigurationRef | undefined,
   readers: AccountReaders,
-  cache: SnapshotCache | undefined,
+  reads: ConfigurationReads,
 ): Promise<ConfigurationState> => {
   if (broker.engineType === 'RABBITMQ') return { status: 'absent', reason: RABBITMQ_CONFIGURATION_REASON };
   if (broker.engineType !== 'ACTIVEMQ') {
@@ -122,12 +139,11 @@ const readConfiguration = async (
     };
   }
   if (ref === undefined) return { status: 'absent', reason: 'The broker has no configuration revision yet' };
-  const load = () => readers.brokers.describeConfigurationRevision(ref);
   // The ActiveMQ parser (and its XML library) is a chunk of its own, loaded with the first revision
   // read: an event that reads no configuration never loads it.
   const parser = import('../activemq/parse-configuration.ts');
-  const data = await (cache ? remember(cache.revisions, revisionKey(ref), load) : load());
-  if (data === null) {
+  const revision = await readRevision(ref, readers, reads);
+  if (revision === null) {
     return {
       status: 'error',
       ref,
@@ -137,12 +153,75 @@ const readConfiguration = async (
   }
   const { parseConfigurationData } = await parser;
   try {
-    return { status: 'parsed', ref, configuration: parseConfigurationData(data) };
+    return { status: 'parsed', ref, configuration: parseConfigurationData(revision.data) };
   } catch (error) {
     // Only a parse failure is a property of the revision; anything else is a bug that must surface.
     if (!(error instanceof ConfigurationParseError)) throw error;
     return { status: 'error', ref, code: error.code, message: errorMessage(error) };
   }
+};
+
+/** The fields DescribeConfiguration answers and DescribeConfigurationRevision answers, as the checks name them. */
+const CONFIGURATION_FIELDS = [
+  'configuration.Name',
+  'configuration.Description',
+  'configuration.LatestRevision.Description',
+] as const;
+const REVISION_FIELD = 'configurationRevision.Description';
+
+/**
+ * The current configuration's name and descriptions, for either engine (Amazon MQ creates a first
+ * configuration revision for every broker, RabbitMQ included). A read that fails or finds nothing
+ * leaves its fields unread, never empty; a broker that names no configuration has nothing to read.
+ * The current revision's description is DescribeConfiguration's LatestRevision when the broker runs
+ * the latest revision; otherwise it is DescribeConfigurationRevision's, the call the ActiveMQ
+ * configuration is read with (one call for both).
+ */
+const readConfigurationText = async (
+  broker: Broker,
+  readers: AccountReaders,
+  reads: ConfigurationReads,
+): Promise<ConfigurationTextState> => {
+  const ref = broker.configurations.current;
+  if (ref === undefined) return { fields: [], unread: [] };
+  const fields: { path: string; value: string }[] = [];
+  const unread: { path: string; reason: string }[] = [];
+  const field = (path: string, value: string | undefined) => {
+    if (value !== undefined) fields.push({ path, value });
+  };
+  const [name, description, latest] = CONFIGURATION_FIELDS;
+  const configuration = await remember(reads.configurations, ref.id, () =>
+    readers.brokers.describeConfiguration(ref.id),
+  ).then(
+    (value) => ({ value, reason: value === null ? `DescribeConfiguration does not find ${ref.id}` : '' }),
+    (error: unknown) => ({
+      value: null,
+      reason: `DescribeConfiguration ${ref.id} failed: ${errorMessage(error)}`,
+    }),
+  );
+  if (configuration.value === null) {
+    for (const path of CONFIGURATION_FIELDS) unread.push({ path, reason: configuration.reason });
+  } else {
+    field(name, configuration.value.name);
+    field(description, configuration.value.description);
+    field(latest, configuration.value.latestRevision?.description);
+    if (configuration.value.latestRevision?.revision === ref.revision) return { ref, fields, unread };
+  }
+  const what = `${ref.id} revision ${ref.revision}`;
+  try {
+    const revision = await readRevision(ref, readers, reads);
+    if (revision === null) {
+      unread.push({ path: REVISION_FIELD, reason: `DescribeConfigurationRevision does not find ${what}` });
+    } else {
+      field(REVISION_FIELD, revision.description);
+    }
+  } catch (error) {
+    unread.push({
+      path: REVISION_FIELD,
+      reason: `DescribeConfigurationRevision ${what} failed: ${errorMessage(error)}`,
+    });
+  }
+  return { ref, fields, unread };
 };
 
 const sameRef = (a: ConfigurationRef | undefined, b: ConfigurationRef | undefined): boolean =>
@@ -380,15 +459,27 @@ export const startSnapshot = async (
   // Callers await one or both; a failure is theirs to see, never an unhandled rejection.
   securityGroups.catch(() => undefined);
   let complete: Promise<BrokerSnapshot> | undefined;
+  // Without a sweep's cache, the snapshot still reads each configuration revision once.
+  const reads: ConfigurationReads = cache ?? { revisions: new Map(), configurations: new Map() };
   const readRest = (): Promise<BrokerSnapshot> => {
     complete ??= Promise.all([
-      readConfiguration(broker, current, readers, cache),
-      hasPending ? readConfiguration(broker, pending, readers, cache) : Promise.resolve(undefined),
+      readConfiguration(broker, current, readers, reads),
+      hasPending ? readConfiguration(broker, pending, readers, reads) : Promise.resolve(undefined),
       securityGroups,
       readKey(broker, readers, cache),
       options.readEngineOffer === false ? Promise.resolve(undefined) : readEngineOffer(broker, readers),
+      options.readConfigurationText === false
+        ? Promise.resolve(undefined)
+        : readConfigurationText(broker, readers, reads),
     ]).then(
-      ([configuration, pendingConfiguration, groups, kmsKey, engineOffer]): BrokerSnapshot => ({
+      ([
+        configuration,
+        pendingConfiguration,
+        groups,
+        kmsKey,
+        engineOffer,
+        configurationText,
+      ]): BrokerSnapshot => ({
         account: options.account,
         region: options.region,
         broker,
@@ -397,6 +488,7 @@ export const startSnapshot = async (
         securityGroups: groups,
         ...(kmsKey === undefined ? {} : { kmsKey }),
         ...(engineOffer === undefined ? {} : { engineOffer }),
+        ...(configurationText === undefined ? {} : { configurationText }),
         capturedAt: options.now.toISOString(),
       }),
     );

@@ -39,6 +39,7 @@ export const INGRESS_CHECK_IDS: readonly CheckId[] = [
 
 /** The only check that reads Amazon MQ's offered engine versions (DescribeBrokerEngineTypes). */
 const ENGINE_VERSION_CHECK_ID: CheckId = 'mq-broker-engine-version-supported';
+const PII_CHECK_ID: CheckId = 'mq-broker-no-pii-in-identifiers';
 
 /** Receives findings after each evaluation (alerts). The alerting implementation dedupes and publishes. */
 export interface FindingsSink {
@@ -319,6 +320,7 @@ export const evaluateBroker = async (
     ...(deps.cache ? { cache: deps.cache } : {}),
     readSecurityGroups: readsGroups,
     readEngineOffer: deps.checks.some((check) => check.meta.id === ENGINE_VERSION_CHECK_ID),
+    readConfigurationText: deps.checks.some((check) => check.meta.id === PII_CHECK_ID),
     reuseDescribed: deps.prefetch !== undefined,
     deferRest: remediates,
   }).catch(async (error: unknown) => {

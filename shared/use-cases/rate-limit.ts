@@ -109,6 +109,10 @@ export const rateLimitedBrokerReader = (reader: BrokerReader, bucket: TokenBucke
     await bucket.acquire();
     return reader.describeConfigurationRevision(ref);
   },
+  async describeConfiguration(configurationId) {
+    await bucket.acquire();
+    return reader.describeConfiguration(configurationId);
+  },
   // No token: the reader asks Amazon MQ once for its whole life and answers every later call from
   // memory, so a token per call would only slow snapshots down.
   describeBrokerEngineTypes: () => reader.describeBrokerEngineTypes(),

@@ -66,13 +66,15 @@ describe('reads per event kind', () => {
     // Assess: the interfaces (find brokers, reused for "is the group shared"), the account's broker
     // listing and the group's tags; then every broker (which brokers use the group: each keeps its
     // ports) with the group's rules; the writes use the rules of that last round, so there is no
-    // re-read. After the writes: the configuration, and (a fresh container) once which engine
-    // versions Amazon MQ offers.
+    // re-read. After the writes: the configuration (its revision and, for its name and
+    // descriptions, the configuration itself), and (a fresh container) once which engine versions
+    // Amazon MQ offers.
     expect(reads).toEqual({
       DescribeNetworkInterfaces: 1,
       DescribeBroker: BROKERS_IN_ACCOUNT,
       ListBrokers: 1,
       DescribeConfigurationRevision: 1,
+      DescribeConfiguration: 1,
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeBrokerEngineTypes: 1,
@@ -92,6 +94,7 @@ describe('reads per event kind', () => {
     expect(reads.DescribeNetworkInterfaces).toBe(1);
     expect(reads.DescribeKey).toBe(1);
     expect(reads.DescribeConfigurationRevision).toBe(1);
+    expect(reads.DescribeConfiguration).toBe(1);
   });
 
   it('reads only the broker for DeleteBroker', async () => {

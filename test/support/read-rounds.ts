@@ -18,6 +18,7 @@ const OPERATIONS: Record<string, string> = {
   describeBroker: 'DescribeBroker',
   listBrokers: 'ListBrokers',
   describeConfigurationRevision: 'DescribeConfigurationRevision',
+  describeConfiguration: 'DescribeConfiguration',
   describeIngressRules: 'DescribeSecurityGroupRules',
   describeRulesById: 'DescribeSecurityGroupRules',
   describeSecurityGroups: 'DescribeSecurityGroups',

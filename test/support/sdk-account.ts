@@ -533,6 +533,8 @@ export class SdkAccount {
         return this.#listBrokers(input);
       case 'mq:DescribeConfigurationRevision':
         return this.#describeConfigurationRevision(input);
+      case 'mq:DescribeConfiguration':
+        return this.#describeConfiguration(input);
       case 'mq:DescribeBrokerEngineTypes':
         return this.#describeBrokerEngineTypes(input);
       case 'ec2:DescribeSecurityGroupRules':
@@ -625,6 +627,40 @@ export class SdkAccount {
   #describeBrokerEngineTypes(input: Item): unknown {
     const { items, next } = page(this.#state.brokerEngineTypes ?? [], input, 100);
     return { BrokerEngineTypes: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
+  /** The file's configuration: Name, Description, and its highest revision as LatestRevision. */
+  #describeConfiguration(input: Item): unknown {
+    const configuration = this.#state.configurations.find((c) => c.Id === input.ConfigurationId);
+    if (!configuration) {
+      throw serviceError(
+        'mq',
+        'NotFoundException',
+        `Can't find requested configuration [${String(input.ConfigurationId)}].`,
+        404,
+      );
+    }
+    const revisions = (configuration.Revisions as Item[] | undefined) ?? [];
+    const latest = revisions.reduce<Item | undefined>(
+      (a, b) => (a === undefined || Number(b.Revision) > Number(a.Revision) ? b : a),
+      undefined,
+    );
+    return {
+      Arn: `arn:aws:mq:${this.#state.region}:${this.#state.account}:configuration:${String(configuration.Id)}`,
+      Id: configuration.Id,
+      Name: configuration.Name,
+      EngineType: configuration.EngineType,
+      ...(configuration.Description === undefined ? {} : { Description: configuration.Description }),
+      ...(latest === undefined
+        ? {}
+        : {
+            LatestRevision: {
+              Created: new Date('2024-01-01T00:00:00.000Z'),
+              Revision: latest.Revision,
+              ...(latest.Description === undefined ? {} : { Description: latest.Description }),
+            },
+          }),
+    };
   }
 
   #describeConfigurationRevision(input: Item): unknown {

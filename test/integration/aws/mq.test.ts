@@ -1,6 +1,7 @@
 import {
   DescribeBrokerCommand,
   DescribeBrokerEngineTypesCommand,
+  DescribeConfigurationCommand,
   type DescribeBrokerResponse,
   DescribeConfigurationRevisionCommand,
   ListBrokersCommand,
@@ -226,16 +227,18 @@ describe('createMqBrokerReader', () => {
   describe('describeConfigurationRevision', () => {
     const ref = { id: 'c-d76dd81d-cdba-4533-a71c-feeaf2e2606a', revision: 3 };
 
-    it('asks for the revision as a string and returns its base64 Data', async () => {
+    it('asks for the revision as a string and returns its base64 Data and its description', async () => {
       // Prepare
       const data = Buffer.from('<broker xmlns="http://activemq.apache.org/schema/core"/>').toString('base64');
-      mqMock.on(DescribeConfigurationRevisionCommand).resolves({ ConfigurationId: ref.id, Data: data });
+      mqMock
+        .on(DescribeConfigurationRevisionCommand)
+        .resolves({ ConfigurationId: ref.id, Data: data, Description: 'Authorization map' });
 
       // Act
       const result = await newReader().describeConfigurationRevision(ref);
 
       // Assess
-      expect(result).toBe(data);
+      expect(result).toEqual({ data, description: 'Authorization map' });
       expect(sentInputs(mqMock, DescribeConfigurationRevisionCommand)).toEqual([
         { ConfigurationId: ref.id, ConfigurationRevision: '3' },
       ]);
@@ -260,6 +263,84 @@ describe('createMqBrokerReader', () => {
 
       // Act
       const result = newReader().describeConfigurationRevision(ref);
+
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(UnexpectedShapeError);
+    });
+  });
+
+  describe('describeConfiguration', () => {
+    const id = 'c-d76dd81d-cdba-4533-a71c-feeaf2e2606a';
+
+    it('returns the name, the description and the latest revision with its description', async () => {
+      // Prepare: the fields of the API reference's Configuration model
+      mqMock.on(DescribeConfigurationCommand).resolves({
+        Arn: `arn:aws:mq:us-east-1:123456789012:configuration:${id}`,
+        Id: id,
+        Name: 'orders-prod-config',
+        Description: 'Authorization map',
+        EngineType: 'ACTIVEMQ',
+        EngineVersion: '5.18',
+        AuthenticationStrategy: 'SIMPLE',
+        Created: new Date('2024-01-01T00:00:00Z'),
+        LatestRevision: {
+          Revision: 2,
+          Description: 'Authorization map',
+          Created: new Date('2024-02-01T00:00:00Z'),
+        },
+      });
+
+      // Act
+      const result = await newReader().describeConfiguration(id);
+
+      // Assess
+      expect(result).toEqual({
+        id,
+        name: 'orders-prod-config',
+        description: 'Authorization map',
+        latestRevision: { revision: 2, description: 'Authorization map' },
+      });
+      expect(sentInputs(mqMock, DescribeConfigurationCommand)).toEqual([{ ConfigurationId: id }]);
+    });
+
+    it('leaves out the descriptions Amazon MQ does not return', async () => {
+      // Prepare
+      mqMock.on(DescribeConfigurationCommand).resolves({ Id: id, Name: 'events-public-config' });
+
+      // Act
+      const result = await newReader().describeConfiguration(id);
+
+      // Assess
+      expect(result).toEqual({ id, name: 'events-public-config' });
+    });
+
+    it('returns null when the configuration does not exist', async () => {
+      // Prepare
+      mqMock
+        .on(DescribeConfigurationCommand)
+        .rejects(awsError(MqServiceException, 'NotFoundException', 'Configuration not found', 404));
+
+      // Act
+      const result = await newReader().describeConfiguration(id);
+
+      // Assess
+      expect(result).toBeNull();
+    });
+
+    it.each<[string, unknown]>([
+      ['no Name', { Id: id }],
+      ['a Description that is not text', { Id: id, Name: 'orders', Description: 7 }],
+      ['a LatestRevision without Revision', { Id: id, Name: 'orders', LatestRevision: { Description: 'x' } }],
+      [
+        'a LatestRevision.Description that is not text',
+        { Id: id, Name: 'orders', LatestRevision: { Revision: 1, Description: {} } },
+      ],
+    ])('refuses an answer with %s as UnexpectedShapeError, never as "no text"', async (_case, output) => {
+      // Prepare
+      mqMock.on(DescribeConfigurationCommand).resolves(output as never);
+
+      // Act
+      const result = newReader().describeConfiguration(id);
 
       // Assess
       await expect(result).rejects.toBeInstanceOf(UnexpectedShapeError);
@@ -305,6 +386,7 @@ describe('createMqBrokerReader', () => {
     mqMock.on(DescribeBrokerCommand).resolves(describeBrokerOutput);
     mqMock.on(ListBrokersCommand).resolves({ BrokerSummaries: [] });
     mqMock.on(DescribeConfigurationRevisionCommand).resolves({ Data: 'PGJyb2tlci8+' });
+    mqMock.on(DescribeConfigurationCommand).resolves({ Id: 'c-1', Name: 'orders' });
     mqMock.on(DescribeBrokerEngineTypesCommand).resolves({ BrokerEngineTypes: [] });
     const reader = newReader();
 
@@ -312,6 +394,7 @@ describe('createMqBrokerReader', () => {
     await reader.describeBroker('b-1');
     await reader.listBrokers();
     await reader.describeConfigurationRevision({ id: 'c-1', revision: 1 });
+    await reader.describeConfiguration('c-1');
     await reader.describeBrokerEngineTypes();
 
     // Assess

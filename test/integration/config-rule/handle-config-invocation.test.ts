@@ -523,6 +523,7 @@ describe('handleConfigInvocation', () => {
         listBrokers: async () => [...(await account.listBrokers()), vanished],
         describeBroker: (id) => account.describeBroker(id),
         describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+        describeConfiguration: (id) => account.describeConfiguration(id),
         describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
       };
 
@@ -598,6 +599,7 @@ describe('handleConfigInvocation', () => {
           return account.describeBroker(id);
         },
         describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+        describeConfiguration: (id) => account.describeConfiguration(id),
         describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
       };
       const invocation = sample(

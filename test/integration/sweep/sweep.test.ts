@@ -81,6 +81,7 @@ const pacedBrokers = (account: RecordedAccount, limits: TokenBucketLimits) => {
     describeBroker: (id) => at(() => account.describeBroker(id)),
     listBrokers: () => at(() => account.listBrokers()),
     describeConfigurationRevision: (ref) => at(() => account.describeConfigurationRevision(ref)),
+    describeConfiguration: (id) => at(() => account.describeConfiguration(id)),
     describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
   };
   return { brokers: rateLimitedBrokerReader(recording, createTokenBucket(limits, clock)), times };
@@ -141,6 +142,7 @@ const failingBrokers = (account: RecordedAccount, fail: (id: string) => Error | 
     return account.describeBroker(id);
   },
   describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+  describeConfiguration: (id) => account.describeConfiguration(id),
   describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
 });
 
@@ -162,11 +164,11 @@ describe('sweep', () => {
 
       // Assess
       expect(result.outcomes.filter((o) => o.status === 'evaluated')).toHaveLength(BROKERS);
-      // ListBrokers, 200 DescribeBroker, 2 revisions.
-      expect(times).toHaveLength(203);
+      // ListBrokers, 200 DescribeBroker, 2 revisions, their configuration.
+      expect(times).toHaveLength(204);
       expect(busiestWindow(times, 1)).toBe(100);
       expect(busiestWindow(times.slice(100), 1000)).toBeLessThanOrEqual(15);
-      expect(times.at(-1)).toBeGreaterThanOrEqual(((203 - 100) / 15) * 1000);
+      expect(times.at(-1)).toBeGreaterThanOrEqual(((204 - 100) / 15) * 1000);
     });
 
     it('keeps to its own share of the quota by default', async () => {
@@ -185,7 +187,7 @@ describe('sweep', () => {
     });
   });
 
-  it('reads each shared configuration revision, group and key once', async () => {
+  it('reads each shared configuration, its revision, group and key once', async () => {
     // Prepare
     const account = largeAccount();
 
@@ -197,6 +199,7 @@ describe('sweep', () => {
       ListBrokers: 1,
       DescribeBroker: BROKERS,
       DescribeConfigurationRevision: 2,
+      DescribeConfiguration: 1,
       DescribeSecurityGroupRules: 2,
       DescribeSecurityGroups: 2,
       DescribeNetworkInterfaces: 2,

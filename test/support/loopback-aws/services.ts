@@ -6,6 +6,7 @@
  * as AWS-compatible endpoints such as LocalStack do.
  */
 import {
+  DescribeConfigurationCommand,
   DescribeConfigurationRevisionCommand,
   DescribeBrokerCommand,
   DescribeBrokerEngineTypesCommand,
@@ -97,6 +98,7 @@ export const serviceSpecs = (): ReadonlyMap<string, ServiceSpec> => {
           DescribeBroker: DescribeBrokerCommand,
           ListBrokers: ListBrokersCommand,
           DescribeConfigurationRevision: DescribeConfigurationRevisionCommand,
+          DescribeConfiguration: DescribeConfigurationCommand,
           DescribeBrokerEngineTypes: DescribeBrokerEngineTypesCommand,
         },
       ),

@@ -112,6 +112,7 @@ export const authorizationRequestsOf = (
       return [{ action: key, resource: arn, context: {} }];
     }
     case 'mq:DescribeConfigurationRevision':
+    case 'mq:DescribeConfiguration':
       return [
         {
           action: key,

@@ -94,7 +94,7 @@ describe('RecordedAccount as BrokerReader', () => {
   });
 
   it.each([
-    ['the recorded revision', { id: CONFIGURATION_ID, revision: 1 }, base64(MAP_XML)],
+    ['the recorded revision', { id: CONFIGURATION_ID, revision: 1 }, { data: base64(MAP_XML) }],
     ['a revision that does not exist', { id: CONFIGURATION_ID, revision: 2 }, null],
     ['a configuration that does not exist', { id: 'c-unknown', revision: 1 }, null],
   ])('returns the base64 Data of %s', async (_case, ref, expected) => {
@@ -105,7 +105,41 @@ describe('RecordedAccount as BrokerReader', () => {
     const data = await account.describeConfigurationRevision(ref);
 
     // Assess
-    expect(data).toBe(expected);
+    expect(data).toEqual(expected);
+  });
+
+  it('answers DescribeConfiguration with the name, the description and the highest revision as the latest', async () => {
+    // Prepare
+    const account = anAccount({
+      configurations: [
+        {
+          Id: CONFIGURATION_ID,
+          Name: 'orders',
+          EngineType: 'ACTIVEMQ',
+          Description: 'Orders broker settings',
+          Revisions: [
+            { Revision: 2, Data: base64(MAP_XML), Description: 'Authorization map' },
+            { Revision: 1, Data: base64(MAP_XML) },
+          ],
+        },
+      ],
+    });
+
+    // Act
+    const configuration = await account.describeConfiguration(CONFIGURATION_ID);
+    const revision = await account.describeConfigurationRevision({ id: CONFIGURATION_ID, revision: 2 });
+    const unknown = await account.describeConfiguration('c-unknown');
+
+    // Assess
+    expect(configuration).toEqual({
+      id: CONFIGURATION_ID,
+      name: 'orders',
+      description: 'Orders broker settings',
+      latestRevision: { revision: 2, description: 'Authorization map' },
+    });
+    expect(revision).toEqual({ data: base64(MAP_XML), description: 'Authorization map' });
+    expect(unknown).toBeNull();
+    expect(account.readCounts()).toEqual({ DescribeConfiguration: 2, DescribeConfigurationRevision: 1 });
   });
 });
 

@@ -16,6 +16,7 @@ import {
   CONFIGURATION_ID,
   demoAccount,
   GROUP_ID,
+  type Json,
   MAP_XML,
 } from '../recorded/account-builder.ts';
 
@@ -92,11 +93,170 @@ describe('buildSnapshot', () => {
     expect(account.readCounts()).toEqual({
       DescribeBroker: 1,
       DescribeConfigurationRevision: 1,
+      DescribeConfiguration: 1,
       DescribeSecurityGroupRules: 1,
       DescribeSecurityGroups: 1,
       DescribeNetworkInterfaces: 1,
       DescribeKey: 1,
       DescribeBrokerEngineTypes: 1,
+    });
+  });
+
+  describe('the configuration’s name and descriptions', () => {
+    /** The builder's account: its configuration at `revisions`, the broker on `current`. */
+    const withConfiguration = (revisions: Json[], current = 1, description?: string) =>
+      anAccount({
+        brokers: [aBrokerItem({ Configurations: { Current: { Id: CONFIGURATION_ID, Revision: current } } })],
+        configurations: [
+          {
+            Id: CONFIGURATION_ID,
+            Name: 'orders',
+            EngineType: 'ACTIVEMQ',
+            ...(description === undefined ? {} : { Description: description }),
+            Revisions: revisions,
+          },
+        ],
+      });
+    const revision = (number: number, description?: string): Json => ({
+      Revision: number,
+      Data: base64(MAP_XML),
+      ...(description === undefined ? {} : { Description: description }),
+    });
+
+    it('carries the name, the description and the latest revision’s, with one more call', async () => {
+      // Prepare
+      const account = withConfiguration([revision(1, 'Authorization map')], 1, 'Orders settings');
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess
+      expect(snapshot?.configurationText).toEqual({
+        ref: { id: CONFIGURATION_ID, revision: 1 },
+        fields: [
+          { path: 'configuration.Name', value: 'orders' },
+          { path: 'configuration.Description', value: 'Orders settings' },
+          { path: 'configuration.LatestRevision.Description', value: 'Authorization map' },
+        ],
+        unread: [],
+      });
+      expect(account.readCounts()).toMatchObject({
+        DescribeConfiguration: 1,
+        DescribeConfigurationRevision: 1,
+      });
+    });
+
+    it('adds the current revision’s description when the broker runs an older revision', async () => {
+      // Prepare
+      const account = withConfiguration([revision(1, 'First map'), revision(2, 'Second map')], 1);
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess: the ActiveMQ revision read answers both
+      expect(snapshot?.configurationText?.fields).toEqual([
+        { path: 'configuration.Name', value: 'orders' },
+        { path: 'configuration.LatestRevision.Description', value: 'Second map' },
+        { path: 'configurationRevision.Description', value: 'First map' },
+      ]);
+      expect(account.readCounts().DescribeConfigurationRevision).toBe(1);
+    });
+
+    it('reads the current revision of a RabbitMQ broker only when it is not the latest', async () => {
+      // Prepare
+      const account = demoAccount();
+      const readers = readersOf(account);
+
+      // Act
+      const snapshot = await buildSnapshot(NOTIFICATIONS_PROD, readers, OPTIONS);
+
+      // Assess
+      expect(snapshot?.configurationText).toEqual({
+        ref: { id: 'c-1a2b3c4d-0000-4000-8000-00000000000a', revision: 1 },
+        fields: [{ path: 'configuration.Name', value: 'notifications-prod-config' }],
+        unread: [],
+      });
+      expect(account.readCounts().DescribeConfigurationRevision).toBeUndefined();
+    });
+
+    it('names every field not read, with why, when DescribeConfiguration fails', async () => {
+      // Prepare
+      const account = withConfiguration([revision(1, 'Authorization map')]);
+      vi.spyOn(account, 'describeConfiguration').mockRejectedValue(
+        new AwsCallError('DescribeConfiguration', 'AccessDeniedException', 'not allowed'),
+      );
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess: the other checks still have their snapshot; the revision's text is still read
+      expect(snapshot?.configuration.status).toBe('parsed');
+      expect(snapshot?.configurationText?.fields).toEqual([
+        { path: 'configurationRevision.Description', value: 'Authorization map' },
+      ]);
+      expect(snapshot?.configurationText?.unread.map((u) => u.path)).toEqual([
+        'configuration.Name',
+        'configuration.Description',
+        'configuration.LatestRevision.Description',
+      ]);
+      expect(snapshot?.configurationText?.unread[0]?.reason).toBe(
+        `DescribeConfiguration ${CONFIGURATION_ID} failed: not allowed`,
+      );
+    });
+
+    it('never reads a configuration Amazon MQ does not find as one without text', async () => {
+      // Prepare
+      const account = withConfiguration([revision(1)]);
+      vi.spyOn(account, 'describeConfiguration').mockResolvedValue(null);
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess
+      expect(snapshot?.configurationText?.unread).toContainEqual({
+        path: 'configuration.Name',
+        reason: `DescribeConfiguration does not find ${CONFIGURATION_ID}`,
+      });
+    });
+
+    it('has nothing to read for a broker that names no configuration', async () => {
+      // Prepare
+      const account = anAccount({ brokers: [aBrokerItem({ Configurations: {} })] });
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess
+      expect(snapshot?.configurationText).toEqual({ fields: [], unread: [] });
+      expect(account.readCounts().DescribeConfiguration).toBeUndefined();
+    });
+
+    it('reads nothing of it when asked not to', async () => {
+      // Prepare
+      const account = demoAccount();
+
+      // Act
+      const snapshot = await buildSnapshot(ORDERS_PROD, readersOf(account), {
+        ...OPTIONS,
+        readConfigurationText: false,
+      });
+
+      // Assess
+      expect(snapshot?.configurationText).toBeUndefined();
+      expect(account.readCounts().DescribeConfiguration).toBeUndefined();
+    });
+
+    it('reads a configuration once for all the brokers of a sweep that share it', async () => {
+      // Prepare
+      const account = demoAccount();
+      const cache = createSnapshotCache();
+
+      // Act
+      await buildSnapshot(SHIPPING_PROD, readersOf(account), { ...OPTIONS, cache });
+      await buildSnapshot(REPORTING_PROD, readersOf(account), { ...OPTIONS, cache });
+
+      // Assess
+      expect(account.readCounts().DescribeConfiguration).toBe(1);
     });
   });
 
@@ -175,6 +335,7 @@ describe('buildSnapshot', () => {
         describeBroker: (id) => account.describeBroker(id),
         listBrokers: () => account.listBrokers(),
         describeConfigurationRevision: held('revision', (ref) => account.describeConfigurationRevision(ref)),
+        describeConfiguration: (id) => account.describeConfiguration(id),
         describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
       },
       network: {
@@ -321,7 +482,7 @@ describe('buildSnapshot', () => {
     await expect(result).rejects.toBe(failure);
   });
 
-  it('marks a RabbitMQ configuration absent without reading it, and reads no key for an AWS owned one', async () => {
+  it('marks a RabbitMQ configuration absent without reading its revision, and reads no key for an AWS owned one', async () => {
     // Prepare
     const account = demoAccount();
 
@@ -348,7 +509,11 @@ describe('buildSnapshot', () => {
 
     // Assess
     expect(snapshot?.securityGroups).toEqual([]);
-    expect(account.readCounts()).toEqual({ DescribeBroker: 1, DescribeBrokerEngineTypes: 1 });
+    expect(account.readCounts()).toEqual({
+      DescribeBroker: 1,
+      DescribeBrokerEngineTypes: 1,
+      DescribeConfiguration: 1,
+    });
   });
 
   it.each([
@@ -370,7 +535,7 @@ describe('buildSnapshot', () => {
         },
       ],
     });
-    vi.spyOn(account, 'describeConfigurationRevision').mockResolvedValue(data);
+    vi.spyOn(account, 'describeConfigurationRevision').mockResolvedValue({ data });
 
     // Act
     const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
@@ -508,6 +673,7 @@ describe('resolveGroupBrokers', () => {
       brokers: {
         describeBroker: (id) => account.describeBroker(id),
         describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+        describeConfiguration: (id) => account.describeConfiguration(id),
         describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
         listBrokers: async () => [
           ...(await account.listBrokers()),

@@ -156,7 +156,11 @@ describe('rateLimitedBrokerReader', () => {
       },
       describeConfigurationRevision: async () => {
         calls.push({ operation: 'DescribeConfigurationRevision', at: clock.now() });
-        return 'PGJyb2tlci8+';
+        return { data: 'PGJyb2tlci8+' };
+      },
+      describeConfiguration: async () => {
+        calls.push({ operation: 'DescribeConfiguration', at: clock.now() });
+        return null;
       },
       describeBrokerEngineTypes: async () => [],
     };
@@ -168,19 +172,22 @@ describe('rateLimitedBrokerReader', () => {
     // Act
     const listed = await reader.listBrokers();
     const described = await reader.describeBroker(summary.id);
-    const data = await reader.describeConfigurationRevision({
+    const revision = await reader.describeConfigurationRevision({
       id: 'c-1a2b3c4d-0000-4000-8000-000000000001',
       revision: 2,
     });
+    const configuration = await reader.describeConfiguration('c-1a2b3c4d-0000-4000-8000-000000000001');
 
     // Assess
     expect(listed).toEqual([summary]);
     expect(described).toBeNull();
-    expect(data).toBe('PGJyb2tlci8+');
+    expect(revision).toEqual({ data: 'PGJyb2tlci8+' });
+    expect(configuration).toBeNull();
     expect(calls).toEqual([
       { operation: 'ListBrokers', at: 0 },
       { operation: 'DescribeBroker', at: 1000 },
       { operation: 'DescribeConfigurationRevision', at: 2000 },
+      { operation: 'DescribeConfiguration', at: 3000 },
     ]);
   });
 });
@@ -304,6 +311,7 @@ describe('rateLimitedBrokerReader and the engine types', () => {
       describeBroker: async () => null,
       listBrokers: async () => [],
       describeConfigurationRevision: async () => null,
+      describeConfiguration: async () => null,
       describeBrokerEngineTypes: async () => offers,
     };
     const bucket = createTokenBucket({ capacity: 1, refillPerSecond: 1 }, clock);
@@ -325,6 +333,7 @@ describe('pacedBrokerReader', () => {
     describeBroker: async () => null,
     listBrokers: async () => [],
     describeConfigurationRevision: async () => null,
+    describeConfiguration: async () => null,
     describeBrokerEngineTypes: async () => [],
   };
 
@@ -342,6 +351,7 @@ describe('pacedBrokerReader', () => {
     expect(Object.keys(paced).sort()).toEqual([
       'describeBroker',
       'describeBrokerEngineTypes',
+      'describeConfiguration',
       'describeConfigurationRevision',
       'listBrokers',
     ]);

@@ -68,11 +68,34 @@ describe('Amazon MQ adapter over REST-JSON', () => {
     // Assess
     expect(routes()).toEqual([`GET /v1/configurations/${ORDERS_CONFIGURATION}/revisions/2`]);
     const configuration = loopback.account.state.configurations.find((c) => c.Id === ORDERS_CONFIGURATION);
-    const revision = ((configuration?.Revisions ?? []) as { Revision: number; Data: string }[]).find(
-      (r) => r.Revision === 2,
-    );
-    expect(data).toBe(revision?.Data);
-    expect(Buffer.from(String(data), 'base64').toString('utf8')).toContain('<broker');
+    const revision = (
+      (configuration?.Revisions ?? []) as { Revision: number; Data: string; Description?: string }[]
+    ).find((r) => r.Revision === 2);
+    expect(data).toEqual({ data: revision?.Data, description: revision?.Description });
+    expect(data?.description).toBe('Authorization map with the activemq-webconsole group');
+    expect(Buffer.from(String(data?.data), 'base64').toString('utf8')).toContain('<broker');
+  });
+
+  it('reads a configuration from GET /v1/configurations/{id}: its name and latest revision', async () => {
+    // Act
+    const configuration = await reader().describeConfiguration(ORDERS_CONFIGURATION);
+
+    // Assess
+    expect(routes()).toEqual([`GET /v1/configurations/${ORDERS_CONFIGURATION}`]);
+    expect(configuration).toEqual({
+      id: ORDERS_CONFIGURATION,
+      name: 'orders-prod-config',
+      latestRevision: { revision: 2, description: 'Authorization map with the activemq-webconsole group' },
+    });
+  });
+
+  it('answers null for a configuration Amazon MQ does not know (404 NotFoundException)', async () => {
+    // Act
+    const configuration = await reader().describeConfiguration('c-00000000-0000-4000-8000-00000000dead');
+
+    // Assess
+    expect(configuration).toBeNull();
+    expect(loopback.aws.requests[0]).toMatchObject({ status: 404, errorCode: 'NotFoundException' });
   });
 
   it('answers null for a revision that does not exist', async () => {
