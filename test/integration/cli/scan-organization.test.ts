@@ -185,7 +185,7 @@ describe('mq-guardian scan --recorded-organization', () => {
 
 // docs/organizations.md "API calls per account" quotes these counts.
 describe('reads per account-region', () => {
-  it('are ListBrokers, DescribeBrokerEngineTypes when there are brokers, and 4 to 7 reads per broker', async () => {
+  it('are ListBrokers, DescribeBrokerEngineTypes when there are brokers, and 5 to 8 reads per broker', async () => {
     // Prepare
     const organization = await loadRecordedOrganization(ORGANIZATION);
     const entered: [string, RecordedAccount][] = [];
@@ -226,15 +226,16 @@ describe('reads per account-region', () => {
     expect(totals).toEqual({
       '999988887777 us-east-1': 1,
       '999988887777 eu-west-1': 1,
-      '210987654321 us-east-1': 14,
-      '210987654321 eu-west-1': 6,
-      '345678901234 us-east-1': 14,
+      '210987654321 us-east-1': 16,
+      '210987654321 eu-west-1': 7,
+      '345678901234 us-east-1': 16,
       '345678901234 eu-west-1': 1,
     });
     expect(entered.find(([t]) => t === '210987654321 eu-west-1')?.[1].readCounts()).toEqual({
       ListBrokers: 1,
       DescribeBrokerEngineTypes: 1,
       DescribeBroker: 1,
+      DescribeConfiguration: 1,
       DescribeSecurityGroupRules: 1,
       DescribeSecurityGroups: 1,
       DescribeNetworkInterfaces: 1,
