@@ -117,7 +117,7 @@ export const mapRestriction = (map: AuthorizationMap): MapRestriction => {
   );
   const open = grants
     .filter((grant) => grant.groups.includes(EVERY_GROUP))
-    .map((grant) => ({ ...grant, pattern: openPattern(grant.pattern) }));
+    .map((grant) => ({ ...grant, covers: openPattern(grant.pattern) }));
   const restricting = grants.filter(
     (grant) =>
       grant.groups.length > 0 &&
@@ -126,11 +126,12 @@ export const mapRestriction = (map: AuthorizationMap): MapRestriction => {
         (wide) =>
           wide.destinationType === grant.destinationType &&
           wide.permission === grant.permission &&
-          patternIncludes(wide.pattern, grant.pattern),
+          patternIncludes(wide.covers, grant.pattern),
       ),
   );
+  // Named as written (`*.>`), compared as what it covers (`>`).
   const openToEveryone = open
-    .filter((grant) => patternIncludes(grant.pattern, ANY_DESCENDANT))
+    .filter((grant) => patternIncludes(grant.covers, ANY_DESCENDANT))
     .map(({ destinationType, pattern, permission }) => ({ destinationType, pattern, permission }));
   return {
     restricting,

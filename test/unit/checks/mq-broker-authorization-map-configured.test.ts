@@ -115,6 +115,18 @@ describe('mq-broker-authorization-map-configured', () => {
       `${LABEL} has an authorization map that restricts nothing: every group (*) is granted admin on queue '>', read on queue '>', write on queue '>' and 3 more.`,
     ],
     [
+      'a map whose open entries are written "*.>" (every name), named as written',
+      withConfiguration(
+        parsed(
+          brokerXml(
+            '<authorizationPlugin><map><authorizationMap><authorizationEntries><authorizationEntry queue="*.&gt;" admin="*" read="*" write="*"/><authorizationEntry topic="&gt;" admin="*" read="*" write="*"/><authorizationEntry queue="ORDERS.&gt;" read="orders"/></authorizationEntries></authorizationMap></map></authorizationPlugin>',
+          ),
+        ),
+      ),
+      'FAIL',
+      `${LABEL} has an authorization map that restricts nothing: every group (*) is granted admin on queue '*.>', read on queue '*.>', write on queue '*.>' and 3 more.`,
+    ],
+    [
       'a map holding only a temporary-destination entry',
       withConfiguration(
         parsed(
