@@ -3,9 +3,9 @@
  * input types are structural copies of the SDK output shapes, and every field is checked at run
  * time: a text field of the wrong type is an UnexpectedShapeError, never read as "no text".
  */
-import { UnexpectedShapeError } from '../errors.ts';
+import { errorMessage, UnexpectedShapeError } from '../errors.ts';
 import { isPlainObject } from '../json.ts';
-import { optionalString, requireInteger, requireString } from './mappers.ts';
+import { mapTags, optionalString, requireInteger, requireString } from './mappers.ts';
 import type { ConfigurationDetails, ConfigurationRef, ConfigurationRevisionDetails } from './types.ts';
 
 /** DescribeConfigurationResponse, the fields read. */
@@ -14,6 +14,7 @@ export interface DescribeConfigurationShape {
   Name?: unknown;
   Description?: unknown;
   LatestRevision?: unknown;
+  Tags?: unknown;
 }
 
 /** DescribeConfigurationRevisionResponse, the fields read. */
@@ -21,6 +22,16 @@ export interface DescribeConfigurationRevisionShape {
   Data?: unknown;
   Description?: unknown;
 }
+
+/** Amazon MQ answers a configuration's tags as a map of strings; anything else is a shape error. */
+const configurationTags = (tags: unknown, what: string) => {
+  if (!isPlainObject(tags)) throw new UnexpectedShapeError(`${what}: Tags is not a map`);
+  try {
+    return mapTags(tags as Readonly<Record<string, string>>);
+  } catch (error) {
+    throw new UnexpectedShapeError(`${what}: ${errorMessage(error)}`);
+  }
+};
 
 export const mapConfiguration = (output: DescribeConfigurationShape, id: string): ConfigurationDetails => {
   const what = `DescribeConfiguration ${id}`;
@@ -36,11 +47,14 @@ export const mapConfiguration = (output: DescribeConfigurationShape, id: string)
       ...(revisionDescription === undefined ? {} : { description: revisionDescription }),
     };
   }
+  const tags =
+    output.Tags === undefined || output.Tags === null ? undefined : configurationTags(output.Tags, what);
   return {
     id,
     name,
     ...(description === undefined ? {} : { description }),
     ...(latestRevision === undefined ? {} : { latestRevision }),
+    ...(tags === undefined ? {} : { tags }),
   };
 };
 

@@ -162,6 +162,8 @@ export interface ConfigurationDetails {
   readonly name: string;
   readonly description?: string;
   readonly latestRevision?: { readonly revision: number; readonly description?: string };
+  /** The configuration's own tags (DescribeConfiguration `Tags`), apart from the broker's. */
+  readonly tags?: Tags;
 }
 
 /** DescribeConfigurationRevision: the revision's base64 `Data` and its description. */
@@ -181,6 +183,11 @@ export interface ConfigurationTextState {
   readonly ref?: ConfigurationRef;
   readonly fields: readonly { readonly path: string; readonly value: string }[];
   readonly unread: readonly { readonly path: string; readonly reason: string }[];
+  /**
+   * The configuration's tags, when DescribeConfiguration answered (keys are free text like values,
+   * so the check names them by position); when it did not, `configuration.Tags` is in `unread`.
+   */
+  readonly tags?: Tags;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
  *   "configurations": [                         // Amazon MQ configurations and their revisions
  *     { "Id": "c-…", "Name": "orders", "EngineType": "ACTIVEMQ",
  *       "Description": "…",                     // optional: DescribeConfiguration's Description
+ *       "Tags": { "team": "orders" },           // optional: DescribeConfiguration's Tags
  *       "Revisions": [ { "Revision": 1, "Data": "<base64 of the XML>", "Description": "…" } ] }
  *   ],                                          // DescribeConfiguration answers Name, Description and
  *                                               // LatestRevision (the highest Revision)
@@ -24,7 +25,10 @@
  *   "brokerEngineTypes": [                      // optional: DescribeBrokerEngineTypes BrokerEngineTypes
  *     { "EngineType": "RABBITMQ", "EngineVersions": [ { "Name": "4.2" }, { "Name": "3.13" } ] }
  *   ],
- *   "denied": { "kms": [ "<key id or ARN whose DescribeKey answers AccessDeniedException>" ] }, // optional
+ *   "denied": {                                 // optional: reads IAM refuses the caller
+ *     "kms": [ "<key id or ARN whose DescribeKey answers AccessDeniedException>" ],
+ *     "configurations": [ "c-…" ]               // DescribeConfiguration answers ForbiddenException
+ *   },
  *   "unanswered": {                             // optional: reads that do not tell everything
  *     "securityGroups": [ "sg-…" ],             // listed by the brokers, left out of DescribeSecurityGroups
  *     "brokers": [ "b-…" ],                     // listed by ListBrokers, not found by DescribeBroker
@@ -81,6 +85,7 @@ const configurationSchema = z.object({
   Name: nonEmpty(),
   EngineType: nonEmpty(),
   Description: z.optional(z.string()),
+  Tags: z.optional(z.record(z.string(), z.string())),
   Revisions: z.array(revisionSchema).check(z.minLength(1)),
 });
 
@@ -123,7 +128,13 @@ export const recordedAccountFileSchema = z.strictObject({
     [],
   ),
   brokerEngineTypes: z.optional(z.array(awsObject({ EngineType: nonEmpty() }))),
-  denied: z._default(z.object({ kms: z._default(z.array(z.string()), []) }), { kms: [] }),
+  denied: z._default(
+    z.object({
+      kms: z._default(z.array(z.string()), []),
+      configurations: z._default(z.array(z.string()), []),
+    }),
+    { kms: [], configurations: [] },
+  ),
   unanswered: z._default(
     z.strictObject({
       securityGroups: z._default(z.array(nonEmpty()), []),

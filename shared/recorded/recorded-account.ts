@@ -174,6 +174,13 @@ export class RecordedAccount
   /** The file's configuration: its Name and Description, and its highest revision as LatestRevision. */
   async describeConfiguration(configurationId: string): Promise<ConfigurationDetails | null> {
     this.#read('DescribeConfiguration');
+    if (this.#state.denied.configurations.includes(configurationId)) {
+      throw new AwsCallError(
+        'DescribeConfiguration',
+        'ForbiddenException',
+        'DescribeConfiguration failed: ForbiddenException: User is not authorized to perform mq:DescribeConfiguration',
+      );
+    }
     const configuration = this.#state.configurations.find((c) => c.Id === configurationId);
     if (configuration === undefined) return null;
     const latest = configuration.Revisions.reduce((a, b) => (b.Revision > a.Revision ? b : a));
@@ -182,6 +189,7 @@ export class RecordedAccount
         Name: configuration.Name,
         Description: configuration.Description,
         LatestRevision: { Revision: latest.Revision, Description: latest.Description },
+        Tags: clone(configuration.Tags),
       },
       configurationId,
     );

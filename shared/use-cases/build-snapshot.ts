@@ -168,6 +168,7 @@ const CONFIGURATION_FIELDS = [
   'configuration.LatestRevision.Description',
 ] as const;
 const REVISION_FIELD = 'configurationRevision.Description';
+const TAGS_FIELD = 'configuration.Tags';
 
 /**
  * The current configuration's name and descriptions, for either engine (Amazon MQ creates a first
@@ -196,16 +197,19 @@ const readConfigurationText = async (
     (value) => ({ value, reason: value === null ? `DescribeConfiguration does not find ${ref.id}` : '' }),
     (error: unknown) => ({
       value: null,
-      reason: `DescribeConfiguration ${ref.id} failed: ${errorMessage(error)}`,
+      reason: readFailure('DescribeConfiguration', error),
     }),
   );
+  let tags: ConfigurationTextState['tags'];
   if (configuration.value === null) {
-    for (const path of CONFIGURATION_FIELDS) unread.push({ path, reason: configuration.reason });
+    for (const path of [...CONFIGURATION_FIELDS, TAGS_FIELD])
+      unread.push({ path, reason: configuration.reason });
   } else {
     field(name, configuration.value.name);
     field(description, configuration.value.description);
     field(latest, configuration.value.latestRevision?.description);
-    if (configuration.value.latestRevision?.revision === ref.revision) return { ref, fields, unread };
+    tags = configuration.value.tags ?? {};
+    if (configuration.value.latestRevision?.revision === ref.revision) return { ref, fields, unread, tags };
   }
   const what = `${ref.id} revision ${ref.revision}`;
   try {
@@ -218,10 +222,10 @@ const readConfigurationText = async (
   } catch (error) {
     unread.push({
       path: REVISION_FIELD,
-      reason: `DescribeConfigurationRevision ${what} failed: ${errorMessage(error)}`,
+      reason: readFailure('DescribeConfigurationRevision', error),
     });
   }
-  return { ref, fields, unread };
+  return { ref, fields, unread, ...(tags === undefined ? {} : { tags }) };
 };
 
 const sameRef = (a: ConfigurationRef | undefined, b: ConfigurationRef | undefined): boolean =>

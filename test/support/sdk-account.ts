@@ -651,6 +651,7 @@ export class SdkAccount {
       Name: configuration.Name,
       EngineType: configuration.EngineType,
       ...(configuration.Description === undefined ? {} : { Description: configuration.Description }),
+      ...(configuration.Tags === undefined ? {} : { Tags: clone(configuration.Tags) }),
       ...(latest === undefined
         ? {}
         : {

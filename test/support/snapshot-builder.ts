@@ -91,6 +91,15 @@ export const aSnapshot = (overrides: Partial<BrokerSnapshot> = {}): BrokerSnapsh
       configuration: { authorizationPluginPresent: false, authorizationMap: null },
     },
     securityGroups: broker.securityGroupIds.map((groupId) => aSecurityGroup({ groupId })),
+    configurationText:
+      broker.configurations.current === undefined
+        ? { fields: [], unread: [] }
+        : {
+            ref: broker.configurations.current,
+            fields: [{ path: 'configuration.Name', value: 'broker-configuration' }],
+            unread: [],
+            tags: {},
+          },
     capturedAt: '2025-01-15T10:00:00.000Z',
     ...overrides,
   };

@@ -338,6 +338,7 @@ export class SimulatedAws {
       Name: configuration.Name,
       EngineType: configuration.EngineType,
       ...(configuration.Description === undefined ? {} : { Description: configuration.Description }),
+      ...(configuration.Tags === undefined ? {} : { Tags: clone(configuration.Tags) }),
       ...(latest === undefined
         ? {}
         : {

@@ -272,7 +272,7 @@ describe('createMqBrokerReader', () => {
   describe('describeConfiguration', () => {
     const id = 'c-d76dd81d-cdba-4533-a71c-feeaf2e2606a';
 
-    it('returns the name, the description and the latest revision with its description', async () => {
+    it('returns the name, the description, the latest revision with its description and the tags', async () => {
       // Prepare: the fields of the API reference's Configuration model
       mqMock.on(DescribeConfigurationCommand).resolves({
         Arn: `arn:aws:mq:us-east-1:123456789012:configuration:${id}`,
@@ -288,6 +288,7 @@ describe('createMqBrokerReader', () => {
           Description: 'Authorization map',
           Created: new Date('2024-02-01T00:00:00Z'),
         },
+        Tags: { team: 'orders' },
       });
 
       // Act
@@ -299,6 +300,7 @@ describe('createMqBrokerReader', () => {
         name: 'orders-prod-config',
         description: 'Authorization map',
         latestRevision: { revision: 2, description: 'Authorization map' },
+        tags: { team: 'orders' },
       });
       expect(sentInputs(mqMock, DescribeConfigurationCommand)).toEqual([{ ConfigurationId: id }]);
     });
@@ -335,6 +337,8 @@ describe('createMqBrokerReader', () => {
         'a LatestRevision.Description that is not text',
         { Id: id, Name: 'orders', LatestRevision: { Revision: 1, Description: {} } },
       ],
+      ['Tags that are a list, not a map', { Id: id, Name: 'orders', Tags: [{ Key: 'team', Value: 'x' }] }],
+      ['a tag value that is not text', { Id: id, Name: 'orders', Tags: { team: 7 } }],
     ])('refuses an answer with %s as UnexpectedShapeError, never as "no text"', async (_case, output) => {
       // Prepare
       mqMock.on(DescribeConfigurationCommand).resolves(output as never);

@@ -167,6 +167,53 @@ describe('the recorded verdict cases', () => {
     expect(evaluation.annotation).not.toContain('3704');
   });
 
+  it("fail a broker whose configuration's description holds an e-mail address, naming the fields, masked", async () => {
+    // Act
+    const evaluation = evaluationOf(
+      await replay('verdict-cases/update-orders-config-contact.json'),
+      'mq-broker-no-pii-in-identifiers',
+    );
+
+    // Assess
+    expect(evaluation.status).toBe('FAIL');
+    expect(evaluation.annotation).toContain(
+      'holds personal data in 2 fields: configuration.Description (e-mail address), configuration.LatestRevision.Description (e-mail address)',
+    );
+    expect(evaluation.annotation).not.toContain('jane.doe');
+  });
+
+  it('pass a broker whose configuration name, descriptions and tags are neutral, on an earlier revision', async () => {
+    // Act
+    const result = await replay('verdict-cases/update-orders-config-clean.json');
+
+    // Assess
+    expect(evaluationOf(result, 'mq-broker-no-pii-in-identifiers')).toMatchObject({
+      status: 'PASS',
+      annotation: expect.stringContaining(
+        'holds no personal data in its name, user names, tags or configuration',
+      ),
+    });
+  });
+
+  it('report as not evaluated a broker whose configuration DescribeConfiguration refuses, naming the fields and the reason', async () => {
+    // Act
+    const result = await replay('verdict-cases/update-chat-config-unread.json');
+
+    // Assess
+    const evaluation = evaluationOf(result, 'mq-broker-no-pii-in-identifiers');
+    expect(evaluation.status).toBe('ERROR');
+    expect(evaluation.annotation).toMatch(
+      /^Could not evaluate: configuration\.Name, configuration\.Description, configuration\.LatestRevision\.Description, configuration\.Tags: .* could not be checked: DescribeConfiguration failed: Forbidd/,
+    );
+    expect(result.alerts.map((a) => a.text).join('\n')).toContain(
+      'configuration.Tags: DescribeConfiguration failed: ForbiddenException: User is not authorized to perform mq:DescribeConfiguration',
+    );
+    expect(evaluation.annotation.length).toBeLessThanOrEqual(ANNOTATION_LIMIT);
+    expect(result.evaluations.filter((e) => e.status === 'ERROR').map((e) => e.checkId)).toEqual([
+      'mq-broker-no-pii-in-identifiers',
+    ]);
+  });
+
   it('ignore a failed call: no evaluations, no writes', async () => {
     // Act
     const result = await replay('negative-ec2-authorize-failed-call.json');

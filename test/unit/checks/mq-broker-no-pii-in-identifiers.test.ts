@@ -42,17 +42,17 @@ describe('mq-broker-no-pii-in-identifiers', () => {
         users: users('app', 'admin', 'svc.orders-5.18', 'consumer_01'),
         tags: NEUTRAL_TAGS,
       }),
-      `${BROKER} holds no personal data in its name, user names or tags.`,
+      `${BROKER} holds no personal data in its name, user names, tags or configuration.`,
     ],
     [
       'the DescribeBroker sample',
       SAMPLE_ACTIVEMQ,
-      'Broker sadeed-br (b-a67fb4c0-2f23-46cf-98cb-7015bd36e1b4) holds no personal data in its name, user names or tags.',
+      'Broker sadeed-br (b-a67fb4c0-2f23-46cf-98cb-7015bd36e1b4) holds no personal data in its name, user names, tags or configuration.',
     ],
     [
       'a RabbitMQ broker with Unicode tags',
       rabbitMqSnapshot({ tags: { équipe: 'Zürich–München 🚀', 说明: '订单服务' } }),
-      `Broker events-prod (${RABBIT_ID}) holds no personal data in its name, user names or tags.`,
+      `Broker events-prod (${RABBIT_ID}) holds no personal data in its name, user names, tags or configuration.`,
     ],
   ])('passes a broker with %s', (_case, snapshot, message) => {
     // Act
@@ -244,5 +244,213 @@ describe('mq-broker-no-pii-in-identifiers', () => {
     expect(check.meta.source).toBe(
       'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/data-protection.html',
     );
+  });
+});
+
+/** The broker's configuration text as the snapshot holds it: DescribeConfiguration and the revision's description. */
+const withConfigurationText = (
+  snapshot: BrokerSnapshot,
+  text: Partial<NonNullable<BrokerSnapshot['configurationText']>>,
+): BrokerSnapshot => ({
+  ...snapshot,
+  configurationText: {
+    ...(snapshot.broker.configurations.current ? { ref: snapshot.broker.configurations.current } : {}),
+    fields: [],
+    unread: [],
+    tags: {},
+    ...text,
+  },
+});
+
+const NAMED = { path: 'configuration.Name', value: 'orders-prod-configuration' };
+
+describe('mq-broker-no-pii-in-identifiers on the broker configuration', () => {
+  it('passes a configuration whose name, descriptions and tags are neutral', () => {
+    // Prepare
+    const snapshot = withConfigurationText(activeMqSnapshot(), {
+      fields: [
+        NAMED,
+        {
+          path: 'configuration.Description',
+          value: 'Auto-generated default for orders-prod-configuration on ActiveMQ 5.18',
+        },
+        {
+          path: 'configuration.LatestRevision.Description',
+          value: 'Raise memoryUsage to 70 percent (OPS-1234, 2024-11-15, 10.0.0.0/16)',
+        },
+      ],
+      tags: NEUTRAL_TAGS,
+    });
+
+    // Act
+    const finding = check.evaluate(snapshot, contextAt());
+
+    // Assess
+    expect(finding.status).toBe('PASS');
+    expect(finding.message).toBe(
+      `${BROKER} holds no personal data in its name, user names, tags or configuration.`,
+    );
+  });
+
+  it.each<[string, Partial<NonNullable<BrokerSnapshot['configurationText']>>, string, string]>([
+    [
+      "the configuration's name",
+      { fields: [{ path: 'configuration.Name', value: 'refunds_card_4111111111111111' }] },
+      'configuration.Name (payment card number)',
+      '4111111111111111',
+    ],
+    [
+      "the configuration's description",
+      {
+        fields: [
+          NAMED,
+          { path: 'configuration.Description', value: 'Owner: Jane Doe, jane.doe@example.com' },
+        ],
+      },
+      'configuration.Description (e-mail address)',
+      'jane.doe@example.com',
+    ],
+    [
+      "the latest revision's description",
+      {
+        fields: [
+          NAMED,
+          {
+            path: 'configuration.LatestRevision.Description',
+            value: 'Payout to DE89 3704 0044 0532 0130 00',
+          },
+        ],
+      },
+      'configuration.LatestRevision.Description (bank account number (IBAN))',
+      '3704 0044',
+    ],
+    [
+      "the running revision's description",
+      {
+        fields: [NAMED, { path: 'configurationRevision.Description', value: 'on call: +44 20 7946 0958' }],
+      },
+      'configurationRevision.Description (phone number)',
+      '7946 0958',
+    ],
+    [
+      "a configuration tag's value",
+      { fields: [NAMED], tags: { team: 'orders', owner: 'jane.doe@example.com' } },
+      'configuration.Tags["owner"] (e-mail address)',
+      'jane.doe@example.com',
+    ],
+  ])('fails personal data in %s, naming the field and never the value', (_case, text, named, secret) => {
+    // Prepare
+    const snapshot = withConfigurationText(activeMqSnapshot(), text);
+
+    // Act
+    const finding = check.evaluate(snapshot, contextAt());
+
+    // Assess
+    expect(finding.status).toBe('FAIL');
+    expect(finding.message).toBe(`${BROKER} holds personal data in 1 field: ${named}.`);
+    expect(`${finding.message}\n${evidenceText(finding)}`).not.toContain(secret);
+  });
+
+  it('names a configuration tag whose key holds personal data by its position, never by its key', () => {
+    // Prepare
+    const snapshot = withConfigurationText(rabbitMqSnapshot(), {
+      fields: [NAMED],
+      tags: { team: 'events', 'jane.doe@example.com': 'owner' },
+    });
+
+    // Act
+    const finding = check.evaluate(snapshot, contextAt());
+
+    // Assess
+    expect(finding.status).toBe('FAIL');
+    expect(evidencePaths(finding)).toEqual(['configuration.tagKeys[1]']);
+    expect(`${finding.message}\n${evidenceText(finding)}`).not.toContain('jane.doe');
+  });
+
+  it('counts fields of the broker and of its configuration together', () => {
+    // Prepare
+    const snapshot = withConfigurationText(activeMqSnapshot({ tags: { contact: '+1 415 555 0132' } }), {
+      fields: [
+        NAMED,
+        { path: 'configuration.Description', value: 'ask jane.doe@example.com' },
+        { path: 'configurationRevision.Description', value: 'ask john.roe@example.org' },
+      ],
+    });
+
+    // Act
+    const finding = check.evaluate(snapshot, contextAt());
+
+    // Assess
+    expect(finding.status).toBe('FAIL');
+    expect(evidencePaths(finding)).toEqual([
+      'tags["contact"]',
+      'configuration.Description',
+      'configurationRevision.Description',
+    ]);
+    expect(finding.message).toContain('holds personal data in 3 fields');
+  });
+
+  it('reports the fields DescribeConfiguration did not answer as not evaluated, with the reason', () => {
+    // Prepare
+    const reason = 'DescribeConfiguration failed: ForbiddenException: not authorized';
+    const snapshot = withConfigurationText(activeMqSnapshot(), {
+      fields: [{ path: 'configurationRevision.Description', value: 'Raise memoryUsage' }],
+      unread: ['configuration.Name', 'configuration.Description', 'configuration.Tags'].map((path) => ({
+        path,
+        reason,
+      })),
+    });
+
+    // Act
+    const finding = check.evaluate(snapshot, contextAt());
+
+    // Assess
+    expect(finding.status).toBe('ERROR');
+    expect(finding.message).toBe(
+      `${BROKER} could not be checked: ${reason} (configuration.Name, configuration.Description, configuration.Tags).`,
+    );
+    expect(evidencePaths(finding)).toEqual([
+      'configuration.Name',
+      'configuration.Description',
+      'configuration.Tags',
+    ]);
+  });
+
+  it('still fails on personal data in the configuration when another of its fields was not read', () => {
+    // Prepare
+    const snapshot = withConfigurationText(activeMqSnapshot(), {
+      fields: [{ path: 'configurationRevision.Description', value: 'ask jane.doe@example.com' }],
+      unread: [{ path: 'configuration.Name', reason: 'DescribeConfiguration failed' }],
+    });
+
+    // Act
+    const finding = check.evaluate(snapshot, contextAt());
+
+    // Assess
+    expect(finding.status).toBe('FAIL');
+    expect(evidencePaths(finding)).toEqual(['configurationRevision.Description', 'configuration.Name']);
+  });
+
+  it('does not pass a broker whose configuration text was never read', () => {
+    // Prepare
+    const { configurationText: _unread, ...snapshot } = activeMqSnapshot();
+
+    // Act
+    const finding = check.evaluate(snapshot, contextAt());
+
+    // Assess
+    expect(finding.status).toBe('ERROR');
+    expect(evidencePaths(finding)).toEqual(['configuration']);
+  });
+
+  it('passes a broker that names no configuration on its name, users and tags alone', () => {
+    // Prepare
+    const { configurationText: _none, ...snapshot } = rabbitMqSnapshot({ configurations: {} });
+
+    // Act
+    const finding = check.evaluate(snapshot, contextAt());
+
+    // Assess
+    expect(finding.status).toBe('PASS');
   });
 });

@@ -104,7 +104,12 @@ describe('buildSnapshot', () => {
 
   describe('the configuration’s name and descriptions', () => {
     /** The builder's account: its configuration at `revisions`, the broker on `current`. */
-    const withConfiguration = (revisions: Json[], current = 1, description?: string) =>
+    const withConfiguration = (
+      revisions: Json[],
+      current = 1,
+      description?: string,
+      tags?: Record<string, string>,
+    ) =>
       anAccount({
         brokers: [aBrokerItem({ Configurations: { Current: { Id: CONFIGURATION_ID, Revision: current } } })],
         configurations: [
@@ -113,6 +118,7 @@ describe('buildSnapshot', () => {
             Name: 'orders',
             EngineType: 'ACTIVEMQ',
             ...(description === undefined ? {} : { Description: description }),
+            ...(tags === undefined ? {} : { Tags: tags }),
             Revisions: revisions,
           },
         ],
@@ -123,9 +129,11 @@ describe('buildSnapshot', () => {
       ...(description === undefined ? {} : { Description: description }),
     });
 
-    it('carries the name, the description and the latest revision’s, with one more call', async () => {
+    it('carries the name, the description, the latest revision’s and the tags, with one more call', async () => {
       // Prepare
-      const account = withConfiguration([revision(1, 'Authorization map')], 1, 'Orders settings');
+      const account = withConfiguration([revision(1, 'Authorization map')], 1, 'Orders settings', {
+        team: 'orders',
+      });
 
       // Act
       const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
@@ -139,6 +147,7 @@ describe('buildSnapshot', () => {
           { path: 'configuration.LatestRevision.Description', value: 'Authorization map' },
         ],
         unread: [],
+        tags: { team: 'orders' },
       });
       expect(account.readCounts()).toMatchObject({
         DescribeConfiguration: 1,
@@ -175,6 +184,7 @@ describe('buildSnapshot', () => {
         ref: { id: 'c-1a2b3c4d-0000-4000-8000-00000000000a', revision: 1 },
         fields: [{ path: 'configuration.Name', value: 'notifications-prod-config' }],
         unread: [],
+        tags: {},
       });
       expect(account.readCounts().DescribeConfigurationRevision).toBeUndefined();
     });
@@ -198,10 +208,12 @@ describe('buildSnapshot', () => {
         'configuration.Name',
         'configuration.Description',
         'configuration.LatestRevision.Description',
+        'configuration.Tags',
       ]);
       expect(snapshot?.configurationText?.unread[0]?.reason).toBe(
-        `DescribeConfiguration ${CONFIGURATION_ID} failed: not allowed`,
+        'DescribeConfiguration failed: not allowed',
       );
+      expect(snapshot?.configurationText?.tags).toBeUndefined();
     });
 
     it('never reads a configuration Amazon MQ does not find as one without text', async () => {
