@@ -2,7 +2,12 @@
  * `scan` over a live account (mocked at the SDK boundary): one broker AWS describes in a shape
  * mq-guardian cannot read is that broker's ERROR, and every other broker is still evaluated.
  */
-import { MqClient, DescribeBrokerCommand, ListBrokersCommand } from '@aws-sdk/client-mq';
+import {
+  DescribeBrokerCommand,
+  DescribeConfigurationCommand,
+  ListBrokersCommand,
+  MqClient,
+} from '@aws-sdk/client-mq';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { scanAccount } from '../../../shared/cli/scan.ts';
@@ -66,6 +71,18 @@ describe('scanAccount', () => {
       ],
     });
     mqMock.on(DescribeBrokerCommand, { BrokerId: RABBIT }).resolves(rabbit as never);
+    // The configuration's name and descriptions, which the personal-data check scans.
+    mqMock.on(DescribeConfigurationCommand).resolves({
+      Id: rabbit.Configurations.Current.Id,
+      Name: 'events-config',
+      EngineType: 'RABBITMQ',
+      LatestRevision: {
+        Revision: 1,
+        Description: 'Auto-generated default for events-config',
+        Created: new Date('2026-06-01T10:00:00Z'),
+      },
+      Tags: {},
+    });
     mqMock.on(DescribeBrokerCommand, { BrokerId: BROKEN }).resolves({
       ...rabbit,
       BrokerId: BROKEN,
