@@ -289,7 +289,7 @@ describe('remediate', () => {
     expect(error).toBeInstanceOf(RemediationError);
     expect(error).toBeInstanceOf(RemediationFailedError);
     expect((error as RemediationFailedError).report.failed).toBe(true);
-    expect((error as Error).message).toMatch(/1 remediation action\(s\) failed .*UnauthorizedOperation/);
+    expect((error as Error).message).toMatch(/1 remediation action failed .*UnauthorizedOperation/);
     expect(onReport).toHaveBeenCalledWith((error as RemediationFailedError).report);
     expect(ec2.currentRules.map((r) => r.ruleId)).toContain(opened.ruleId);
     expect(entries.find((e) => e.level === 'error')?.message).toBe('Remediation failed');
