@@ -1,5 +1,6 @@
 import type { Finding } from '../model/finding.ts';
 import type { BrokerSnapshot } from '../model/types.ts';
+import { plural } from '../wording.ts';
 import { type Check, type CheckMeta, brokerLabel, makeFinding } from './check.ts';
 import { type FieldIssue, fieldsEvidence } from './support/fields.ts';
 import { describePiiKind, findPii, type PiiKind, type PiiMatch } from './support/pii.ts';
@@ -163,7 +164,7 @@ export const check: Check = {
         })),
       );
       evidence.push(...unscanned);
-      const count = hits.length === 1 ? '1 field' : `${hits.length} fields`;
+      const count = plural(hits.length, 'field');
       return makeFinding(
         meta,
         snapshot,
