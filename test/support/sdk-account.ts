@@ -29,6 +29,7 @@ import { OrganizationsServiceException } from '@aws-sdk/client-organizations';
 import { SSMServiceException } from '@aws-sdk/client-ssm';
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { describeConfigurationAnswer } from './recorded-configuration.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Item = { [key: string]: Json };
@@ -640,28 +641,7 @@ export class SdkAccount {
         404,
       );
     }
-    const revisions = (configuration.Revisions as Item[] | undefined) ?? [];
-    const latest = revisions.reduce<Item | undefined>(
-      (a, b) => (a === undefined || Number(b.Revision) > Number(a.Revision) ? b : a),
-      undefined,
-    );
-    return {
-      Arn: `arn:aws:mq:${this.#state.region}:${this.#state.account}:configuration:${String(configuration.Id)}`,
-      Id: configuration.Id,
-      Name: configuration.Name,
-      EngineType: configuration.EngineType,
-      ...(configuration.Description === undefined ? {} : { Description: configuration.Description }),
-      ...(configuration.Tags === undefined ? {} : { Tags: clone(configuration.Tags) }),
-      ...(latest === undefined
-        ? {}
-        : {
-            LatestRevision: {
-              Created: new Date('2024-01-01T00:00:00.000Z'),
-              Revision: latest.Revision,
-              ...(latest.Description === undefined ? {} : { Description: latest.Description }),
-            },
-          }),
-    };
+    return describeConfigurationAnswer(configuration, this.#state.region, this.#state.account);
   }
 
   #describeConfigurationRevision(input: Item): unknown {
