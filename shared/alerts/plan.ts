@@ -837,6 +837,42 @@ const whoDid = (actor: NonNullable<AlertPlanInput['actor']>): string =>
   actor.arn ?? actor.roleArn ?? actor.type;
 
 /**
+ * The alert every "skipped, announced" call shares (a rule exempted, a group or a broker opted out):
+ * INFORMATIONAL when no check it speaks for fails, titled by the most severe finding that does,
+ * remediation skipped with why, and who made the call. Not remembered: no commits.
+ */
+const skippedAlert = (parts: {
+  readonly fields: ReturnType<AlertFields>;
+  readonly main: Finding | undefined;
+  readonly actor: NonNullable<AlertPlanInput['actor']>;
+  readonly remediation: AlertRemediation;
+  readonly summary: string;
+  readonly message: string;
+  readonly details: string[];
+  readonly securityGroups: Alert['securityGroups'];
+  readonly leaves: string;
+  readonly reason: string;
+  readonly consoleUrl: string;
+}): PlannedAlert => ({
+  alert: {
+    ...parts.fields,
+    ...(parts.main === undefined ? { severity: 'INFORMATIONAL' as const } : {}),
+    summary: parts.summary,
+    finding: {
+      status: parts.main?.status ?? 'PASS',
+      message: parts.main?.message ?? parts.message,
+      details: parts.details,
+      omittedDetails: 0,
+    },
+    securityGroups: parts.securityGroups,
+    remediation: { ...parts.remediation, status: 'skipped', summary: parts.leaves, reason: parts.reason },
+    actor: toActor(parts.actor),
+    consoleUrl: parts.consoleUrl,
+  },
+  commits: [],
+});
+
+/**
  * One alert per rule the triggering call exempted (tagged mq-guardian:allow) on the broker's groups:
  * who did it, which rule, the reason given and the checks that no longer count the rule, so that an
  * exemption never silently switches a check off. Not remembered: a later evaluation has no such call;
@@ -871,28 +907,21 @@ const exemptionAlerts = (
     const checkIds = exempting.length === 0 ? [PROTOCOLS_CHECK] : exempting.map((f) => f.checkId);
     const key = `${remediationStateKey(account, region, evaluation.snapshot.broker.id, ruleId)}#exempted`;
     const fields = common('finding', 'exempted', key, actor.eventId, 0, checkIds);
-    const main = exempting[0];
-    const alert: Alert = {
-      ...fields,
-      ...(exempting.length === 0 ? { severity: 'INFORMATIONAL' as const } : {}),
-      summary: `${who} exempted rule ${ruleId} of ${rule.groupId} (${formatRule(rule)}) by tagging it ${TAGS.allow} ${given}. ${from}`,
-      finding: {
-        status: main?.status ?? 'PASS',
-        message: main?.message ?? `Rule ${ruleId} is tagged ${TAGS.allow}.`,
+    return [
+      skippedAlert({
+        fields,
+        main: exempting[0],
+        actor,
+        remediation: remediationOf(checkIds[0] as CheckId),
+        summary: `${who} exempted rule ${ruleId} of ${rule.groupId} (${formatRule(rule)}) by tagging it ${TAGS.allow} ${given}. ${from}`,
+        message: `Rule ${ruleId} is tagged ${TAGS.allow}.`,
         details: [`${ruleId} ${formatRule(rule)}: exempted by ${TAGS.allow} ${given}`],
-        omittedDetails: 0,
-      },
-      securityGroups: [{ groupId: rule.groupId, ruleIds: [ruleId] }],
-      remediation: {
-        ...remediationOf(checkIds[0] as CheckId),
-        status: 'skipped',
-        summary: `mq-guardian leaves ${ruleId} alone while it carries ${TAGS.allow}.`,
+        securityGroups: [{ groupId: rule.groupId, ruleIds: [ruleId] }],
+        leaves: `mq-guardian leaves ${ruleId} alone while it carries ${TAGS.allow}.`,
         reason: `exempted by ${TAGS.allow}; remove the tag to have the rule judged again`,
-      },
-      actor: toActor(actor),
-      consoleUrl: brokerUrl,
-    };
-    return [{ alert, commits: [] }];
+        consoleUrl: brokerUrl,
+      }),
+    ];
   });
 };
 
@@ -935,31 +964,25 @@ const optOutAlerts = (
     );
     const key = `${outboxStateKey(account, region, evaluation.snapshot.broker.id)}#opted-out#${groupId}`;
     const fields = common('finding', 'exempted', key, actor.eventId, 0, checkIds);
-    const alert: Alert = {
-      ...fields,
-      ...(failing.length === 0 ? { severity: 'INFORMATIONAL' as const } : {}),
-      summary: `${who} opted security group ${groupId} out of remediation by tagging it ${optOutTag(group.tags)}. ${still}`,
-      finding: {
-        status: failing[0]?.status ?? 'PASS',
-        message: failing[0]?.message ?? `Security group ${groupId} is tagged ${optOutTag(group.tags)}.`,
+    return [
+      skippedAlert({
+        fields,
+        main: failing[0],
+        actor,
+        remediation: remediationOf(checkIds[0] as CheckId),
+        summary: `${who} opted security group ${groupId} out of remediation by tagging it ${optOutTag(group.tags)}. ${still}`,
+        message: `Security group ${groupId} is tagged ${optOutTag(group.tags)}.`,
         details: [`${groupId}: opted out by ${optOutTag(group.tags)}`],
-        omittedDetails: 0,
-      },
-      securityGroups: [{ groupId, ruleIds: [] }],
-      remediation: {
-        ...remediationOf(checkIds[0] as CheckId),
-        status: 'skipped',
-        summary: `mq-guardian leaves ${groupId} alone while it carries ${optOutTag(group.tags)}.`,
+        securityGroups: [{ groupId, ruleIds: [] }],
+        leaves: `mq-guardian leaves ${groupId} alone while it carries ${optOutTag(group.tags)}.`,
         reason: `opted out by ${TAGS.remediation}; remove the tag (or set it to on) to have the group remediated again`,
-      },
-      actor: toActor(actor),
-      consoleUrl: securityGroupConsoleUrl(
-        partitionOf(evaluation.snapshot.broker.arn, region),
-        region,
-        groupId,
-      ),
-    };
-    return [{ alert, commits: [] }];
+        consoleUrl: securityGroupConsoleUrl(
+          partitionOf(evaluation.snapshot.broker.arn, region),
+          region,
+          groupId,
+        ),
+      }),
+    ];
   });
 };
 
@@ -992,30 +1015,24 @@ const brokerOptOutAlerts = (
     groupIds.length === 0
       ? 'It uses no security group.'
       : `mq-guardian no longer remediates ${groupIds.length === 1 ? 'its security group' : 'its security groups'} ${groupIds.join(', ')}, for it or any other broker that uses ${groupIds.length === 1 ? 'it' : 'them'}.`;
-  const alert: Alert = {
-    ...fields,
-    ...(failing.length === 0 ? { severity: 'INFORMATIONAL' as const } : {}),
-    summary: `${who} opted broker ${broker.name} (${broker.id}) out of remediation by tagging it ${tag}. ${groups} ${still}`,
-    finding: {
-      status: failing[0]?.status ?? 'PASS',
-      message: failing[0]?.message ?? `Broker ${broker.name} is tagged ${tag}.`,
+  return [
+    skippedAlert({
+      fields,
+      main: failing[0],
+      actor,
+      remediation: remediationOf(checkIds[0] as CheckId),
+      summary: `${who} opted broker ${broker.name} (${broker.id}) out of remediation by tagging it ${tag}. ${groups} ${still}`,
+      message: `Broker ${broker.name} is tagged ${tag}.`,
       details: [
         `${broker.id}: opted out by ${tag}`,
         ...groupIds.map((g) => `${g}: not remediated while ${broker.id} carries ${tag}`),
       ],
-      omittedDetails: 0,
-    },
-    securityGroups: groupIds.map((groupId) => ({ groupId, ruleIds: [] })),
-    remediation: {
-      ...remediationOf(checkIds[0] as CheckId),
-      status: 'skipped',
-      summary: `mq-guardian leaves broker ${broker.name} and its security groups alone while it carries ${tag}.`,
+      securityGroups: groupIds.map((groupId) => ({ groupId, ruleIds: [] })),
+      leaves: `mq-guardian leaves broker ${broker.name} and its security groups alone while it carries ${tag}.`,
       reason: `opted out by ${TAGS.remediation} on the broker; remove the tag (or set it to on) to have its groups remediated again`,
-    },
-    actor: toActor(actor),
-    consoleUrl: brokerUrl,
-  };
-  return [{ alert, commits: [] }];
+      consoleUrl: brokerUrl,
+    }),
+  ];
 };
 
 const planSecurityHub = (
