@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectEventKind } from '../../shared/events/detect.ts';
 import { parseRecordedAccountFile } from '../../shared/recorded/account-file.ts';
+import { plural } from '../../shared/wording.ts';
 import { matchesEventPattern } from '../support/event-pattern.ts';
 import { AMAZON_MQ_BUCKET, BUDGETS, SIMULATED_LATENCY_MS } from './budgets.ts';
 import type { BundleResult } from './bundle.ts';
@@ -169,7 +170,7 @@ const judgeEvent = (fn: string, event: unknown, measure: EventMeasure): BudgetVe
     verdicts.push({
       name: 'read rounds for a group no broker uses',
       status: rounds <= BUDGETS.roundsForUnusedGroup && measure.calls === measure.reads ? 'pass' : 'fail',
-      explanation: `${rounds} round(s), ${measure.reads} read(s), ${measure.calls - measure.reads} write(s) (budget ${BUDGETS.roundsForUnusedGroup} round, no write)`,
+      explanation: `${plural(rounds, 'round')}, ${plural(measure.reads, 'read')}, ${plural(measure.calls - measure.reads, 'write')} (budget ${plural(BUDGETS.roundsForUnusedGroup, 'round')}, no write)`,
     });
   }
   return verdicts;
@@ -362,7 +363,7 @@ export const measureExposure = async (
     return {
       name: `coverage: ${budget}`,
       status: count > 0 ? 'pass' : 'fail',
-      explanation: count > 0 ? `${count} event(s) measured` : 'no sample event exercised this budget',
+      explanation: count > 0 ? `${plural(count, 'event')} measured` : 'no sample event exercised this budget',
     };
   };
   return {

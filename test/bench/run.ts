@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { version as esbuildVersion } from 'esbuild';
+import { plural } from '../../shared/wording.ts';
 import { BUDGETS } from './budgets.ts';
 import { type BundleResult, buildFunctionBundle } from './bundle.ts';
 import { buildSdkOnlyBundle } from './children.ts';
@@ -62,7 +63,7 @@ print(`mq-guardian bench — ${new Date().toISOString()}`);
 print(`Node ${version} (${NODE_BIN}) for every measured process; esbuild ${esbuildVersion}`);
 const loadAtStart = loadavg()[0] ?? 0;
 print(
-  `Machine: ${availableParallelism()} CPU(s), load average ${round(loadAtStart, 2)}${loadAtStart > availableParallelism() ? ' — busy: timings are inflated, compare with care' : ''}`,
+  `Machine: ${plural(availableParallelism(), 'CPU')}, load average ${round(loadAtStart, 2)}${loadAtStart > availableParallelism() ? ' — busy: timings are inflated, compare with care' : ''}`,
 );
 if (!version.startsWith('v22.')) {
   failures.push({
@@ -464,7 +465,7 @@ const reportPath = join(ROOT, 'bench-report.json');
 writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
 
 print(
-  `\nBudgets: ${failures.length === 0 ? 'all hold' : `${failures.length} exceeded`}${explained.length > 0 ? ` (${explained.length} bundle(s) over size with the explanation above)` : ''}`,
+  `\nBudgets: ${failures.length === 0 ? 'all hold' : `${failures.length} exceeded`}${explained.length > 0 ? ` (${plural(explained.length, 'bundle')} over size with the explanation above)` : ''}`,
 );
 for (const f of failures) print(`  FAIL ${f.section} — ${f.subject}: ${f.reason}`);
 print(

@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS } from '../../../shared/policy/settings.ts';
 import { recordedAccountFrom } from '../../../shared/recorded/recorded-account.ts';
 import { buildSnapshot } from '../../../shared/use-cases/build-snapshot.ts';
 import { evaluateSnapshot } from '../../../shared/use-cases/evaluate.ts';
+import { plural } from '../../../shared/wording.ts';
 
 export interface HotPathChildConfig {
   readonly account: unknown;
@@ -94,7 +95,7 @@ const rules = snapshot.securityGroups.reduce((n, g) => n + g.ingressRules.length
 const timings: Timing[] = [
   measure(
     'evaluate one broker snapshot',
-    `${ALL_CHECKS.length} checks, broker ${snapshot.broker.name} (${snapshot.broker.engineType}, ${snapshot.securityGroups.length} group(s), ${rules} ingress rule(s), configuration parsed)`,
+    `${ALL_CHECKS.length} checks, broker ${snapshot.broker.name} (${snapshot.broker.engineType}, ${plural(snapshot.securityGroups.length, 'group')}, ${plural(rules, 'ingress rule')}, configuration parsed)`,
     () => evaluateSnapshot(snapshot, ALL_CHECKS, context),
   ),
   measure(
