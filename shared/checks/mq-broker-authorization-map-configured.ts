@@ -58,9 +58,13 @@ const judgeSimpleMap = (map: AuthorizationMap): ConfigurationVerdict => {
   if (restriction.destinationEntries === 0) {
     return {
       status: 'FAIL',
-      predicate: `has an authorization map that restricts no queue or topic: it holds only temporary-destination entries, and ${temp}`,
+      predicate: `has an authorization map that refuses every queue and topic to every user: it holds only temporary-destination entries (no entry names a group for a queue or topic), and ${temp}`,
       fields: [
-        { path: MAP_PATH, detail: 'no queue or topic entry (temporary-destination entries do not count)' },
+        {
+          path: MAP_PATH,
+          detail:
+            'no queue or topic entry (temporary-destination entries do not count): every queue and topic is refused',
+        },
       ],
     };
   }

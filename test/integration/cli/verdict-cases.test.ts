@@ -55,7 +55,7 @@ describe('the recorded verdict cases', () => {
     [
       'an authorization map that holds only a temporary-destination entry',
       'verdict-cases/update-orders-temp-only-map.json',
-      'restricts no queue or topic: it holds only temporary-destination entries',
+      'has an authorization map that refuses every queue and topic to every user',
     ],
   ])('fail %s', async (_case, eventFile, reason) => {
     // Act

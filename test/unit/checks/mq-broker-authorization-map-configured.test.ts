@@ -136,7 +136,7 @@ describe('mq-broker-authorization-map-configured', () => {
         ),
       ),
       'FAIL',
-      `${LABEL} has an authorization map that restricts no queue or topic: it holds only temporary-destination entries, and its tempDestinationAuthorizationEntry restricts temporary destinations to named groups.`,
+      `${LABEL} has an authorization map that refuses every queue and topic to every user: it holds only temporary-destination entries (no entry names a group for a queue or topic), and its tempDestinationAuthorizationEntry restricts temporary destinations to named groups.`,
     ],
     [
       'an empty map',

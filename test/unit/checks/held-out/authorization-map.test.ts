@@ -119,12 +119,13 @@ describe('authorization maps judged by what they restrict', () => {
     expect(finding.message).toContain('every group (*) is granted');
   });
 
-  it('says a map with only temporary-destination entries restricts no queue or topic', () => {
+  it('says a map with only temporary-destination entries refuses every queue and topic', () => {
     // Act
     const finding = evaluate(entries(TEMP_ADMINS));
 
     // Assess
-    expect(finding.message).toContain('restricts no queue or topic');
+    expect(finding.message).toContain('refuses every queue and topic to every user');
+    expect(finding.message).toContain('it holds only temporary-destination entries');
   });
 
   it('counts only queue and topic entries, never the temporary-destination ones', () => {
