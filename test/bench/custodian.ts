@@ -3,6 +3,11 @@
  * validation of an `aws.message-broker` policy), in fresh Python processes interleaved with a bare
  * `python3 -c 0`, so the functions' cold starts of section 2 can be compared with it in the same run.
  * Skipped, with the reason, where Python or Custodian (`pip install c7n`) is not installed.
+ *
+ * Where PyPI is not reachable, Custodian runs from its source: Debian's `python3-boto3`, `python3-jsonschema`,
+ * `python3-yaml`, `python3-dateutil`, `python3-jmespath`, `python3-tabulate` and `python3-argcomplete` give its
+ * dependencies, and `BENCH_PYTHON=/usr/bin/python3 BENCH_PYTHONPATH=<checkout of cloud-custodian>` point the
+ * bench at them. The versions measured are reported with the figures.
  */
 import { spawnSync } from 'node:child_process';
 import { median, round } from './harness.ts';
@@ -12,6 +17,8 @@ export type CustodianSection =
   | {
       readonly status: 'measured';
       readonly version: string;
+      /** Python, boto3 and botocore versions of the interpreter measured. */
+      readonly runtime: string;
       readonly runs: number;
       readonly bareMedianMs: number;
       readonly medianMs: number;
@@ -20,6 +27,15 @@ export type CustodianSection =
     };
 
 const PYTHON = process.env.BENCH_PYTHON ?? 'python3';
+/** Where Custodian's source is, when it is not installed in the interpreter's own site-packages. */
+const PYTHONPATH = process.env.BENCH_PYTHONPATH;
+const PYTHON_ENV = { PATH: process.env.PATH ?? '', ...(PYTHONPATH === undefined ? {} : { PYTHONPATH }) };
+
+const PROBE = `
+import platform, boto3, botocore, c7n.version
+print(c7n.version.version)
+print(f"Python {platform.python_version()}, boto3 {boto3.__version__}, botocore {botocore.__version__}")
+`;
 
 /** What Custodian's mu handler does before the first API call: load, resolve and validate the policy. */
 const COLD_PATH = `
@@ -39,21 +55,19 @@ print(json.dumps({'maxRssKb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 const time = (args: readonly string[]): { wallMs: number; stdout: string } => {
   const started = process.hrtime.bigint();
-  const result = spawnSync(PYTHON, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  const result = spawnSync(PYTHON, args, { encoding: 'utf8', env: PYTHON_ENV });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${PYTHON} failed: ${result.stderr.slice(-500)}`);
   return { wallMs, stdout: result.stdout };
 };
 
 export const measureCustodian = (runs = 15, warmupRuns = 2): CustodianSection => {
-  const probe = spawnSync(PYTHON, ['-c', 'import c7n.version; print(c7n.version.version)'], {
-    encoding: 'utf8',
-  });
+  const probe = spawnSync(PYTHON, ['-c', PROBE], { encoding: 'utf8', env: PYTHON_ENV });
   if (probe.error) return { status: 'skipped', reason: `${PYTHON} is not installed` };
   if (probe.status !== 0) {
     return {
       status: 'skipped',
-      reason: `Cloud Custodian is not installed for ${PYTHON} (pip install c7n; PyPI must be reachable)`,
+      reason: `Cloud Custodian is not installed for ${PYTHON} (pip install c7n, or BENCH_PYTHONPATH=<its source>; test/bench/README.md)`,
     };
   }
   const bare: number[] = [];
@@ -71,7 +85,8 @@ export const measureCustodian = (runs = 15, warmupRuns = 2): CustodianSection =>
   const bareMedianMs = median(bare);
   return {
     status: 'measured',
-    version: probe.stdout.trim(),
+    version: probe.stdout.trim().split('\n')[0] ?? '',
+    runtime: probe.stdout.trim().split('\n')[1] ?? '',
     runs,
     bareMedianMs: round(bareMedianMs),
     medianMs: round(median(cold)),

@@ -419,7 +419,7 @@ if (custodian?.status === 'skipped') {
   print(`\n6. Cloud Custodian cold path: skipped — ${custodian.reason}`);
 } else if (custodian) {
   print(
-    `\n6. Cloud Custodian ${custodian.version} cold path (import, policy load, validation; fresh python3 per run, median of ${custodian.runs}; bare python3 = ${custodian.bareMedianMs} ms): ${custodian.aboveBareMs} ms above bare python, peak RSS ${mib(custodian.peakRssBytes)}`,
+    `\n6. Cloud Custodian ${custodian.version} cold path (${custodian.runtime}; import, policy load, validation; fresh python3 per run, median of ${custodian.runs}; bare python3 = ${custodian.bareMedianMs} ms): ${custodian.aboveBareMs} ms above bare python, peak RSS ${mib(custodian.peakRssBytes)}`,
   );
   for (const f of coldStart?.functions ?? []) {
     print(
