@@ -19,6 +19,7 @@ import type {
   IngressRule,
   KmsKeyState,
   NetworkInterfaceUse,
+  PrefixListContents,
   RuleSource,
   Tags,
 } from './model/types.ts';
@@ -58,6 +59,12 @@ export interface NetworkReader {
   findSecurityGroupIdsByName(groupName: string): Promise<string[]>;
   /** DescribeNetworkInterfaces filtered by group-id (every page). */
   describeNetworkInterfaces(groupIds: readonly string[]): Promise<NetworkInterfaceUse[]>;
+  /**
+   * A managed prefix list a rule references: DescribeManagedPrefixLists (name, owner, address family,
+   * version) and GetManagedPrefixListEntries (every page, of that one version). null when EC2 does
+   * not find the list. More entries than a referenced list can hold is thrown (UnexpectedShapeError).
+   */
+  readPrefixList(prefixListId: string): Promise<PrefixListContents | null>;
 }
 
 export interface KeyReader {

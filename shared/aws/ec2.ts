@@ -1,20 +1,34 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   type AuthorizeSecurityGroupIngressCommandInput,
+  DescribeManagedPrefixListsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
+  GetManagedPrefixListEntriesCommand,
+  type ManagedPrefixList,
   type NetworkInterface,
+  type PrefixListEntry as SdkPrefixListEntry,
   RevokeSecurityGroupIngressCommand,
   type RevokeSecurityGroupIngressCommandInput,
   type SecurityGroup,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { AwsCallError } from '../errors.ts';
+import { AwsCallError, UnexpectedShapeError } from '../errors.ts';
 import { toAuthorizeIngressInput, toRevokeIngressInput } from '../model/ec2-requests.ts';
 import { mapNetworkInterface, mapSecurityGroup, mapSecurityGroupRule } from '../model/mappers.ts';
-import type { IngressRule, NetworkInterfaceUse } from '../model/types.ts';
+import {
+  MAX_PREFIX_LIST_ENTRIES,
+  mapManagedPrefixList,
+  mapPrefixListEntry,
+} from '../model/prefix-list-mappers.ts';
+import type {
+  IngressRule,
+  NetworkInterfaceUse,
+  PrefixListContents,
+  PrefixListEntry,
+} from '../model/types.ts';
 import type {
   AuthorizeIngressRequest,
   AuthorizeIngressResult,
@@ -31,6 +45,8 @@ export const EC2_READ_IAM_ACTIONS = [
   'ec2:DescribeSecurityGroupRules',
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeManagedPrefixLists',
+  'ec2:GetManagedPrefixListEntries',
 ] as const;
 
 /**
@@ -47,6 +63,8 @@ export const EC2_WRITE_IAM_ACTIONS = [
 export const MAX_FILTER_VALUES = 200;
 /** The largest page DescribeSecurityGroupRules, DescribeSecurityGroups and DescribeNetworkInterfaces allow. */
 const PAGE_SIZE = 1000;
+/** The largest page DescribeManagedPrefixLists and GetManagedPrefixListEntries allow (MaxResults 1-100). */
+const PREFIX_LIST_PAGE_SIZE = 100;
 
 export const getEc2Client: () => EC2Client = once(() => new EC2Client(sdkClientConfig()));
 
@@ -120,7 +138,86 @@ export const createEc2NetworkReader = (client: EC2Client = getEc2Client()): Netw
       };
     });
 
+  /**
+   * GetManagedPrefixListEntries of one list from its first page, or null when EC2 does not find it
+   * (InvalidPrefixListID.NotFound). `version` pins every page to one version of the list (TargetVersion):
+   * pages read while the list changes would otherwise mix two versions. `firstPageOnly` stops after one
+   * page and says whether more followed.
+   */
+  const readEntries = async (
+    prefixListId: string,
+    version: number | undefined,
+    firstPageOnly: boolean,
+  ): Promise<{ entries: PrefixListEntry[]; complete: boolean } | null> => {
+    let found = true;
+    let complete = true;
+    let count = 0;
+    const entries = await readAllPages('GetManagedPrefixListEntries', async (token) => {
+      if (token !== undefined && firstPageOnly) {
+        complete = false;
+        return { items: [] };
+      }
+      const output = await callAws(
+        'GetManagedPrefixListEntries',
+        () =>
+          client.send(
+            new GetManagedPrefixListEntriesCommand({
+              PrefixListId: prefixListId,
+              MaxResults: PREFIX_LIST_PAGE_SIZE,
+              ...(version === undefined ? {} : { TargetVersion: version }),
+              ...pageToken(token),
+            }),
+          ),
+        { 'InvalidPrefixListID.NotFound': prefixListNotFound },
+      );
+      if (output === PREFIX_LIST_NOT_FOUND) {
+        found = false;
+        return { items: [] };
+      }
+      const items = listOf<SdkPrefixListEntry>('GetManagedPrefixListEntries', output, 'Entries');
+      count += items.length;
+      if (count > MAX_PREFIX_LIST_ENTRIES) {
+        throw new UnexpectedShapeError(
+          `GetManagedPrefixListEntries returned more than ${MAX_PREFIX_LIST_ENTRIES} entries for ${prefixListId}, more than a list a security group rule references can hold; refusing to continue`,
+        );
+      }
+      return {
+        items: items.map((item) => mapPrefixListEntry(item, prefixListId)),
+        nextToken: output.NextToken,
+      };
+    });
+    return found ? { entries, complete } : null;
+  };
+
+  const describePrefixList = async (prefixListId: string) => {
+    const output = await callAws('DescribeManagedPrefixLists', () =>
+      client.send(
+        new DescribeManagedPrefixListsCommand({
+          Filters: [{ Name: 'prefix-list-id', Values: [prefixListId] }],
+          MaxResults: PREFIX_LIST_PAGE_SIZE,
+        }),
+      ),
+    );
+    const lists = listOf<ManagedPrefixList>('DescribeManagedPrefixLists', output, 'PrefixLists');
+    return lists.map((item) => mapManagedPrefixList(item)).find((list) => list.prefixListId === prefixListId);
+  };
+
   return {
+    /**
+     * The list's description and its first page of entries in one round; a list longer than a page
+     * is read again, every page of the version DescribeManagedPrefixLists named.
+     */
+    async readPrefixList(prefixListId): Promise<PrefixListContents | null> {
+      const [header, first] = await Promise.all([
+        describePrefixList(prefixListId),
+        readEntries(prefixListId, undefined, true),
+      ]);
+      if (header === undefined || first === null) return null;
+      const all = first.complete ? first : await readEntries(prefixListId, header.version, false);
+      if (all === null) return null;
+      return { ...header, entries: all.entries };
+    },
+
     describeIngressRules: (groupIds) => describeRules('group-id', groupIds),
 
     describeRulesById: (ruleIds) => describeRules('security-group-rule-id', ruleIds),
@@ -166,6 +263,9 @@ export const createEc2NetworkReader = (client: EC2Client = getEc2Client()): Netw
     },
   };
 };
+
+const PREFIX_LIST_NOT_FOUND: unique symbol = Symbol('prefix-list-not-found');
+const prefixListNotFound = (): typeof PREFIX_LIST_NOT_FOUND => PREFIX_LIST_NOT_FOUND;
 
 const PERMISSION_DUPLICATE: unique symbol = Symbol('permission-duplicate');
 const RULE_NOT_FOUND: unique symbol = Symbol('rule-not-found');

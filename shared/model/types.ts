@@ -214,6 +214,33 @@ export interface IngressRule {
   readonly tags: Tags;
 }
 
+/** One entry of a managed prefix list (GetManagedPrefixListEntries): a CIDR block, as EC2 returns it. */
+export interface PrefixListEntry {
+  readonly cidr: string;
+  readonly description?: string;
+}
+
+/**
+ * A managed prefix list as read: DescribeManagedPrefixLists (name, owner, address family, version) and
+ * every entry of that version (GetManagedPrefixListEntries). AWS-managed lists are named
+ * `com.amazonaws.…` and owned by `AWS`; customer-managed lists by an account id (the list may be shared
+ * from another account through AWS RAM). A list holds IPv4 or IPv6 blocks, never both.
+ */
+export interface PrefixListContents {
+  readonly prefixListId: string;
+  readonly name?: string;
+  readonly ownerId?: string;
+  /** `IPv4` or `IPv6` as EC2 says; the entries' own CIDRs are what the checks read. */
+  readonly addressFamily?: string;
+  readonly version?: number;
+  readonly entries: readonly PrefixListEntry[];
+}
+
+/** A prefix list a rule of the group references: read, or not (denied, not found, too large), with why. */
+export type PrefixListState =
+  | { readonly status: 'read'; readonly list: PrefixListContents }
+  | { readonly status: 'unread'; readonly prefixListId: string; readonly reason: string };
+
 export interface NetworkInterfaceUse {
   readonly networkInterfaceId: string;
   readonly description: string;
@@ -255,6 +282,12 @@ export interface SecurityGroupState {
   readonly otherBrokers: readonly GroupBroker[] | null;
   /** Facts about the group that were not read. Any: no write to the group, and the invocation fails so it is retried. */
   readonly unread: readonly UnreadFact[];
+  /**
+   * The managed prefix lists the group's ingress rules reference, each read or not (with why). Absent
+   * when no rule references one, or when the lists were not asked for: a rule whose list is not here
+   * is a list not read, never an empty one.
+   */
+  readonly prefixLists?: readonly PrefixListState[];
 }
 
 /** A broker that shares a security group: what its own allowed ports are computed from. */

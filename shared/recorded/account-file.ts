@@ -22,12 +22,18 @@
  *   "securityGroupRules": [ <DescribeSecurityGroupRules item> ],   // ingress and egress
  *   "networkInterfaces": [ <DescribeNetworkInterfaces item> ],     // Groups[].GroupId decides membership
  *   "kmsKeys": [ <DescribeKey KeyMetadata> ],   // may add "Aliases": ["alias/…"] to be found by alias
+ *   "prefixLists": [                            // optional: managed prefix lists rules reference
+ *     { "PrefixListId": "pl-…", "PrefixListName": "…", "OwnerId": "123456789012" | "AWS",
+ *       "AddressFamily": "IPv4" | "IPv6", "Version": 3,   // a DescribeManagedPrefixLists item
+ *       "Entries": [ { "Cidr": "10.0.0.0/16", "Description": "…" } ] }   // GetManagedPrefixListEntries
+ *   ],                                          // a list rules name but not listed here is not found
  *   "brokerEngineTypes": [                      // optional: DescribeBrokerEngineTypes BrokerEngineTypes
  *     { "EngineType": "RABBITMQ", "EngineVersions": [ { "Name": "4.2" }, { "Name": "3.13" } ] }
  *   ],
  *   "denied": {                                 // optional: reads IAM refuses the caller
  *     "kms": [ "<key id or ARN whose DescribeKey answers AccessDeniedException>" ],
- *     "configurations": [ "c-…" ]               // DescribeConfiguration answers ForbiddenException
+ *     "configurations": [ "c-…" ],              // DescribeConfiguration answers ForbiddenException
+ *     "prefixLists": [ "pl-…" ]                 // GetManagedPrefixListEntries answers UnauthorizedOperation
  *   },
  *   "unanswered": {                             // optional: reads that do not tell everything
  *     "securityGroups": [ "sg-…" ],             // listed by the brokers, left out of DescribeSecurityGroups
@@ -45,6 +51,7 @@ import * as z from 'zod/mini';
 import { errorMessage, GuardianError } from '../errors.ts';
 import { safeParse } from '../events/validation.ts';
 import { mapBrokerEngineTypes } from '../model/engine-types.ts';
+import { mapManagedPrefixList, mapPrefixListEntry } from '../model/prefix-list-mappers.ts';
 import {
   mapBroker,
   mapKeyMetadata,
@@ -63,6 +70,8 @@ export const RECORDED_READS = [
   'DescribeSecurityGroupRules',
   'DescribeSecurityGroups',
   'DescribeNetworkInterfaces',
+  'DescribeManagedPrefixLists',
+  'GetManagedPrefixListEntries',
   'DescribeKey',
   'GetResourceConfigHistory',
 ] as const;
@@ -128,12 +137,22 @@ export const recordedAccountFileSchema = z.strictObject({
     [],
   ),
   brokerEngineTypes: z.optional(z.array(awsObject({ EngineType: nonEmpty() }))),
+  prefixLists: z._default(
+    z.array(
+      awsObject({
+        PrefixListId: nonEmpty(),
+        Entries: z.array(awsObject({ Cidr: nonEmpty(), Description: z.optional(z.string()) })),
+      }),
+    ),
+    [],
+  ),
   denied: z._default(
     z.object({
       kms: z._default(z.array(z.string()), []),
       configurations: z._default(z.array(z.string()), []),
+      prefixLists: z._default(z.array(z.string()), []),
     }),
-    { kms: [], configurations: [] },
+    { kms: [], configurations: [], prefixLists: [] },
   ),
   unanswered: z._default(
     z.strictObject({
@@ -205,6 +224,10 @@ export const parseRecordedAccountFile = (json: unknown, source = 'recorded accou
   mapEach(source, 'securityGroupRules', file.securityGroupRules, mapSecurityGroupRule);
   mapEach(source, 'networkInterfaces', file.networkInterfaces, mapNetworkInterface);
   mapEach(source, 'kmsKeys', file.kmsKeys, mapKeyMetadata);
+  mapEach(source, 'prefixLists', file.prefixLists, (item: RecordedAccountFile['prefixLists'][number]) => {
+    mapManagedPrefixList(item);
+    for (const entry of item.Entries) mapPrefixListEntry(entry, item.PrefixListId);
+  });
   if (file.brokerEngineTypes !== undefined) {
     mapEach(source, 'brokerEngineTypes', file.brokerEngineTypes, (item) => mapBrokerEngineTypes([item]));
   }
@@ -227,6 +250,11 @@ export const parseRecordedAccountFile = (json: unknown, source = 'recorded accou
     source,
     'securityGroupRules',
     file.securityGroupRules.map((r) => r.SecurityGroupRuleId),
+  );
+  uniqueIds(
+    source,
+    'prefixLists',
+    file.prefixLists.map((p) => p.PrefixListId),
   );
   uniqueIds(
     source,

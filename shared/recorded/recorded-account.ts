@@ -5,10 +5,15 @@
  * an event twice writes once); every write is logged as the SDK command input the function sends.
  */
 import { readFile } from 'node:fs/promises';
-import { AwsCallError, errorMessage, GuardianError } from '../errors.ts';
+import { AwsCallError, errorMessage, GuardianError, UnexpectedShapeError } from '../errors.ts';
 import { toAuthorizeIngressInput, toRevokeIngressInput } from '../model/ec2-requests.ts';
 import { mapConfiguration, mapConfigurationRevision } from '../model/configuration-mappers.ts';
 import { mapBrokerEngineTypes } from '../model/engine-types.ts';
+import {
+  MAX_PREFIX_LIST_ENTRIES,
+  mapManagedPrefixList,
+  mapPrefixListEntry,
+} from '../model/prefix-list-mappers.ts';
 import {
   mapBroker,
   mapBrokerSummary,
@@ -27,6 +32,7 @@ import type {
   IngressRule,
   KmsKeyState,
   NetworkInterfaceUse,
+  PrefixListContents,
   RuleSource,
 } from '../model/types.ts';
 import type {
@@ -264,6 +270,34 @@ export class RecordedAccount
     return this.#state.networkInterfaces
       .map((item) => mapNetworkInterface(clone(item)))
       .filter((eni) => eni.groupIds.some((id) => wanted.has(id)));
+  }
+
+  /**
+   * The file's prefix list: DescribeManagedPrefixLists and GetManagedPrefixListEntries (one read each,
+   * whatever the number of entries). A list in `denied.prefixLists` answers UnauthorizedOperation.
+   */
+  async readPrefixList(prefixListId: string): Promise<PrefixListContents | null> {
+    this.#read('DescribeManagedPrefixLists');
+    this.#read('GetManagedPrefixListEntries');
+    if (this.#state.denied.prefixLists.includes(prefixListId)) {
+      throw new AwsCallError(
+        'GetManagedPrefixListEntries',
+        'UnauthorizedOperation',
+        'GetManagedPrefixListEntries failed: UnauthorizedOperation: You are not authorized to perform this operation.',
+      );
+    }
+    const item = this.#state.prefixLists.find((p) => p.PrefixListId === prefixListId);
+    if (item === undefined) return null;
+    if (item.Entries.length > MAX_PREFIX_LIST_ENTRIES) {
+      throw new UnexpectedShapeError(
+        `GetManagedPrefixListEntries returned more than ${MAX_PREFIX_LIST_ENTRIES} entries for ${prefixListId}, more than a list a security group rule references can hold; refusing to continue`,
+      );
+    }
+    const { Entries, ...header } = clone(item);
+    return {
+      ...mapManagedPrefixList(header),
+      entries: Entries.map((entry) => mapPrefixListEntry(entry, prefixListId)),
+    };
   }
 
   // -------------------------------------------------------------------------------------------

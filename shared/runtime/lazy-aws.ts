@@ -29,6 +29,7 @@ export const lazyEc2NetworkReader = (): NetworkReader =>
     describeSecurityGroups: true,
     findSecurityGroupIdsByName: true,
     describeNetworkInterfaces: true,
+    readPrefixList: true,
   });
 
 export const lazyEc2IngressWriter = (): IngressWriter =>

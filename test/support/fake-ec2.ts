@@ -5,7 +5,12 @@
  * and their order. Failures can be queued per operation.
  */
 import { AwsCallError } from '../../shared/errors.ts';
-import type { IngressRule, NetworkInterfaceUse, RuleSource } from '../../shared/model/types.ts';
+import type {
+  IngressRule,
+  NetworkInterfaceUse,
+  PrefixListContents,
+  RuleSource,
+} from '../../shared/model/types.ts';
 import type {
   AuthorizeIngressRequest,
   AuthorizeIngressResult,
@@ -103,6 +108,18 @@ export class FakeEc2 implements NetworkReader, IngressWriter {
 
   async describeNetworkInterfaces(): Promise<NetworkInterfaceUse[]> {
     return [];
+  }
+
+  /** Prefix lists by id (setPrefixList); any other id is one EC2 does not find. */
+  private readonly prefixLists = new Map<string, PrefixListContents>();
+
+  setPrefixList(list: PrefixListContents): this {
+    this.prefixLists.set(list.prefixListId, list);
+    return this;
+  }
+
+  async readPrefixList(prefixListId: string): Promise<PrefixListContents | null> {
+    return this.prefixLists.get(prefixListId) ?? null;
   }
 
   async authorizeIngress(request: AuthorizeIngressRequest): Promise<AuthorizeIngressResult> {

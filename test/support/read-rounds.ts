@@ -24,6 +24,7 @@ const OPERATIONS: Record<string, string> = {
   describeSecurityGroups: 'DescribeSecurityGroups',
   findSecurityGroupIdsByName: 'DescribeSecurityGroups',
   describeNetworkInterfaces: 'DescribeNetworkInterfaces',
+  readPrefixList: 'GetManagedPrefixListEntries',
   describeKey: 'DescribeKey',
   authorizeIngress: 'AuthorizeSecurityGroupIngress',
   revokeIngress: 'RevokeSecurityGroupIngress',

@@ -44,7 +44,10 @@ export interface AccountFile {
   networkInterfaces: Item[];
   kmsKeys: Item[];
   brokerEngineTypes?: Item[];
-  denied?: { kms?: string[] };
+  /** DescribeManagedPrefixLists items, each with its GetManagedPrefixListEntries `Entries`. */
+  prefixLists?: Item[];
+  /** `prefixLists`: GetManagedPrefixListEntries answers UnauthorizedOperation. */
+  denied?: { kms?: string[]; prefixLists?: string[] };
 }
 
 /**
@@ -190,6 +193,7 @@ const NOT_FOUND: Record<string, [string, number]> = {
   'ec2:DescribeSecurityGroups': ['InvalidGroup.NotFound', 400],
   'ec2:DescribeSecurityGroupRules': ['InvalidSecurityGroupRuleId.NotFound', 400],
   'ec2:DescribeNetworkInterfaces': ['InvalidNetworkInterfaceID.NotFound', 400],
+  'ec2:GetManagedPrefixListEntries': ['InvalidPrefixListID.NotFound', 400],
   'ec2:AuthorizeSecurityGroupIngress': ['InvalidGroup.NotFound', 400],
   'ec2:RevokeSecurityGroupIngress': ['InvalidSecurityGroupRuleId.NotFound', 400],
   'config-service:GetResourceConfigHistory': ['ResourceNotDiscoveredException', 400],
@@ -544,6 +548,10 @@ export class SdkAccount {
         return this.#describeSecurityGroups(input);
       case 'ec2:DescribeNetworkInterfaces':
         return this.#describeNetworkInterfaces(input);
+      case 'ec2:DescribeManagedPrefixLists':
+        return this.#describeManagedPrefixLists(input);
+      case 'ec2:GetManagedPrefixListEntries':
+        return this.#getManagedPrefixListEntries(input);
       case 'ec2:AuthorizeSecurityGroupIngress':
         return this.#authorizeIngress(input);
       case 'ec2:RevokeSecurityGroupIngress':
@@ -718,6 +726,74 @@ export class SdkAccount {
     );
     const { items, next } = page(interfaces, input, 1000);
     return { NetworkInterfaces: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
+  /** MaxResults 1-100 for both prefix list reads (EC2 API Reference); more is InvalidParameterValue. */
+  #prefixListPageSize(input: Item): void {
+    const size = input.MaxResults;
+    if (size !== undefined && (typeof size !== 'number' || size < 1 || size > 100)) {
+      throw serviceError(
+        'ec2',
+        'InvalidParameterValue',
+        `Value ( ${String(size)} ) for parameter maxResults is invalid.`,
+      );
+    }
+  }
+
+  /** The file's lists without their entries, filtered by prefix-list-id, owner-id or prefix-list-name. */
+  #describeManagedPrefixLists(input: Item): unknown {
+    this.#prefixListPageSize(input);
+    const filters = filtersOf(input, ['prefix-list-id', 'owner-id', 'prefix-list-name']);
+    const ids = input.PrefixListIds as string[] | undefined;
+    const all = this.#state.prefixLists ?? [];
+    for (const id of ids ?? []) {
+      if (!all.some((p) => p.PrefixListId === id)) {
+        throw serviceError(
+          'ec2',
+          'InvalidPrefixListID.NotFound',
+          `The prefix list ID '${id}' does not exist`,
+        );
+      }
+    }
+    const matches = (name: string, value: Json | undefined) =>
+      filters.get(name) === undefined || filters.get(name)?.has(String(value)) === true;
+    const lists = all
+      .filter(
+        (p) =>
+          matches('prefix-list-id', p.PrefixListId) &&
+          matches('owner-id', p.OwnerId) &&
+          matches('prefix-list-name', p.PrefixListName) &&
+          (ids === undefined || ids.includes(String(p.PrefixListId))),
+      )
+      .map(({ Entries: _entries, ...list }) => list);
+    const { items, next } = page(lists, input, 100);
+    return { PrefixLists: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
+  /**
+   * The list's entries, paged. Only the current version is recorded: a TargetVersion other than the
+   * list's Version is refused rather than answered with entries of another version.
+   */
+  #getManagedPrefixListEntries(input: Item): unknown {
+    this.#prefixListPageSize(input);
+    const id = String(input.PrefixListId);
+    if ((this.#state.denied?.prefixLists ?? []).includes(id)) {
+      throw serviceError(
+        'ec2',
+        'UnauthorizedOperation',
+        'You are not authorized to perform this operation.',
+        403,
+      );
+    }
+    const list = (this.#state.prefixLists ?? []).find((p) => p.PrefixListId === id);
+    if (!list) {
+      throw serviceError('ec2', 'InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`);
+    }
+    if (input.TargetVersion !== undefined && input.TargetVersion !== list.Version) {
+      throw new Error(`sdk-account: version ${String(input.TargetVersion)} of ${id} is not recorded`);
+    }
+    const { items, next } = page((list.Entries as Item[] | undefined) ?? [], input, 100);
+    return { Entries: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
   }
 
   #authorizeIngress(input: Item): unknown {

@@ -21,7 +21,9 @@ import { BatchGetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateTagsCommand,
+  DescribeManagedPrefixListsCommand,
   DescribeNetworkInterfacesCommand,
+  GetManagedPrefixListEntriesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   ModifySecurityGroupRulesCommand,
@@ -86,6 +88,8 @@ export const serviceSpecs = (): ReadonlyMap<string, ServiceSpec> => {
           DescribeSecurityGroupRules: DescribeSecurityGroupRulesCommand,
           DescribeSecurityGroups: DescribeSecurityGroupsCommand,
           DescribeNetworkInterfaces: DescribeNetworkInterfacesCommand,
+          DescribeManagedPrefixLists: DescribeManagedPrefixListsCommand,
+          GetManagedPrefixListEntries: GetManagedPrefixListEntriesCommand,
           AuthorizeSecurityGroupIngress: AuthorizeSecurityGroupIngressCommand,
           RevokeSecurityGroupIngress: RevokeSecurityGroupIngressCommand,
           ModifySecurityGroupRules: ModifySecurityGroupRulesCommand,

@@ -8,6 +8,7 @@ const METHODS = {
   describeSecurityGroups: true,
   findSecurityGroupIdsByName: true,
   describeNetworkInterfaces: true,
+  readPrefixList: true,
 } as const;
 
 const aReader = (): NetworkReader => ({
@@ -16,6 +17,7 @@ const aReader = (): NetworkReader => ({
   describeSecurityGroups: vi.fn(async () => []),
   findSecurityGroupIdsByName: vi.fn(async () => ['sg-0a1b2c3d4e5f60001']),
   describeNetworkInterfaces: vi.fn(async () => []),
+  readPrefixList: vi.fn(async () => null),
 });
 
 describe('lazyAdapter', () => {

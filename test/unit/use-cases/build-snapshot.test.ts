@@ -356,6 +356,7 @@ describe('buildSnapshot', () => {
         describeSecurityGroups: held('groups', (ids) => account.describeSecurityGroups(ids)),
         findSecurityGroupIdsByName: (name) => account.findSecurityGroupIdsByName(name),
         describeNetworkInterfaces: held('interfaces', (ids) => account.describeNetworkInterfaces(ids)),
+        readPrefixList: (id) => account.readPrefixList(id),
       },
       keys: { describeKey: held('key', (id) => account.describeKey(id)) },
     };

@@ -117,6 +117,174 @@ describe('EC2 adapters over the EC2 Query protocol', () => {
     });
   });
 
+  describe('createEc2NetworkReader.readPrefixList', () => {
+    // A customer-managed IPv4 list as the AWS CLI example of get-managed-prefix-list-entries shows it,
+    // an AWS-managed IPv6 list, and a list longer than one page.
+    const CUSTOMER_LIST = {
+      PrefixListId: 'pl-0123456abcabcabc1',
+      AddressFamily: 'IPv4',
+      State: 'modify-complete',
+      PrefixListArn: 'arn:aws:ec2:us-east-1:123456789012:prefix-list/pl-0123456abcabcabc1',
+      PrefixListName: 'vpc-cidrs',
+      MaxEntries: 10,
+      Version: 2,
+      OwnerId: '123456789012',
+      Entries: [
+        { Cidr: '10.0.0.0/16', Description: 'vpc-a' },
+        { Cidr: '10.2.0.0/16', Description: 'vpc-b' },
+      ],
+    };
+    const AWS_LIST = {
+      PrefixListId: 'pl-0ca5e0000000000a6',
+      AddressFamily: 'IPv6',
+      State: 'create-complete',
+      PrefixListArn: 'arn:aws:ec2:us-east-1:aws:prefix-list/pl-0ca5e0000000000a6',
+      PrefixListName: 'com.amazonaws.us-east-1.ipv6.s3',
+      MaxEntries: 3,
+      Version: 7,
+      OwnerId: 'AWS',
+      Entries: [{ Cidr: '2600:1f18:ffff::/48' }, { Cidr: '2600:1fa0:8000::/39' }],
+    };
+    const LONG_LIST = {
+      PrefixListId: 'pl-0ca5e0000000000b2',
+      AddressFamily: 'IPv4',
+      PrefixListName: 'partners',
+      MaxEntries: 250,
+      Version: 12,
+      OwnerId: '123456789012',
+      Entries: Array.from({ length: 230 }, (_, i) => ({ Cidr: `198.18.${i}.0/24` })),
+    };
+    const withLists = (...lists: object[]) => {
+      loopback.account.state.prefixLists = structuredClone(lists) as never;
+      loopback.account.markDirty();
+    };
+
+    it('sends DescribeManagedPrefixLists with a prefix-list-id filter and GetManagedPrefixListEntries, and parses both', async () => {
+      // Prepare
+      withLists(CUSTOMER_LIST);
+
+      // Act
+      const list = await reader().readPrefixList(CUSTOMER_LIST.PrefixListId);
+
+      // Assess
+      expect(bodies()).toEqual(
+        expect.arrayContaining([
+          [
+            ['Action', 'DescribeManagedPrefixLists'],
+            ['Version', '2016-11-15'],
+            ['Filter.1.Name', 'prefix-list-id'],
+            ['Filter.1.Value.1', CUSTOMER_LIST.PrefixListId],
+            ['MaxResults', '100'],
+          ],
+          [
+            ['Action', 'GetManagedPrefixListEntries'],
+            ['Version', '2016-11-15'],
+            ['PrefixListId', CUSTOMER_LIST.PrefixListId],
+            ['MaxResults', '100'],
+          ],
+        ]),
+      );
+      expect(loopback.aws.requests).toHaveLength(2);
+      expect(list).toEqual({
+        prefixListId: CUSTOMER_LIST.PrefixListId,
+        name: 'vpc-cidrs',
+        ownerId: '123456789012',
+        addressFamily: 'IPv4',
+        version: 2,
+        entries: [
+          { cidr: '10.0.0.0/16', description: 'vpc-a' },
+          { cidr: '10.2.0.0/16', description: 'vpc-b' },
+        ],
+      });
+    });
+
+    it('reads an AWS-managed IPv6 list, owner AWS, entries without descriptions', async () => {
+      // Prepare
+      withLists(AWS_LIST);
+
+      // Act
+      const list = await reader().readPrefixList(AWS_LIST.PrefixListId);
+
+      // Assess
+      expect(list).toEqual({
+        prefixListId: AWS_LIST.PrefixListId,
+        name: 'com.amazonaws.us-east-1.ipv6.s3',
+        ownerId: 'AWS',
+        addressFamily: 'IPv6',
+        version: 7,
+        entries: [{ cidr: '2600:1f18:ffff::/48' }, { cidr: '2600:1fa0:8000::/39' }],
+      });
+    });
+
+    it('reads a list longer than a page again, every page pinned to the version DescribeManagedPrefixLists named', async () => {
+      // Prepare
+      withLists(LONG_LIST);
+
+      // Act
+      const list = await reader().readPrefixList(LONG_LIST.PrefixListId);
+
+      // Assess
+      expect(list?.entries.map((e) => e.cidr)).toEqual(LONG_LIST.Entries.map((e) => e.Cidr));
+      const entryCalls = loopback.aws.requests.filter((r) => r.operation === 'GetManagedPrefixListEntries');
+      // The first page (unpinned, beside the description), then 3 pages of 100 pinned to version 12.
+      expect(entryCalls.map((r) => [r.input.TargetVersion, r.input.NextToken])).toEqual([
+        [undefined, undefined],
+        [12, undefined],
+        [12, '100'],
+        [12, '200'],
+      ]);
+    });
+
+    it('answers null for a list EC2 does not find (InvalidPrefixListID.NotFound), never an empty list', async () => {
+      // Prepare
+      withLists(CUSTOMER_LIST);
+
+      // Act
+      const list = await reader().readPrefixList('pl-0000000000000dead');
+
+      // Assess
+      expect(list).toBeNull();
+      expect(
+        loopback.aws.requests.find((r) => r.operation === 'GetManagedPrefixListEntries')?.errorCode,
+      ).toBe('InvalidPrefixListID.NotFound');
+    });
+
+    it('raises UnauthorizedOperation (HTTP 403) as an AwsCallError naming GetManagedPrefixListEntries', async () => {
+      // Prepare
+      withLists(CUSTOMER_LIST);
+      loopback.account.state.denied = { prefixLists: [CUSTOMER_LIST.PrefixListId] };
+
+      // Act
+      const error = await reader()
+        .readPrefixList(CUSTOMER_LIST.PrefixListId)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error).toMatchObject({
+        operation: 'GetManagedPrefixListEntries',
+        awsErrorName: 'UnauthorizedOperation',
+      });
+      expect((error as Error).message).toContain('HTTP 403');
+    });
+
+    it('refuses a list with more entries than a referenced list can hold instead of judging part of it', async () => {
+      // Prepare
+      withLists({
+        ...LONG_LIST,
+        Entries: Array.from({ length: 1001 }, (_, i) => ({ Cidr: `198.${18 + (i >> 8)}.${i & 255}.0/24` })),
+      });
+
+      // Act
+      const error = await reader()
+        .readPrefixList(LONG_LIST.PrefixListId)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect((error as Error).message).toContain('more than 1000 entries');
+    });
+  });
+
   describe('createEc2IngressWriter', () => {
     const narrowed = {
       groupId: ORDERS_GROUP,

@@ -1,0 +1,68 @@
+/**
+ * DescribeManagedPrefixLists and GetManagedPrefixListEntries outputs → the model. As in mappers.ts,
+ * the input types are structural copies of the SDK output shapes and every field is checked at run
+ * time: an entry without its CIDR is an UnexpectedShapeError, never an entry that admits nothing.
+ */
+import { UnexpectedShapeError } from '../errors.ts';
+import { isPlainObject } from '../json.ts';
+import { optionalString, requireString } from './mappers.ts';
+import type { PrefixListContents, PrefixListEntry } from './types.ts';
+
+/** A ManagedPrefixList item of DescribeManagedPrefixLists, the fields read. */
+export interface ManagedPrefixListShape {
+  readonly PrefixListId?: unknown;
+  readonly PrefixListName?: unknown;
+  readonly OwnerId?: unknown;
+  readonly AddressFamily?: unknown;
+  readonly Version?: unknown;
+}
+
+/** A PrefixListEntry item of GetManagedPrefixListEntries. */
+export interface PrefixListEntryShape {
+  readonly Cidr?: unknown;
+  readonly Description?: unknown;
+}
+
+/** What DescribeManagedPrefixLists says of a list: everything but its entries. */
+export type PrefixListHeader = Omit<PrefixListContents, 'entries'>;
+
+export const mapManagedPrefixList = (item: ManagedPrefixListShape): PrefixListHeader => {
+  if (!isPlainObject(item))
+    throw new UnexpectedShapeError('DescribeManagedPrefixLists: a list is not an object');
+  const prefixListId = requireString(item.PrefixListId, 'DescribeManagedPrefixLists', 'PrefixListId');
+  const what = `DescribeManagedPrefixLists ${prefixListId}`;
+  const name = optionalString(item.PrefixListName, what, 'PrefixListName');
+  const ownerId = optionalString(item.OwnerId, what, 'OwnerId');
+  const addressFamily = optionalString(item.AddressFamily, what, 'AddressFamily');
+  const version = item.Version;
+  if (
+    version !== undefined &&
+    version !== null &&
+    (typeof version !== 'number' || !Number.isInteger(version))
+  ) {
+    throw new UnexpectedShapeError(`${what}: Version is not an integer`);
+  }
+  return {
+    prefixListId,
+    ...(name === undefined ? {} : { name }),
+    ...(ownerId === undefined ? {} : { ownerId }),
+    ...(addressFamily === undefined ? {} : { addressFamily }),
+    ...(typeof version === 'number' ? { version } : {}),
+  };
+};
+
+export const mapPrefixListEntry = (item: PrefixListEntryShape, prefixListId: string): PrefixListEntry => {
+  const what = `GetManagedPrefixListEntries ${prefixListId}`;
+  if (!isPlainObject(item)) throw new UnexpectedShapeError(`${what}: an entry is not an object`);
+  const cidr = requireString(item.Cidr, what, 'Cidr');
+  const description = optionalString(item.Description, what, 'Description');
+  return { cidr, ...(description === undefined || description === '' ? {} : { description }) };
+};
+
+/**
+ * The most entries a prefix list that a security group rule references can hold: a referenced list
+ * counts its maximum entries against the group's rule quota (Amazon VPC User Guide, "Managed prefix
+ * lists"), and a group holds at most 1,000 rules ("Amazon VPC quotas": rules per security group ×
+ * security groups per network interface ≤ 1,000). More is an answer mq-guardian does not understand.
+ */
+export const MAX_PREFIX_LIST_ENTRIES = 1_000;
