@@ -1,5 +1,7 @@
 import {
+  DescribeManagedPrefixListsCommand,
   DescribeNetworkInterfacesCommand,
+  GetManagedPrefixListEntriesCommand,
   type DescribeNetworkInterfacesResult,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -354,9 +356,12 @@ describe('createEc2NetworkReader', () => {
     ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
     ec2Mock.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
     ec2Mock.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+    ec2Mock.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [] });
+    ec2Mock.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: [] });
     const reader = newReader();
 
     // Act
+    await reader.readPrefixList('pl-0721453c7ac4ec009');
     await reader.describeIngressRules([GROUP_ID]);
     await reader.describeRulesById(['sgr-abcdef01234567890']);
     await reader.describeSecurityGroups([GROUP_ID]);

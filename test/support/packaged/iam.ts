@@ -67,6 +67,7 @@ export const authorizationRequestsOf = (
     case 'ec2:DescribeSecurityGroupRules':
     case 'ec2:DescribeSecurityGroups':
     case 'ec2:DescribeNetworkInterfaces':
+    case 'ec2:DescribeManagedPrefixLists':
     case 'mq:ListBrokers':
     case 'mq:DescribeBrokerEngineTypes':
     case 'config:PutEvaluations':
@@ -102,6 +103,13 @@ export const authorizationRequestsOf = (
         }
       }
       return requests;
+    }
+    case 'ec2:GetManagedPrefixListEntries': {
+      // The prefix-list resource: its owner's account, `aws` for AWS-managed lists.
+      const id = String(input.PrefixListId);
+      const owner = state.prefixLists?.find((p) => p.PrefixListId === id)?.OwnerId;
+      const ownerPart = owner === 'AWS' ? 'aws' : typeof owner === 'string' ? owner : account;
+      return [{ action: key, resource: `arn:aws:ec2:${region}:${ownerPart}:prefix-list/${id}`, context: {} }];
     }
     case 'mq:DescribeBroker': {
       const broker = state.brokers.find((b) => b.BrokerId === input.BrokerId);

@@ -320,6 +320,67 @@ describe('RecordedAccount as NetworkReader', () => {
   });
 });
 
+describe('RecordedAccount as a reader of managed prefix lists', () => {
+  const PARTNERS = {
+    PrefixListId: 'pl-0ca5e0000000000c1',
+    PrefixListName: 'partners',
+    OwnerId: '123456789012',
+    AddressFamily: 'IPv4',
+    Version: 4,
+    Entries: [{ Cidr: '198.51.100.0/24', Description: 'partner a' }, { Cidr: '203.0.113.0/24' }],
+  };
+
+  it('answers the list with its version, owner, family and entries, one read of each operation', async () => {
+    // Prepare
+    const account = anAccount({ prefixLists: [PARTNERS] });
+
+    // Act
+    const list = await account.readPrefixList(PARTNERS.PrefixListId);
+
+    // Assess
+    expect(list).toEqual({
+      prefixListId: PARTNERS.PrefixListId,
+      name: 'partners',
+      ownerId: '123456789012',
+      addressFamily: 'IPv4',
+      version: 4,
+      entries: [{ cidr: '198.51.100.0/24', description: 'partner a' }, { cidr: '203.0.113.0/24' }],
+    });
+    expect(account.readCounts()).toEqual({ DescribeManagedPrefixLists: 1, GetManagedPrefixListEntries: 1 });
+  });
+
+  it('answers null for a list the file does not hold (EC2: InvalidPrefixListID.NotFound)', async () => {
+    // Act
+    const list = await anAccount({ prefixLists: [PARTNERS] }).readPrefixList('pl-0000000000000dead');
+
+    // Assess
+    expect(list).toBeNull();
+  });
+
+  it('fails a denied list with UnauthorizedOperation, as IAM would', async () => {
+    // Prepare
+    const account = anAccount({ prefixLists: [PARTNERS], denied: { prefixLists: [PARTNERS.PrefixListId] } });
+
+    // Act
+    const error = await account.readPrefixList(PARTNERS.PrefixListId).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error).toMatchObject({
+      operation: 'GetManagedPrefixListEntries',
+      awsErrorName: 'UnauthorizedOperation',
+    });
+  });
+
+  it('refuses to load an entry without its CIDR, naming where it is', () => {
+    // Act
+    const load = () => anAccount({ prefixLists: [{ ...PARTNERS, Entries: [{ Description: 'no cidr' }] }] });
+
+    // Assess
+    expect(load).toThrow(/prefixLists\[0\]/);
+  });
+});
+
 describe('RecordedAccount as KeyReader', () => {
   it.each([
     ['its key id', KEY_ID],
