@@ -17,8 +17,7 @@ import {
   recordOutcomes,
   summarizeOutcome,
 } from '../shared/runtime/handler-support.ts';
-import { createSnapshotCache } from '../shared/use-cases/build-snapshot.ts';
-import { evaluateBroker, handleApiCall } from '../shared/use-cases/handle-api-call.ts';
+import { evaluateRequestedBrokers, handleApiCall } from '../shared/use-cases/handle-api-call.ts';
 
 // Created once per container: settings are validated at cold start, SDK clients are reused. The EC2
 // client is loaded at start-up (every event begins with a read of the group's network interfaces);
@@ -46,22 +45,22 @@ export const handler = middy(async (event: unknown, context: InvocationContext) 
       const request = parseRemediationRequest(event);
       // arn:aws:lambda:<region>:<account>:function:<name>
       const [, , , region = '', account = ''] = (context.invokedFunctionArn ?? '').split(':');
-      const results = [];
       // One set of reads for the request's brokers: they share groups and the broker listing.
-      const shared = { ...deps(account, region, context), cache: createSnapshotCache() };
-      for (const brokerId of request.detail.brokerIds) {
-        const outcome = await evaluateBroker(brokerId, shared, request.detail.actor);
-        recordOutcomes([outcome]);
-        results.push({
-          brokerId,
-          status: outcome.status,
-          remediation: outcome.remediation?.actions.map((a) => ({
-            kind: a.kind,
-            ruleId: a.ruleId,
-            status: a.status,
-          })),
-        });
-      }
+      const outcomes = await evaluateRequestedBrokers(
+        request.detail.brokerIds,
+        deps(account, region, context),
+        request.detail.actor,
+        (outcome) => recordOutcomes([outcome]),
+      );
+      const results = outcomes.map((outcome) => ({
+        brokerId: outcome.brokerId,
+        status: outcome.status,
+        remediation: outcome.remediation?.actions.map((a) => ({
+          kind: a.kind,
+          ruleId: a.ruleId,
+          status: a.status,
+        })),
+      }));
       logger.info('Remediation request handled', { reason: request.detail.reason, results });
       return { status: 'remediated' as const, results };
     }

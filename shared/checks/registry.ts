@@ -1,6 +1,7 @@
 import type { CheckId } from '../model/finding.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { Check } from './check.ts';
+import { enabledCheckIds } from './enabled.ts';
 import { check as auditLoggingEnabled } from './mq-broker-audit-logging-enabled.ts';
 import { check as authorizationMapConfigured } from './mq-broker-authorization-map-configured.ts';
 import { check as autoMinorVersionUpgradeEnabled } from './mq-broker-auto-minor-version-upgrade-enabled.ts';
@@ -36,10 +37,8 @@ export const getCheck = (id: CheckId): Check => {
   return found;
 };
 
-/** The checks the settings switch on: not disabled, and opt-in checks only when enabled. */
-export const enabledChecks = (settings: Settings): Check[] =>
-  ALL_CHECKS.filter(
-    (c) =>
-      !settings.disabledChecks.includes(c.meta.id) &&
-      (!c.meta.optIn || settings.enabledOptInChecks.includes(c.meta.id)),
-  );
+/** The checks the settings switch on (enabled.ts): not disabled, and opt-in checks only when enabled. */
+export const enabledChecks = (settings: Settings): Check[] => {
+  const enabled = enabledCheckIds(settings);
+  return ALL_CHECKS.filter((c) => enabled.includes(c.meta.id));
+};

@@ -19,7 +19,8 @@ import type { ActionReport } from '../remediation/execute.ts';
 import { isRemediationActor, ownChangeReason } from '../remediation/self-actor.ts';
 import { annotate, toCompliance } from '../use-cases/config-evaluations.ts';
 import { handleConfigInvocation } from '../use-cases/config-rule.ts';
-import { evaluateBroker, handleApiCall } from '../use-cases/handle-api-call.ts';
+import { evaluateBroker } from '../use-cases/evaluate-broker.ts';
+import { eventDeps, handleApiCall } from '../use-cases/handle-api-call.ts';
 
 export interface ReplayEvaluation {
   readonly checkId: CheckId;
@@ -193,7 +194,7 @@ export const replayEvent = async (
       .map((alert) => ({ alert, text: renderAlertText(alert), slack: renderSlackPayload(alert) }));
   let outcome: Awaited<ReturnType<typeof handleApiCall>>;
   try {
-    outcome = await handleApiCall(event, deps);
+    outcome = await handleApiCall(event, eventDeps(deps));
   } catch (error) {
     if (!(error instanceof GuardianError)) throw error;
     return {

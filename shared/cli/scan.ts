@@ -26,7 +26,7 @@ import { mapBounded } from '../use-cases/bounded.ts';
 import { createSnapshotCache } from '../use-cases/build-snapshot.ts';
 import { toCompliance } from '../use-cases/config-evaluations.ts';
 import { type BrokerEvaluation, brokerErrorFindings } from '../use-cases/evaluate.ts';
-import { evaluateBroker } from '../use-cases/handle-api-call.ts';
+import { evaluateBroker } from '../use-cases/evaluate-broker.ts';
 import { RemediationFailedError } from '../use-cases/remediate.ts';
 import { type ReplayAction, type ReplaySkip, toAction } from './replay.ts';
 import { renderActions } from './replay-text.ts';

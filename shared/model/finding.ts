@@ -18,6 +18,13 @@ export const CHECK_IDS = [
 
 export type CheckId = (typeof CHECK_IDS)[number];
 
+/**
+ * The checks that are off unless `enabledOptInChecks` names them (each one's `meta.optIn`; the registry's
+ * test holds the two equal). A list of its own so that settings can be validated, and the enabled checks
+ * named, without loading the checks.
+ */
+export const OPT_IN_CHECK_IDS: readonly CheckId[] = ['mq-broker-ldap-authentication'];
+
 export const isCheckId = (value: string): value is CheckId =>
   (CHECK_IDS as readonly string[]).includes(value);
 

@@ -8,8 +8,7 @@
  * at cold start (load-settings.ts). A list setting's pattern is built from the same names the code
  * accepts, so the template and the code cannot disagree.
  */
-import { ALL_CHECKS } from '../checks/registry.ts';
-import { CHECK_IDS } from '../model/finding.ts';
+import { CHECK_IDS, OPT_IN_CHECK_IDS } from '../model/finding.ts';
 import type { EngineType } from '../model/types.ts';
 import { ENGINE_PROTOCOLS, engineDisplayName } from '../network/protocol-ports.ts';
 
@@ -42,10 +41,6 @@ const protocolList = (engine: EngineType): SettingRule => ({
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
-
-export const OPT_IN_CHECK_IDS: readonly string[] = ALL_CHECKS.filter((c) => c.meta.optIn).map(
-  (c) => c.meta.id,
-);
 
 /** In README "Settings" order. */
 export const SETTINGS: readonly SettingSpec[] = [

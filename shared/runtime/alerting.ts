@@ -1,6 +1,6 @@
 import { createAlertingSink } from '../alerts/sink.ts';
+import { ALERTING_ENV, type AlertingEnv, readAlertingEnv } from './alerting-env.ts';
 import { checkAlertTopicArn } from '../alerts/topic-arn.ts';
-import { ConfigurationError } from '../errors.ts';
 import { countPublishedAlerts } from './metrics.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { FindingsSink } from '../use-cases/handle-api-call.ts';
@@ -12,14 +12,7 @@ import {
   lazySnsAlertPublisherInTopicRegion,
 } from './lazy-aws.ts';
 
-/** Environment variables the stack sets for the functions that alert. */
-export const ALERTING_ENV = {
-  topicArn: 'ALERT_TOPIC_ARN',
-  stateTable: 'ALERT_STATE_TABLE',
-  securityHub: 'SECURITY_HUB_ENABLED',
-  /** The organization's central topic (any region), published to as well; empty or unset = none. */
-  centralTopicArn: 'CENTRAL_ALERT_TOPIC_ARN',
-} as const;
+export { ALERTING_ENV } from './alerting-env.ts';
 
 export type FindingsSinkFactory = (account: string, region: string) => FindingsSink;
 
@@ -34,22 +27,18 @@ export const alertingFromEnv = (
   settings: Settings,
   env: NodeJS.ProcessEnv = process.env,
 ): FindingsSinkFactory | undefined => {
-  const topicArn = env[ALERTING_ENV.topicArn]?.trim();
-  const table = env[ALERTING_ENV.stateTable]?.trim();
-  if (!topicArn && !table) return undefined;
-  if (!topicArn || !table) {
-    throw new ConfigurationError(
-      `${ALERTING_ENV.topicArn} and ${ALERTING_ENV.stateTable} must be set together`,
-    );
-  }
-  const own = lazySnsAlertPublisher(checkAlertTopicArn(topicArn));
-  const centralTopicArn = env[ALERTING_ENV.centralTopicArn]?.trim();
+  const alerting = readAlertingEnv(env);
+  return alerting ? alertingSinkFactory(settings, alerting) : undefined;
+};
+
+/** The sink factory of an alerting configuration read (and checked) at cold start by readAlertingEnv. */
+export const alertingSinkFactory = (settings: Settings, alerting: AlertingEnv): FindingsSinkFactory => {
+  const own = lazySnsAlertPublisher(alerting.topicArn);
   const publisher = countPublishedAlerts(
-    centralTopicArn ? bothTopics(own, createCentralAlertPublisher(centralTopicArn)) : own,
+    alerting.centralTopicArn ? bothTopics(own, createCentralAlertPublisher(alerting.centralTopicArn)) : own,
   );
-  const stateStore = lazyDynamoDbAlertStateStore(table);
-  const securityHub =
-    env[ALERTING_ENV.securityHub]?.trim().toLowerCase() === 'true' ? lazySecurityHubPublisher() : undefined;
+  const stateStore = lazyDynamoDbAlertStateStore(alerting.table);
+  const securityHub = alerting.securityHub ? lazySecurityHubPublisher() : undefined;
   return (account, region) =>
     createAlertingSink({
       publisher,

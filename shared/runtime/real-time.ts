@@ -1,16 +1,18 @@
 /**
  * What both real-time functions (on-broker-event, on-ingress-event) build once per container: settings
- * validated at cold start, the checks they switch on, the paced readers, Config re-run and alerting.
- * Every AWS adapter is loaded on first use, except those the function hands in (`loaded`): the ones
- * its first call of every invocation needs, imported statically by its handler file.
+ * validated at cold start, the checks they switch on (by id; their code is loaded with an event's first
+ * reads), the paced readers, Config re-run and alerting. Every AWS adapter is loaded on first use,
+ * except those the function hands in (`loaded`): the ones its first call of every invocation needs,
+ * imported statically by its handler file.
  */
-import { enabledChecks } from '../checks/registry.ts';
+import { enabledCheckIds } from '../checks/enabled.ts';
 import { loadSettings } from '../policy/load-settings.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { AccountReaders, IngressWriter, RemediationRequester } from '../ports.ts';
-import type { EvaluationDeps } from '../use-cases/handle-api-call.ts';
+import type { EventDeps } from '../use-cases/handle-api-call.ts';
 import { pacedBrokerReader, REAL_TIME_RATE_LIMIT } from '../use-cases/rate-limit.ts';
-import { alertingFromEnv } from './alerting.ts';
+import { readAlertingEnv } from './alerting-env.ts';
+import type { LoadedEvaluation } from './evaluation.ts';
 import {
   lazyConfigReporter,
   lazyEc2NetworkReader,
@@ -25,7 +27,7 @@ export interface RealTimeContainer {
     account: string,
     region: string,
     remediation: { readonly writer?: IngressWriter; readonly remediationRequester?: RemediationRequester },
-  ): EvaluationDeps;
+  ): EventDeps;
 }
 
 export const createRealTimeContainer = (
@@ -33,7 +35,9 @@ export const createRealTimeContainer = (
   loaded: Partial<AccountReaders> = {},
 ): RealTimeContainer => {
   const settings = loadSettings(env);
-  const checks = enabledChecks(settings);
+  const checkIds = enabledCheckIds(settings);
+  // Checked at cold start: a deployment error fails the start, not the first alert.
+  const alerting = readAlertingEnv(env);
   const readers = {
     // Paced below the account's Amazon MQ quota: a change to a configuration or group that dozens of
     // brokers share must not burst past it and fail on throttling.
@@ -43,20 +47,34 @@ export const createRealTimeContainer = (
   };
   const configRulePrefix = env.CONFIG_RULE_PREFIX?.trim();
   const compliance = configRulePrefix ? lazyConfigReporter() : undefined;
-  const findingsSinkFor = alertingFromEnv(settings, env);
+  // Once per container; a failed load is tried again by the next event.
+  let evaluation: Promise<LoadedEvaluation> | undefined;
+  const loadEvaluation = (): Promise<LoadedEvaluation> => {
+    evaluation ??= import('./evaluation.ts').then(
+      ({ loadedEvaluation }) => loadedEvaluation(settings, alerting),
+      (error: unknown) => {
+        evaluation = undefined;
+        throw error;
+      },
+    );
+    return evaluation;
+  };
   return {
     settings,
     depsFor: (account, region, remediation) => ({
       readers,
       settings,
-      checks,
+      checkIds,
+      evaluation: async () => {
+        const { checks, findingsSinkFor } = await loadEvaluation();
+        return { checks, ...(findingsSinkFor ? { findingsSink: findingsSinkFor(account, region) } : {}) };
+      },
       account,
       region,
       now: () => new Date(),
       ...(remediation.writer ? { writer: remediation.writer } : {}),
       ...(remediation.remediationRequester ? { remediationRequester: remediation.remediationRequester } : {}),
       ...(compliance && configRulePrefix ? { compliance, configRulePrefix } : {}),
-      ...(findingsSinkFor ? { findingsSink: findingsSinkFor(account, region) } : {}),
     }),
   };
 };

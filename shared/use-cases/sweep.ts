@@ -9,7 +9,8 @@ import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/
 import { logger } from '../logger.ts';
 import type { RemediationRequester } from '../ports.ts';
 import { createSnapshotCache } from './build-snapshot.ts';
-import { type BrokerOutcome, type EvaluationDeps, evaluateBroker } from './handle-api-call.ts';
+import { evaluateBroker } from './evaluate-broker.ts';
+import type { BrokerOutcome, EvaluationDeps } from './handle-api-call.ts';
 import { settleBounded } from './bounded.ts';
 import type { TokenBucketLimits } from './rate-limit.ts';
 import { plural } from '../wording.ts';

@@ -313,7 +313,7 @@ describe('personal data found by the PII check', () => {
     withPersonalName();
     const [{ evaluateBroker }, { createMqBrokerReader }, { createEc2NetworkReader }, { createKmsKeyReader }] =
       await Promise.all([
-        import('../../../shared/use-cases/handle-api-call.ts'),
+        import('../../../shared/use-cases/evaluate-broker.ts'),
         import('../../../shared/aws/mq.ts'),
         import('../../../shared/aws/ec2.ts'),
         import('../../../shared/aws/kms.ts'),

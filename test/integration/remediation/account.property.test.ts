@@ -23,7 +23,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INGRESS_CHECK_IDS, handleApiCall } from '../../../shared/use-cases/handle-api-call.ts';
+import { eventDeps, INGRESS_CHECK_IDS, handleApiCall } from '../../../shared/use-cases/handle-api-call.ts';
 import type { ApiCallEvent, EventTarget } from '../../../shared/events/cloudtrail.ts';
 import { enabledChecks } from '../../../shared/checks/registry.ts';
 import { logger } from '../../../shared/logger.ts';
@@ -408,7 +408,7 @@ const run = async (spec: AccountSpec): Promise<Outcome> => {
   };
   for (const [i, e] of spec.events.entries()) {
     try {
-      await handleApiCall(eventOf(spec, e, i), deps);
+      await handleApiCall(eventOf(spec, e, i), eventDeps(deps));
     } catch {
       // A failed invocation is allowed (and expected when a fact was not read); what it wrote is checked.
     }

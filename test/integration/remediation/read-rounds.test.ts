@@ -10,7 +10,7 @@ import { parseApiCallEvent } from '../../../shared/events/cloudtrail.ts';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
 import { recordedAccountFrom } from '../../../shared/recorded/recorded-account.ts';
-import { handleApiCall } from '../../../shared/use-cases/handle-api-call.ts';
+import { eventDeps, handleApiCall } from '../../../shared/use-cases/handle-api-call.ts';
 import { withReadRounds } from '../../support/read-rounds.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -24,15 +24,18 @@ const ENFORCE: Settings = { ...DEFAULT_SETTINGS, remediationMode: 'enforce' };
 const run = async (event: unknown, account = demoAccount(), settings = ENFORCE) => {
   const recorded = recordedAccountFrom(account);
   const rounds = withReadRounds(recorded);
-  const outcome = await handleApiCall(parseApiCallEvent(event), {
-    readers: rounds.readers,
-    writer: rounds.writer,
-    settings,
-    checks: enabledChecks(settings),
-    account: recorded.accountId,
-    region: recorded.region,
-    now: () => new Date('2026-11-24T12:00:00Z'),
-  });
+  const outcome = await handleApiCall(
+    parseApiCallEvent(event),
+    eventDeps({
+      readers: rounds.readers,
+      writer: rounds.writer,
+      settings,
+      checks: enabledChecks(settings),
+      account: recorded.accountId,
+      region: recorded.region,
+      now: () => new Date('2026-11-24T12:00:00Z'),
+    }),
+  );
   return { outcome, rounds, writes: recorded.writes() };
 };
 

@@ -13,7 +13,7 @@ import { parseApiCallEvent } from '../../../shared/events/cloudtrail.ts';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
 import { recordedAccountFrom } from '../../../shared/recorded/recorded-account.ts';
-import { handleApiCall, WRITE_RESERVE_MS } from '../../../shared/use-cases/handle-api-call.ts';
+import { eventDeps, handleApiCall, WRITE_RESERVE_MS } from '../../../shared/use-cases/handle-api-call.ts';
 import { REAL_TIME_RATE_LIMIT } from '../../../shared/use-cases/rate-limit.ts';
 import { loadDemoAccount, sweepAccount } from '../../bench/fixtures.ts';
 import { withReadRounds } from '../../support/read-rounds.ts';
@@ -50,16 +50,19 @@ const run = async (remainingTimeMs?: () => number) => {
   const { event, brokers } = eventOnSharedGroup(json);
   const recorded = recordedAccountFrom(json);
   const rounds = withReadRounds(recorded);
-  const outcome = handleApiCall(event, {
-    readers: rounds.readers,
-    writer: rounds.writer,
-    settings: ENFORCE,
-    checks: enabledChecks(ENFORCE),
-    account: recorded.accountId,
-    region: recorded.region,
-    now: () => new Date('2026-11-24T12:00:00Z'),
-    ...(remainingTimeMs ? { remainingTimeMs } : {}),
-  });
+  const outcome = handleApiCall(
+    event,
+    eventDeps({
+      readers: rounds.readers,
+      writer: rounds.writer,
+      settings: ENFORCE,
+      checks: enabledChecks(ENFORCE),
+      account: recorded.accountId,
+      region: recorded.region,
+      now: () => new Date('2026-11-24T12:00:00Z'),
+      ...(remainingTimeMs ? { remainingTimeMs } : {}),
+    }),
+  );
   return { outcome, rounds, recorded, json, brokers };
 };
 

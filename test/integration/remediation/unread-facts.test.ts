@@ -16,7 +16,7 @@ import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
 import type { RecordedAccountFile } from '../../../shared/recorded/account-file.ts';
 import { type RecordedAccount, recordedAccountFrom } from '../../../shared/recorded/recorded-account.ts';
-import { evaluateBroker } from '../../../shared/use-cases/handle-api-call.ts';
+import { evaluateBroker } from '../../../shared/use-cases/evaluate-broker.ts';
 
 const ACCOUNT_FILE = join(
   import.meta.dirname,

@@ -3,7 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS, enabledChecks, getCheck } from '../../../shared/checks/registry.ts';
-import { CHECK_IDS } from '../../../shared/model/finding.ts';
+import { enabledCheckIds } from '../../../shared/checks/enabled.ts';
+import { CHECK_IDS, OPT_IN_CHECK_IDS } from '../../../shared/model/finding.ts';
 import { DEFAULT_SETTINGS } from '../../../shared/policy/settings.ts';
 
 const checksDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'checks');
@@ -70,6 +71,20 @@ describe('check registry', () => {
     // Assess
     expect(ids).not.toContain('mq-broker-highly-available');
     expect(ids).toHaveLength(CHECK_IDS.length - 2);
+  });
+
+  it('lists as opt-in exactly the checks whose metadata says so', () => {
+    // Assess
+    expect(OPT_IN_CHECK_IDS).toEqual(ALL_CHECKS.filter((c) => c.meta.optIn).map((c) => c.meta.id));
+  });
+
+  it.each([
+    ['the defaults', DEFAULT_SETTINGS],
+    ['an opted-in check', { ...DEFAULT_SETTINGS, enabledOptInChecks: ['mq-broker-ldap-authentication'] }],
+    ['a disabled check', { ...DEFAULT_SETTINGS, disabledChecks: ['mq-broker-no-pii-in-identifiers'] }],
+  ] as const)('names, without loading them, the checks it enables for %s', (_, settings) => {
+    // Assess
+    expect(enabledCheckIds(settings)).toEqual(enabledChecks(settings).map((c) => c.meta.id));
   });
 
   it('finds a check by id and refuses an unknown one', () => {

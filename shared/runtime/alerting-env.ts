@@ -1,0 +1,48 @@
+/**
+ * The stack's alerting configuration, read and checked at cold start: a deployment error (half a
+ * configuration, a topic ARN that is not one) fails the function's start, before any event. The sink
+ * itself (alerting.ts: the alert plan, its text, the publishers) is built where alerts are first
+ * announced.
+ */
+import { checkAlertTopicArn } from '../alerts/topic-arn.ts';
+import { ConfigurationError } from '../errors.ts';
+
+/** Environment variables the stack sets for the functions that alert. */
+export const ALERTING_ENV = {
+  topicArn: 'ALERT_TOPIC_ARN',
+  stateTable: 'ALERT_STATE_TABLE',
+  securityHub: 'SECURITY_HUB_ENABLED',
+  /** The organization's central topic (any region), published to as well; empty or unset = none. */
+  centralTopicArn: 'CENTRAL_ALERT_TOPIC_ARN',
+} as const;
+
+export interface AlertingEnv {
+  readonly topicArn: string;
+  readonly table: string;
+  readonly centralTopicArn?: string;
+  readonly securityHub: boolean;
+}
+
+/**
+ * The alerting the stack configures, checked; undefined when it configures none (both variables
+ * unset). One without the other, or a topic ARN that is not one, is a ConfigurationError.
+ */
+export const readAlertingEnv = (env: NodeJS.ProcessEnv = process.env): AlertingEnv | undefined => {
+  const topicArn = env[ALERTING_ENV.topicArn]?.trim();
+  const table = env[ALERTING_ENV.stateTable]?.trim();
+  if (!topicArn && !table) return undefined;
+  if (!topicArn || !table) {
+    throw new ConfigurationError(
+      `${ALERTING_ENV.topicArn} and ${ALERTING_ENV.stateTable} must be set together`,
+    );
+  }
+  const centralTopicArn = env[ALERTING_ENV.centralTopicArn]?.trim();
+  return {
+    topicArn: checkAlertTopicArn(topicArn),
+    table,
+    ...(centralTopicArn
+      ? { centralTopicArn: checkAlertTopicArn(centralTopicArn, ALERTING_ENV.centralTopicArn) }
+      : {}),
+    securityHub: env[ALERTING_ENV.securityHub]?.trim().toLowerCase() === 'true',
+  };
+};

@@ -1,0 +1,110 @@
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionBuildOptions, packageOf } from '../../bench/bundle.ts';
+import { ROOT } from '../../bench/harness.ts';
+import { loadServerlessConfig } from '../../bench/serverless-config.ts';
+
+interface StartupGraph {
+  /** Every input of the bundle, eager or loaded by `import()`. */
+  readonly all: ReadonlySet<string>;
+  /** The inputs a cold start reads: the handler and what it imports statically, transitively. */
+  readonly startup: ReadonlySet<string>;
+}
+
+/** Each function built with the options and plugins serverless.yml gives serverless-esbuild. */
+const graphs = new Map<string, StartupGraph>();
+
+const graphOf = (name: string): StartupGraph => {
+  const graph = graphs.get(name);
+  if (!graph) throw new Error(`no function ${name} in serverless.yml`);
+  return graph;
+};
+
+const startupOf = (metafile: Metafile, entry: string): Set<string> => {
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const input = queue.pop() as string;
+    if (seen.has(input)) continue;
+    seen.add(input);
+    for (const imported of metafile.inputs[input]?.imports ?? []) {
+      if (imported.kind !== 'dynamic-import' && !imported.external) queue.push(imported.path);
+    }
+  }
+  return seen;
+};
+
+beforeAll(async () => {
+  const config = loadServerlessConfig(ROOT);
+  for (const fn of config.functions) {
+    const result = await build(functionBuildOptions(config, fn.entry));
+    const metafile = result.metafile as Metafile;
+    graphs.set(fn.name, {
+      all: new Set(Object.keys(metafile.inputs)),
+      startup: startupOf(metafile, fn.entry),
+    });
+  }
+});
+
+/** What evaluating a broker needs and an event on a group no broker uses does not. */
+const EVALUATION = [
+  'shared/use-cases/evaluate-broker.ts',
+  'shared/checks/registry.ts',
+  'shared/checks/mq-broker-ingress-not-open-to-world.ts',
+  'shared/alerts/plan.ts',
+  'shared/alerts/sink.ts',
+  'shared/remediation/plan.ts',
+  'shared/remediation/execute.ts',
+];
+
+// The real-time functions read only what their first reads need at start-up; the checks, the alert
+// plan and remediation load by import() beside an event's first reads (shared/runtime/real-time.ts).
+describe('what the real-time functions read at start-up', () => {
+  it.each(['on-ingress-event', 'on-broker-event'])('%s loads the evaluation only on first use', (name) => {
+    // Act
+    const { all, startup } = graphOf(name);
+
+    // Assess
+    for (const input of EVALUATION) {
+      expect(all, input).toContain(input);
+      expect(startup, input).not.toContain(input);
+    }
+    const startupPackages = new Set([...startup].map(packageOf));
+    expect([...all].map(packageOf)).toContain('ibantools');
+    expect(startupPackages).not.toContain('ibantools');
+  });
+
+  it('on-ingress-event reads at start-up the event, the settings and the EC2 client it first calls', () => {
+    // Act
+    const { startup } = graphOf('on-ingress-event');
+
+    // Assess
+    expect(startup).toContain('shared/events/cloudtrail.ts');
+    expect(startup).toContain('shared/policy/load-settings.ts');
+    expect(startup).toContain('shared/aws/ec2.ts');
+    expect(startup).not.toContain('shared/aws/mq.ts');
+  });
+});
+
+describe('SDK clients at start-up', () => {
+  it('config-rule loads EC2 only for an ingress check, on first use', () => {
+    // Act
+    const { all, startup } = graphOf('config-rule');
+
+    // Assess
+    expect([...all].map(packageOf)).toContain('@aws-sdk/client-ec2');
+    expect([...startup].map(packageOf)).not.toContain('@aws-sdk/client-ec2');
+  });
+
+  it.each(['on-ingress-event', 'on-broker-event', 'config-rule', 'sweep'])(
+    '%s loads Security Hub only when a finding is imported',
+    (name) => {
+      // Act
+      const { all, startup } = graphOf(name);
+
+      // Assess
+      expect([...all].map(packageOf)).toContain('@aws-sdk/client-securityhub');
+      expect([...startup].map(packageOf)).not.toContain('@aws-sdk/client-securityhub');
+    },
+  );
+});
