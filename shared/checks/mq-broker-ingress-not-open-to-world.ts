@@ -1,10 +1,16 @@
 import type { ExemptedRule, OffendingRule } from '../model/finding.ts';
 import { plural } from '../wording.ts';
-import { type IngressRule, isKnownEngineType } from '../model/types.ts';
+import { type IngressRule, isKnownEngineType, type PrefixListState } from '../model/types.ts';
 import { allowExemption, brokerGroups, ingressRulesOf, summarizeRules } from '../network/broker-ingress.ts';
 import { WORLD_THRESHOLD } from '../network/address-space.ts';
 import { sourceExposure } from '../network/cidr.ts';
-import { type CidrRule, cidrRule, type WorldExposure, worldExposures } from '../network/world-exposure.ts';
+import {
+  type CidrRule,
+  cidrRule,
+  prefixListRules,
+  type WorldExposure,
+  worldExposures,
+} from '../network/world-exposure.ts';
 import { ENGINE_PROTOCOLS, portsForProtocols } from '../network/protocol-ports.ts';
 import { describeRule, formatSource, rulePortsAsGiven } from '../network/rule-analysis.ts';
 import { resolveUsedProtocols } from '../policy/protocols.ts';
@@ -41,7 +47,45 @@ const meta: CheckMeta = {
 
 const FAMILY_NAMES = { ipv4: 'IPv4', ipv6: 'IPv6' } as const;
 
-const exposureReason = (exposure: WorldExposure): string => {
+/** "198.51.100.0/24, 0.0.0.0/1, 128.0.0.0/2 and 4 more". */
+const entriesText = (entries: readonly string[], shown = 3): string =>
+  `${entries.slice(0, shown).join(', ')}${entries.length > shown ? ` and ${entries.length - shown} more` : ''}`;
+
+/** "prefix list pl-… (partners)", "prefix list pl-… (com.amazonaws.global.cloudfront.origin-facing, AWS-managed)". */
+const listLabel = (prefixListId: string, state: PrefixListState | undefined): string => {
+  const list = state?.status === 'read' ? state.list : undefined;
+  const parts = [list?.name, list?.ownerId === 'AWS' ? 'AWS-managed' : undefined].filter(
+    (part): part is string => part !== undefined && part !== '',
+  );
+  return `prefix list ${prefixListId}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+};
+
+/** A rule from a prefix list: the list and the entries of it that open the broker to the world. */
+const listExposureReason = (
+  exposure: WorldExposure,
+  prefixListId: string,
+  lists: ReadonlyMap<string, PrefixListState>,
+): string => {
+  const family = FAMILY_NAMES[exposure.family];
+  const label = listLabel(prefixListId, lists.get(prefixListId));
+  const { entries } = exposure;
+  const word = entries.length === 1 ? 'entry' : 'entries';
+  if (exposure.together.length > 0) {
+    const others = exposure.together
+      .map((rule) => `${rule.ruleId} (${formatSource(rule.source)})`)
+      .join(', ');
+    return `It admits ${label} (${word} ${entriesText(entries)}); together with ${others} that is at least ${WORLD_PERCENT} of the public ${family} internet on the same ports.`;
+  }
+  const whole = entries.length === 1 && entries[0] !== undefined && /\/0$/.test(entries[0]);
+  return whole
+    ? `It admits ${label}, whose entry ${entries[0]} is every ${family} address.`
+    : `It admits ${label}, whose ${word} ${entriesText(entries)} cover at least ${WORLD_PERCENT} of the public ${family} internet.`;
+};
+
+const exposureReason = (exposure: WorldExposure, lists: ReadonlyMap<string, PrefixListState>): string => {
+  if (exposure.rule.source.kind === 'prefixList') {
+    return listExposureReason(exposure, exposure.rule.source.prefixListId, lists);
+  }
   const family = FAMILY_NAMES[exposure.family];
   const source = formatSource(exposure.rule.source);
   if (exposure.together.length === 0) {
@@ -81,6 +125,22 @@ const exemptedList = (exempted: readonly ExemptedRule[], room: number): string =
   return text;
 };
 
+/** The evidence of a rule from a prefix list: the list as read and the entries that open it. */
+const listEvidence = (
+  prefixListId: string,
+  state: PrefixListState | undefined,
+  exposure: WorldExposure,
+): NonNullable<OffendingRule['prefixList']> => {
+  const list = state?.status === 'read' ? state.list : undefined;
+  return {
+    prefixListId,
+    ...(list?.name === undefined ? {} : { name: list.name }),
+    ...(list?.ownerId === undefined ? {} : { ownerId: list.ownerId }),
+    ...(list?.version === undefined ? {} : { version: list.version }),
+    entries: exposure.entries,
+  };
+};
+
 export const check: Check = {
   meta,
   evaluate(snapshot, context) {
@@ -102,20 +162,45 @@ export const check: Check = {
     }
     if (groups.kind === 'incomplete') return cannotCheck(groups.reason);
 
-    // Every address range counts, not only /0: several rules can admit the whole internet together.
-    // A rule that cannot be read could be part of such a union, so it makes the answer an ERROR.
+    // The prefix lists the rules reference, as the snapshot read them (or could not, with why).
+    const lists = new Map<string, PrefixListState>();
+    for (const state of groups.groups.flatMap((g) => g.prefixLists ?? [])) {
+      const id = state.status === 'read' ? state.list.prefixListId : state.prefixListId;
+      if (!lists.has(id) || state.status === 'read') lists.set(id, state);
+    }
+
+    // Every address range counts, not only /0: several rules can admit the whole internet together,
+    // and a rule from a prefix list admits every entry of the list (each entry is a range of the
+    // union, on the rule's ports). A rule that cannot be read could be part of such a union, so it
+    // makes the answer an ERROR; so does a list whose entries were not read, unless a FAIL is certain.
     const readable: CidrRule[] = [];
     const invalid: string[] = [];
+    const unreadLists: { readonly prefixListId: string; readonly reason: string }[] = [];
     for (const rule of ingressRulesOf(groups.groups)) {
       const exposure = sourceExposure(rule.source);
       if (exposure.kind === 'invalid') {
         invalid.push(`${describeRule(rule)}: ${exposure.reason}`);
         continue;
       }
-      if (rule.source.kind !== 'cidrIpv4' && rule.source.kind !== 'cidrIpv6') continue;
+      if (rule.source.kind === 'securityGroup') continue;
       const ports = rulePortsAsGiven(rule);
       if (!ports.ok) {
         invalid.push(`${describeRule(rule)}: ${ports.reason}`);
+        continue;
+      }
+      if (rule.source.kind === 'prefixList') {
+        const { prefixListId } = rule.source;
+        const state = lists.get(prefixListId);
+        if (state?.status !== 'read') {
+          // An exempted rule stays exempt whatever its list holds.
+          if (allowExemption(rule) === undefined) {
+            unreadLists.push({ prefixListId, reason: state?.reason ?? 'its entries were not read' });
+          }
+          continue;
+        }
+        const entries = prefixListRules(rule, state.list);
+        if (!entries.ok) invalid.push(`${describeRule(rule)}: ${entries.reason}`);
+        else readable.push(...entries.rules);
         continue;
       }
       const cidr = cidrRule(rule);
@@ -150,7 +235,16 @@ export const check: Check = {
           // rule; it must never narrow a world-open rule into a smaller world-open rule.
           disallowedPorts: ports.ok ? [...ports.ports] : [],
           allowedPorts: [],
-          reason: exposureReason(exposure),
+          reason: exposureReason(exposure, lists),
+          ...(rule.source.kind === 'prefixList'
+            ? {
+                prefixList: listEvidence(
+                  rule.source.prefixListId,
+                  lists.get(rule.source.prefixListId),
+                  exposure,
+                ),
+              }
+            : {}),
         },
       });
     }
@@ -177,23 +271,23 @@ export const check: Check = {
       exemptedRules: exempted,
     } as const;
 
-    // A prefix list admits the addresses it holds, which mq-guardian does not read: a customer managed
-    // list may hold 0.0.0.0/0 (Amazon VPC User Guide, "Managed prefix lists"). Not counted as the
-    // world, and never "admits no traffic from the whole internet" either: unknown is not no.
-    const unexpanded = ingressRulesOf(groups.groups).filter(
-      (rule) => rule.source.kind === 'prefixList' && allowExemption(rule) === undefined,
-    );
-    if (offending.length === 0 && unexpanded.length > 0) {
-      const lists = [
-        ...new Set(
-          unexpanded.map((rule) => (rule.source.kind === 'prefixList' ? rule.source.prefixListId : '')),
-        ),
-      ];
+    // A prefix list admits the addresses it holds: a customer-managed list may hold 0.0.0.0/0 (Amazon
+    // VPC User Guide, "Managed prefix lists"). One whose entries were not read (denied, not found, too
+    // large) is never "admits no traffic from the whole internet": unknown is not no.
+    if (offending.length === 0 && unreadLists.length > 0) {
+      // The list and why first: Config's annotation keeps 256 characters.
+      const byList = new Map(unreadLists.map((u) => [u.prefixListId, u.reason]));
+      const named = [...byList]
+        .map(([id, reason]) => {
+          const rules = unreadLists.filter((u) => u.prefixListId === id).length;
+          return `${id} (${ruleCount(rules)}) could not be read: ${reason}`;
+        })
+        .join('; ');
       return makeFinding(
         meta,
         snapshot,
         'ERROR',
-        `${label} security groups could not be checked: ${ruleCount(unexpanded.length)} admit${unexpanded.length === 1 ? 's' : ''} ${lists.length === 1 ? 'prefix list' : 'prefix lists'} ${lists.join(', ')}, whose entries mq-guardian does not read (a customer managed list may hold 0.0.0.0/0); no CIDR rule admits the whole internet.${protocolNote}`,
+        `${label} security groups could not be checked: prefix ${byList.size === 1 ? 'list' : 'lists'} ${named}; no other rule admits the whole internet.${protocolNote}`,
         evidence,
       );
     }

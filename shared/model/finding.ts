@@ -59,6 +59,17 @@ export interface OffendingRule {
   readonly allowedPorts: readonly PortRange[];
   /** Why the rule is disallowed, one sentence. */
   readonly reason: string;
+  /**
+   * For a rule from a managed prefix list (world exposure): the list as read and those of its
+   * entries that open the broker to the whole internet.
+   */
+  readonly prefixList?: {
+    readonly prefixListId: string;
+    readonly name?: string;
+    readonly ownerId?: string;
+    readonly version?: number;
+    readonly entries: readonly string[];
+  };
 }
 
 /** A rule that would offend but is exempted by the `mq-guardian:allow` tag. */

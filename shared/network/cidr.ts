@@ -111,10 +111,10 @@ export type SourceExposure =
   | { readonly kind: 'invalid'; readonly reason: string };
 
 /**
- * Whether a rule's source admits the whole internet, is narrower, or cannot be read. Prefix lists
- * and referenced security groups count as restricted: mq-guardian does not read prefix list entries
- * (a customer managed list could hold 0.0.0.0/0; that is outside what this check can see), and a
- * group reference admits only the interfaces that carry that group.
+ * Whether a rule's source itself admits the whole internet, is narrower, or cannot be read. A prefix
+ * list counts as restricted here: what it admits is its entries, which the world-exposure check reads
+ * from the snapshot's prefix lists (world-exposure.ts `prefixListRules`); a group reference admits
+ * only the interfaces that carry that group.
  */
 export const sourceExposure = (source: RuleSource): SourceExposure => {
   switch (source.kind) {

@@ -6,13 +6,15 @@
  * world. What counts as the world is address-space.ts's (a /0, or WORLD_THRESHOLD of the public
  * space).
  */
-import type { IngressRule } from '../model/types.ts';
+import type { IngressRule, PrefixListContents } from '../model/types.ts';
 import { type AddressRange, cidrRange, worldCover } from './address-space.ts';
 import { type IpFamily, parseCidr } from './cidr.ts';
 import { classifyProtocol } from './rule-analysis.ts';
 
 export interface CidrRule {
   readonly rule: IngressRule;
+  /** Set when the range is an entry of the prefix list the rule admits (the rule stands for each). */
+  readonly entry?: string;
   readonly family: IpFamily;
   readonly range: AddressRange;
   /** Protocol key (`tcp`, `udp`, `icmp`, `all`, `proto-50`…) and the ports it opens there. */
@@ -26,9 +28,23 @@ export interface WorldExposure {
   readonly family: IpFamily;
   /** The other rules that admit the world together with this one (empty: it does on its own). */
   readonly together: readonly IngressRule[];
+  /** For a rule from a prefix list: the list's entries that take part (as EC2 returned them). */
+  readonly entries: readonly string[];
 }
 
 const ALL_PORTS = { from: 0, to: 65535 } as const;
+
+/** The protocol key and ports of a rule, or undefined when its protocol cannot be read. */
+const rulePorts = (rule: IngressRule): { protocol: string; from: number; to: number } | undefined => {
+  const protocol = classifyProtocol(rule.protocol);
+  if (protocol === undefined) return undefined;
+  const key = protocol.kind === 'other' ? `proto-${protocol.number}` : protocol.kind;
+  const ports =
+    (key === 'tcp' || key === 'udp') && rule.fromPort !== -1
+      ? { from: rule.fromPort, to: rule.toPort }
+      : ALL_PORTS;
+  return { protocol: key, ...ports };
+};
 
 /** A CIDR rule read for the union, or undefined for rules without an address range (groups, prefix lists) or unreadable ones. */
 export const cidrRule = (rule: IngressRule): CidrRule | undefined => {
@@ -36,14 +52,37 @@ export const cidrRule = (rule: IngressRule): CidrRule | undefined => {
   if (source.kind !== 'cidrIpv4' && source.kind !== 'cidrIpv6') return undefined;
   const family: IpFamily = source.kind === 'cidrIpv4' ? 'ipv4' : 'ipv6';
   const parsed = parseCidr(source.cidr, family);
-  const protocol = classifyProtocol(rule.protocol);
-  if (!parsed.ok || protocol === undefined) return undefined;
-  const key = protocol.kind === 'other' ? `proto-${protocol.number}` : protocol.kind;
-  const ports =
-    (key === 'tcp' || key === 'udp') && rule.fromPort !== -1
-      ? { from: rule.fromPort, to: rule.toPort }
-      : ALL_PORTS;
-  return { rule, family, range: cidrRange(parsed.cidr), protocol: key, ...ports };
+  const ports = rulePorts(rule);
+  if (!parsed.ok || ports === undefined) return undefined;
+  return { rule, family, range: cidrRange(parsed.cidr), ...ports };
+};
+
+/**
+ * A rule from a prefix list as one CIDR rule per entry of the list: the rule admits every entry's
+ * addresses on its ports, exactly as a rule per CIDR would (Amazon VPC User Guide, "Managed prefix
+ * lists"). An entry whose CIDR does not parse makes the whole rule unreadable (the reason says which).
+ */
+export const prefixListRules = (
+  rule: IngressRule,
+  list: PrefixListContents,
+): { readonly ok: true; readonly rules: CidrRule[] } | { readonly ok: false; readonly reason: string } => {
+  const ports = rulePorts(rule);
+  if (ports === undefined)
+    return { ok: false, reason: `protocol ${JSON.stringify(rule.protocol)} is unknown` };
+  const rules: CidrRule[] = [];
+  for (const entry of list.entries) {
+    const parsed = parseCidr(entry.cidr);
+    if (!parsed.ok)
+      return { ok: false, reason: `prefix list ${list.prefixListId} entry ${entry.cidr}: ${parsed.reason}` };
+    rules.push({
+      rule,
+      entry: entry.cidr,
+      family: parsed.cidr.family,
+      range: cidrRange(parsed.cidr),
+      ...ports,
+    });
+  }
+  return { ok: true, rules };
 };
 
 const appliesTo = (candidate: CidrRule, protocol: string): boolean =>
@@ -88,20 +127,28 @@ export const worldExposures = (rules: readonly CidrRule[]): WorldExposure[] => {
           inSlot.filter((r) => r.family === family),
           family,
         )) {
+          // The entries of one prefix list are one rule: named once, with the entries it took.
+          const byRule = new Map<string, CidrRule[]>();
           for (const member of cover) {
-            if (found.has(member.rule.ruleId)) continue;
-            found.set(member.rule.ruleId, {
-              rule: member.rule,
+            byRule.set(member.rule.ruleId, [...(byRule.get(member.rule.ruleId) ?? []), member]);
+          }
+          for (const [ruleId, members] of byRule) {
+            if (found.has(ruleId)) continue;
+            found.set(ruleId, {
+              rule: (members[0] as CidrRule).rule,
               family,
-              together: cover.filter((other) => other !== member).map((other) => other.rule),
+              together: [...byRule.values()]
+                .filter((others) => others !== members)
+                .map((others) => (others[0] as CidrRule).rule),
+              entries: members.flatMap((m) => (m.entry === undefined ? [] : [m.entry])),
             });
           }
         }
       }
     }
   }
-  return rules.flatMap((r) => {
-    const exposure = found.get(r.rule.ruleId);
+  return [...new Set(rules.map((r) => r.rule.ruleId))].flatMap((ruleId) => {
+    const exposure = found.get(ruleId);
     return exposure === undefined ? [] : [exposure];
   });
 };

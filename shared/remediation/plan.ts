@@ -197,13 +197,31 @@ const intersectSets = (ranges: readonly PortRange[], others: readonly PortRange[
 const subtractSets = (ranges: readonly PortRange[], others: readonly PortRange[]): PortRange[] =>
   normalizeRanges(ranges.flatMap((r) => subtractRanges(r, others)));
 
+/**
+ * A rule from a prefix list that admits the whole internet is never revoked for that, whatever
+ * `revokeWorldIngress` says: what opens it is the list, which is managed apart from the group (often
+ * by another team or account, or by AWS) and which other rules and route tables use; revoking the
+ * rule would cut off every client the list names, and the list itself would stay as it is. The plan
+ * leaves it and says the broker is still exposed through it. A protocols finding on the same rule
+ * still narrows it (the narrowed rules keep the list as their source).
+ */
+const listStillExposed = (prefixListId: string, found: RuleFindings): string => {
+  const entries = [...new Set(found.entries.flatMap((e) => e.rule.prefixList?.entries ?? []))];
+  const shown =
+    entries.length > 0
+      ? ` (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ` and ${entries.length - 3} more` : ''})`
+      : '';
+  return `it admits prefix list ${prefixListId}, whose entries${shown} open the broker to the whole internet; mq-guardian does not revoke a rule for what its prefix list holds, so the broker is still exposed until the list's world-open entries are removed or the rule is replaced`;
+};
+
 const planRule = (
-  found: RuleFindings,
+  given: RuleFindings,
   group: SecurityGroupState,
   plannedIds: ReadonlySet<string>,
   groupAllowed: readonly PortRange[],
   region: string,
 ): { authorizes: AuthorizeAction[]; revoke?: RevokeAction; skip?: SkipAction } => {
+  let found = given;
   const skip = (reason: string) => ({
     authorizes: [],
     skip: { kind: 'skip', ruleId: found.ruleId, groupId: found.groupId, reason } as const,
@@ -213,6 +231,14 @@ const planRule = (
   if (hasAllowTag(original.tags)) return skip(`the rule carries ${TAGS.allow}`);
   if (found.entries.some((e) => !sameRuleShape(e.rule, original))) {
     return skip('the finding does not match the rule as read; re-evaluation needed');
+  }
+  let stillExposed = '';
+  if (original.source.kind === 'prefixList' && found.entries.some((e) => e.checkId === WORLD_CHECK)) {
+    const exposed = listStillExposed(original.source.prefixListId, found);
+    const rest = found.entries.filter((e) => e.checkId !== WORLD_CHECK);
+    if (rest.length === 0) return skip(exposed);
+    found = { ...found, entries: rest };
+    stillExposed = ` The narrowed rules keep prefix list ${original.source.prefixListId}, which still admits the whole internet on those ports.`;
   }
 
   const reach = tcpReach(original);
@@ -288,7 +314,7 @@ const planRule = (
       rule: merged,
       original,
       keep,
-      reason: `${reasons} ${narrowing}`.trim(),
+      reason: `${reasons} ${narrowing}${keep.length > 0 ? stillExposed : ''}`.trim(),
       ...(impact === undefined ? {} : { impact }),
       undo: authorizeIngressCommand({
         groupId: group.groupId,

@@ -18,6 +18,8 @@ import {
   type IngressRule,
   type KmsKeyState,
   type NetworkInterfaceUse,
+  type PrefixListContents,
+  type PrefixListState,
   type SecurityGroupState,
   type UnreadFact,
 } from '../model/types.ts';
@@ -38,6 +40,8 @@ export interface SnapshotCache {
   readonly securityGroups: Map<string, Promise<SecurityGroupInfo | undefined>>;
   readonly networkInterfaces: Map<string, Promise<readonly NetworkInterfaceUse[]>>;
   readonly keys: Map<string, Promise<KmsKeyState>>;
+  /** Managed prefix lists by id (DescribeManagedPrefixLists and GetManagedPrefixListEntries). */
+  readonly prefixLists: Map<string, Promise<PrefixListContents | null>>;
   /** DescribeBroker of the other brokers named by a group's interfaces. */
   readonly brokers: Map<string, Promise<Broker | null>>;
   /** ListBrokers and DescribeBroker of every broker (key `all`), when interfaces cannot tell. */
@@ -51,6 +55,7 @@ export const createSnapshotCache = (): SnapshotCache => ({
   securityGroups: new Map(),
   networkInterfaces: new Map(),
   keys: new Map(),
+  prefixLists: new Map(),
   brokers: new Map(),
   listing: new Map(),
 });
@@ -75,6 +80,12 @@ export interface BuildSnapshotOptions {
    * DescribeConfiguration call and no `configurationText` in the snapshot. Default true.
    */
   readonly readConfigurationText?: boolean;
+  /**
+   * True where the prefix lists the rules reference need not be read before a write (no setting
+   * revokes for what a list holds together with other rules): `securityGroups` then holds the groups
+   * without them, and `complete()` reads them. Default false.
+   */
+  readonly deferPrefixLists?: boolean;
 }
 
 /** What a snapshot reads of configurations: the sweep's cache, or the snapshot's own. */
@@ -330,6 +341,57 @@ export const resolveGroupBrokers = async (
   return { ...snapshot, securityGroups };
 };
 
+/** Prefix lists read at once: a broker's rules rarely name more than a few. */
+const PREFIX_LIST_CONCURRENCY = 5;
+
+/**
+ * The managed prefix lists `rules` reference, each read (entries and all) or not with why: a list is
+ * a rule's source, so one that cannot be read leaves the rule's addresses unknown, never empty. Only
+ * lists a rule references are read: groups without such rules cost no call and no round.
+ */
+const listIdsOf = (rules: readonly IngressRule[]): string[] => [
+  ...new Set(rules.flatMap((rule) => (rule.source.kind === 'prefixList' ? [rule.source.prefixListId] : []))),
+];
+
+/** The groups, each with the prefix lists its rules reference (nothing read when no rule names one). */
+const withPrefixLists = async (
+  groups: readonly SecurityGroupState[],
+  readers: AccountReaders,
+  cache: SnapshotCache | undefined,
+): Promise<SecurityGroupState[]> => {
+  const ids = listIdsOf(groups.flatMap((g) => g.ingressRules));
+  if (ids.length === 0) return [...groups];
+  const lists = await readPrefixLists(ids, readers, cache);
+  return groups.map((group) => {
+    const states = listIdsOf(group.ingressRules).flatMap((id) => {
+      const state = lists.get(id);
+      return state === undefined ? [] : [state];
+    });
+    return states.length === 0 ? group : { ...group, prefixLists: states };
+  });
+};
+
+const readPrefixLists = async (
+  ids: readonly string[],
+  readers: AccountReaders,
+  cache: SnapshotCache | undefined,
+): Promise<Map<string, PrefixListState>> => {
+  const states = await mapBounded(ids, PREFIX_LIST_CONCURRENCY, async (id): Promise<PrefixListState> => {
+    const load = () => readers.network.readPrefixList(id);
+    try {
+      const list = await (cache ? remember(cache.prefixLists, id, load) : load());
+      return list === null
+        ? { status: 'unread', prefixListId: id, reason: `EC2 does not find prefix list ${id}` }
+        : { status: 'read', list };
+    } catch (error) {
+      return { status: 'unread', prefixListId: id, reason: errorMessage(error) };
+    }
+  });
+  return new Map(
+    states.map((state) => [state.status === 'read' ? state.list.prefixListId : state.prefixListId, state]),
+  );
+};
+
 /** The broker's security groups with their rules and users. Order: the broker's. */
 const readSecurityGroups = async (
   broker: Broker,
@@ -458,8 +520,16 @@ export const startSnapshot = async (
   const { current, pending } = broker.configurations;
   // RabbitMQ revisions are not evaluated, so a pending one adds nothing.
   const hasPending = broker.engineType === 'ACTIVEMQ' && pending !== undefined && !sameRef(current, pending);
-  const securityGroups =
+  const groupsRead =
     options.readSecurityGroups === false ? Promise.resolve([]) : readSecurityGroups(broker, readers, cache);
+  // The prefix lists come after the rules that name them (a round more, only where a rule names one).
+  let groupsWithLists: Promise<SecurityGroupState[]> | undefined;
+  const withLists = (): Promise<SecurityGroupState[]> => {
+    groupsWithLists ??= groupsRead.then((groups) => withPrefixLists(groups, readers, cache));
+    groupsWithLists.catch(() => undefined);
+    return groupsWithLists;
+  };
+  const securityGroups = options.deferPrefixLists ? groupsRead : withLists();
   // Callers await one or both; a failure is theirs to see, never an unhandled rejection.
   securityGroups.catch(() => undefined);
   let complete: Promise<BrokerSnapshot> | undefined;
@@ -469,7 +539,7 @@ export const startSnapshot = async (
     complete ??= Promise.all([
       readConfiguration(broker, current, readers, reads),
       hasPending ? readConfiguration(broker, pending, readers, reads) : Promise.resolve(undefined),
-      securityGroups,
+      withLists(),
       readKey(broker, readers, cache),
       options.readEngineOffer === false ? Promise.resolve(undefined) : readEngineOffer(broker, readers),
       options.readConfigurationText === false

@@ -156,6 +156,9 @@ export const evaluateBroker = async (
     readConfigurationText: deps.checks.some((check) => check.meta.id === PII_CHECK_ID),
     reuseDescribed: deps.prefetch !== undefined,
     deferRest: remediates,
+    // What a prefix list holds decides a write only with revokeWorldIngress (a CIDR rule that opens
+    // the world together with a list's entries); otherwise the lists are read after the writes.
+    deferPrefixLists: remediates && !deps.settings.revokeWorldIngress,
   }).catch(async (error: unknown) => {
     // Announced once (the retries find it announced), then the invocation fails so that it is retried.
     await announceUnreadableBroker(brokerId, error, deps, actor);

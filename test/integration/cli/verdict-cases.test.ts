@@ -9,18 +9,18 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayResult, replayEvent } from '../../../shared/cli/replay.ts';
 import { logger } from '../../../shared/logger.ts';
-import { DEFAULT_SETTINGS } from '../../../shared/policy/settings.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
 import { loadRecordedAccount } from '../../../shared/recorded/recorded-account.ts';
 
 const EVENTS = join(import.meta.dirname, '..', '..', '..', 'events');
 const NOW = new Date('2026-12-05T12:00:00Z');
 const ANNOTATION_LIMIT = 256;
 
-const replay = async (eventFile: string): Promise<ReplayResult> => {
+const replay = async (eventFile: string, settings: Partial<Settings> = {}): Promise<ReplayResult> => {
   const account = await loadRecordedAccount(join(EVENTS, 'accounts', 'verdict-cases.json'));
   const event = JSON.parse(readFileSync(join(EVENTS, eventFile), 'utf8')) as unknown;
   return replayEvent(event, account, {
-    settings: { ...DEFAULT_SETTINGS, remediationMode: 'dry-run' },
+    settings: { ...DEFAULT_SETTINGS, remediationMode: 'dry-run', ...settings },
     now: NOW,
   });
 };
@@ -212,6 +212,74 @@ describe('the recorded verdict cases', () => {
     expect(result.evaluations.filter((e) => e.status === 'ERROR').map((e) => e.checkId)).toEqual([
       'mq-broker-no-pii-in-identifiers',
     ]);
+  });
+
+  describe('through managed prefix lists', () => {
+    const WORLD = 'mq-broker-ingress-not-open-to-world';
+
+    it('fail a broker whose OpenWire rule admits a customer-managed list holding 0.0.0.0/0, naming the list and the entry', async () => {
+      // Act
+      const result = await replay('verdict-cases/update-orders-world-prefix-list.json');
+
+      // Assess
+      const evaluation = evaluationOf(result, WORLD);
+      expect(evaluation.status).toBe('FAIL');
+      expect(evaluation.annotation).toContain(
+        'sgr-05ca5e0f000000003 tcp 61617 from prefix list pl-05ca5e00000000001',
+      );
+      expect(evaluation.annotation.length).toBeLessThanOrEqual(ANNOTATION_LIMIT);
+      expect(result.alerts.map((a) => a.text).join('\n')).toContain(
+        'It admits prefix list pl-05ca5e00000000001 (partner-gateways), whose entry 0.0.0.0/0 is every IPv4 address.',
+      );
+    });
+
+    it('pass a broker whose rule admits a list of peered VPC ranges only', async () => {
+      // Act
+      const evaluation = evaluationOf(
+        await replay('verdict-cases/update-orders-private-prefix-list.json'),
+        WORLD,
+      );
+
+      // Assess
+      expect(evaluation.status).toBe('PASS');
+    });
+
+    it('report ERROR, never PASS, for a list shared from another account whose entries IAM refuses, naming it and why', async () => {
+      // Act
+      const evaluation = evaluationOf(
+        await replay('verdict-cases/update-orders-denied-prefix-list.json'),
+        WORLD,
+      );
+
+      // Assess
+      expect(evaluation.status).toBe('ERROR');
+      expect(evaluation.annotation).toContain(
+        'prefix list pl-05ca5e00000000003 (1 rule) could not be read: GetManagedPrefixListEntries failed: UnauthorizedOperation',
+      );
+    });
+
+    it('fail a broker whose IPv6 list holds ranges that together cover global unicast 2000::/3', async () => {
+      // Act
+      const result = await replay('verdict-cases/update-orders-world-ipv6-prefix-list.json');
+
+      // Assess
+      expect(evaluationOf(result, WORLD).status).toBe('FAIL');
+      expect(result.alerts.map((a) => a.text).join('\n')).toContain(
+        'whose entries 2000::/4, 3000::/4 cover at least 99% of the public IPv6 internet',
+      );
+    });
+
+    it('never revoke the list rule, even in enforce with revokeWorldIngress, and say the broker is still exposed', async () => {
+      // Act
+      const result = await replay('verdict-cases/update-orders-world-prefix-list.json', {
+        remediationMode: 'enforce',
+        revokeWorldIngress: true,
+      });
+
+      // Assess
+      expect(result.writes.filter((w) => w.service === 'ec2')).toEqual([]);
+      expect(result.alerts.map((a) => a.text).join('\n')).toContain('the broker is still exposed');
+    });
   });
 
   it('ignore a failed call: no evaluations, no writes', async () => {

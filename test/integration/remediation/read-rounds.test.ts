@@ -116,6 +116,35 @@ describe('read rounds before a write on the event path', () => {
     expect(firstWrite?.round).toBeLessThanOrEqual(2);
   });
 
+  it.each([
+    [false, 2, 'after the writes'],
+    [true, 3, 'in a round of their own before the writes'],
+  ] as const)(
+    'with revokeWorldIngress %s, writes after %i rounds on a group whose rule names a prefix list, reading the list %s',
+    async (revokeWorldIngress, expected, _when) => {
+      // Prepare: shared-group-three-brokers, whose shared group has a rule from a prefix list.
+      const scenario = 'shared-group-three-brokers';
+      const events = json(join('events', 'scenarios', scenario, '1-authorize-all-tcp.json'));
+      const account = json(join('events', 'accounts', `${scenario}.json`));
+
+      // Act
+      const { rounds, writes } = await run(events, account, {
+        ...ENFORCE,
+        remediateSharedGroups: true,
+        revokeWorldIngress,
+      });
+
+      // Assess
+      expect(writes.length).toBeGreaterThan(0);
+      const calls = rounds.calls();
+      const firstWrite = calls.findIndex((c) => c.kind === 'write');
+      expect(calls[firstWrite]?.round).toBe(expected);
+      const listRead = calls.findIndex((c) => c.operation === 'GetManagedPrefixListEntries');
+      expect(listRead).toBeGreaterThanOrEqual(0);
+      expect(listRead > firstWrite).toBe(!revokeWorldIngress);
+    },
+  );
+
   it('reads the configuration after the writes, so that no read is in flight or failed when it writes', async () => {
     // Act
     const { rounds } = await run(sample('ec2-authorize-security-group-ingress-world-tcp-all-ports.json'));

@@ -38,7 +38,7 @@ describe('mq-broker-ingress-not-open-to-world', () => {
     });
   });
 
-  it('cannot say a broker admits no world traffic while a prefix list it admits is not read', () => {
+  it('cannot say a broker admits no world traffic while a prefix list it admits was not read', () => {
     // Prepare
     const snapshot = withRules([
       anIngressRule({ ruleId: 'sgr-1', source: cidrIpv4('10.0.0.0/8') }),
@@ -63,7 +63,7 @@ describe('mq-broker-ingress-not-open-to-world', () => {
     // Assess
     expect(finding.status).toBe('ERROR');
     expect(finding.message).toBe(
-      `${LABEL} security groups could not be checked: 2 rules admit prefix list pl-0721453c7ac4ec009, whose entries mq-guardian does not read (a customer managed list may hold 0.0.0.0/0); no CIDR rule admits the whole internet.`,
+      `${LABEL} security groups could not be checked: prefix list pl-0721453c7ac4ec009 (2 rules) could not be read: its entries were not read; no other rule admits the whole internet.`,
     );
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { check as worldCheck } from '../../../shared/checks/mq-broker-ingress-not-open-to-world.ts';
 import type { Actor } from '../../../shared/model/actor.ts';
 import type { Finding, PortRange } from '../../../shared/model/finding.ts';
 import type {
@@ -607,6 +608,80 @@ describe('planRemediation', () => {
       // Assess
       expect(plan.groups).toEqual([]);
       expect(plan.skipped?.reason).toMatch(/publicly accessible RabbitMQ broker without security groups/);
+    });
+  });
+
+  describe('rules from a prefix list that admits the whole internet', () => {
+    const LIST = 'pl-0ca5e0000000000c1';
+    const worldList = {
+      status: 'read',
+      list: { prefixListId: LIST, version: 3, entries: [{ cidr: '10.0.0.0/8' }, { cidr: '0.0.0.0/0' }] },
+    } as const;
+    /** The protocols finding, and the world finding as the check itself gives it. */
+    const planWithLists = (snapshot: BrokerSnapshot, settings: Settings): RemediationPlan => {
+      const tagged = withProtocolsFor(snapshot, OPENWIRE_AND_CONSOLE);
+      const world = worldCheck.evaluate(tagged, { settings, now: new Date('2026-12-06T03:00:00Z') });
+      expect(world.status).toBe('FAIL');
+      return planRemediation({
+        snapshot: tagged,
+        findings: [protocolsFinding(snapshot, OPENWIRE_AND_CONSOLE), world],
+        settings,
+      });
+    };
+
+    it('never revokes the rule for what its list holds, even with revokeWorldIngress, and says it is still exposed', () => {
+      // Prepare
+      const snapshot = snapshotWith([rule('sgr-pl', 'tcp', 61617, 61617, prefixList(LIST))], {
+        prefixLists: [worldList],
+      });
+
+      // Act
+      const plan = planWithLists(snapshot, enforce({ revokeWorldIngress: true }));
+
+      // Assess
+      expect(lines(plan)).toEqual(['skip sgr-pl']);
+      const skip = plan.groups[0]?.actions[0];
+      expect(skip && describeAction(skip)).toBe(
+        `Leave sgr-pl on ${GROUP_ID} unchanged: it admits prefix list ${LIST}, whose entries (0.0.0.0/0) open the broker to the whole internet; mq-guardian does not revoke a rule for what its prefix list holds, so the broker is still exposed until the list's world-open entries are removed or the rule is replaced.`,
+      );
+    });
+
+    it('still narrows the rule to the used ports, keeping the list, and says those ports stay exposed', () => {
+      // Prepare
+      const snapshot = snapshotWith([rule('sgr-pl', 'tcp', 0, 65535, prefixList(LIST))], {
+        prefixLists: [worldList],
+      });
+
+      // Act
+      const plan = planWithLists(snapshot, enforce({ revokeWorldIngress: true }));
+
+      // Assess
+      expect(lines(plan)).toEqual([
+        `authorize tcp 8162-8162 ${LIST} for sgr-pl`,
+        `authorize tcp 61617-61617 ${LIST} for sgr-pl`,
+        'revoke sgr-pl',
+      ]);
+      const revoke = plan.groups[0]?.actions[2] as RevokeAction;
+      expect(revoke.reason).toContain(
+        `The narrowed rules keep prefix list ${LIST}, which still admits the whole internet on those ports.`,
+      );
+    });
+
+    it('revokes the CIDR half that completes the world with the list, and leaves the list rule', () => {
+      // Prepare
+      const snapshot = snapshotWith(
+        [
+          rule('sgr-pl', 'tcp', 61617, 61617, prefixList(LIST)),
+          rule('sgr-half', 'tcp', 61617, 61617, cidrIpv4('128.0.0.0/1')),
+        ],
+        { prefixLists: [{ status: 'read', list: { prefixListId: LIST, entries: [{ cidr: '0.0.0.0/1' }] } }] },
+      );
+
+      // Act
+      const plan = planWithLists(snapshot, enforce({ revokeWorldIngress: true }));
+
+      // Assess
+      expect(lines(plan)).toEqual(['revoke sgr-half', 'skip sgr-pl']);
     });
   });
 

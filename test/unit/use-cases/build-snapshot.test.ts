@@ -11,6 +11,7 @@ import {
 import {
   aBrokerItem,
   anAccount,
+  aRuleItem,
   BROKER_ID,
   base64,
   CONFIGURATION_ID,
@@ -99,6 +100,116 @@ describe('buildSnapshot', () => {
       DescribeNetworkInterfaces: 1,
       DescribeKey: 1,
       DescribeBrokerEngineTypes: 1,
+    });
+  });
+
+  describe('the managed prefix lists the rules reference', () => {
+    const LIST = 'pl-0ca5e0000000000c1';
+    const OTHER_LIST = 'pl-0ca5e0000000000c2';
+    const listRule = (ruleId: string, prefixListId: string): Json => {
+      const { CidrIpv4: _cidr, ...rest } = aRuleItem({ SecurityGroupRuleId: ruleId }) as Record<string, Json>;
+      return { ...rest, PrefixListId: prefixListId };
+    };
+    const PARTNERS = {
+      PrefixListId: LIST,
+      PrefixListName: 'partners',
+      OwnerId: '123456789012',
+      AddressFamily: 'IPv4',
+      Version: 3,
+      Entries: [{ Cidr: '198.51.100.0/24' }],
+    };
+
+    it('reads each list a rule references once, and puts it on the group', async () => {
+      // Prepare
+      const account = anAccount({
+        securityGroupRules: [
+          aRuleItem(),
+          listRule('sgr-0000000000000c001', LIST),
+          listRule('sgr-0000000000000c002', LIST),
+        ],
+        prefixLists: [PARTNERS],
+      });
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess
+      expect(snapshot?.securityGroups[0]?.prefixLists).toEqual([
+        {
+          status: 'read',
+          list: {
+            prefixListId: LIST,
+            name: 'partners',
+            ownerId: '123456789012',
+            addressFamily: 'IPv4',
+            version: 3,
+            entries: [{ cidr: '198.51.100.0/24' }],
+          },
+        },
+      ]);
+      expect(account.readCounts()).toMatchObject({
+        DescribeManagedPrefixLists: 1,
+        GetManagedPrefixListEntries: 1,
+      });
+    });
+
+    it('reads no list, and adds nothing to the group, when no rule references one', async () => {
+      // Prepare
+      const account = anAccount({ prefixLists: [PARTNERS] });
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess
+      expect(snapshot?.securityGroups[0]?.prefixLists).toBeUndefined();
+      expect(account.readCounts().GetManagedPrefixListEntries).toBeUndefined();
+      expect(account.readCounts().DescribeManagedPrefixLists).toBeUndefined();
+    });
+
+    it('keeps a list that could not be read as unread with why: denied, or not found', async () => {
+      // Prepare
+      const account = anAccount({
+        securityGroupRules: [
+          listRule('sgr-0000000000000c001', LIST),
+          listRule('sgr-0000000000000c002', OTHER_LIST),
+        ],
+        prefixLists: [PARTNERS],
+        denied: { prefixLists: [LIST] },
+      });
+
+      // Act
+      const snapshot = await buildSnapshot(BROKER_ID, readersOf(account), OPTIONS);
+
+      // Assess
+      expect(snapshot?.securityGroups[0]?.prefixLists).toEqual([
+        {
+          status: 'unread',
+          prefixListId: LIST,
+          reason:
+            'GetManagedPrefixListEntries failed: UnauthorizedOperation: You are not authorized to perform this operation.',
+        },
+        { status: 'unread', prefixListId: OTHER_LIST, reason: `EC2 does not find prefix list ${OTHER_LIST}` },
+      ]);
+      // A list is not the group: nothing about the group itself is unread.
+      expect(snapshot?.securityGroups[0]?.unread).toEqual([]);
+    });
+
+    it('reads a list once for the brokers of a sweep that share it', async () => {
+      // Prepare
+      const second = 'b-0000000000-0000-4000-8000-0000000000b2';
+      const account = anAccount({
+        brokers: [aBrokerItem(), aBrokerItem({ BrokerId: second, BrokerName: 'second' })],
+        securityGroupRules: [listRule('sgr-0000000000000c001', LIST)],
+        prefixLists: [PARTNERS],
+      });
+      const cache = createSnapshotCache();
+
+      // Act
+      await buildSnapshot(BROKER_ID, readersOf(account), { ...OPTIONS, cache });
+      await buildSnapshot(second, readersOf(account), { ...OPTIONS, cache });
+
+      // Assess
+      expect(account.readCounts().GetManagedPrefixListEntries).toBe(1);
     });
   });
 

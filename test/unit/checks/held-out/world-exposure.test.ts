@@ -214,7 +214,7 @@ describe('world exposure from the union of rule ranges', () => {
     expect(finding.message).toContain('9 rules');
   });
 
-  it('does not count a prefix list as the world, nor as proof of no world traffic', () => {
+  it('does not count a prefix list whose entries were not read as the world, nor as proof of no world traffic', () => {
     // Act
     const finding = evaluate([
       rule('0.0.0.0/1'),
