@@ -207,11 +207,14 @@ const subtractSets = (ranges: readonly PortRange[], others: readonly PortRange[]
  */
 const listStillExposed = (prefixListId: string, found: RuleFindings): string => {
   const entries = [...new Set(found.entries.flatMap((e) => e.rule.prefixList?.entries ?? []))];
-  const shown =
-    entries.length > 0
-      ? ` (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ` and ${entries.length - 3} more` : ''})`
-      : '';
-  return `it admits prefix list ${prefixListId}, whose entries${shown} open the broker to the whole internet; mq-guardian does not revoke a rule for what its prefix list holds, so the broker is still exposed until the list's world-open entries are removed or the rule is replaced`;
+  const shown = `${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ` and ${entries.length - 3} more` : ''}`;
+  const opens =
+    entries.length === 0
+      ? 'whose entries open'
+      : entries.length === 1
+        ? `whose entry ${shown} opens`
+        : `whose entries ${shown} open`;
+  return `it admits prefix list ${prefixListId}, ${opens} the broker to the whole internet; mq-guardian does not revoke a rule for what its prefix list holds, so the broker is still exposed until the list's world-open entries are removed or the rule is replaced`;
 };
 
 const planRule = (

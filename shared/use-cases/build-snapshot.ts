@@ -344,11 +344,7 @@ export const resolveGroupBrokers = async (
 /** Prefix lists read at once: a broker's rules rarely name more than a few. */
 const PREFIX_LIST_CONCURRENCY = 5;
 
-/**
- * The managed prefix lists `rules` reference, each read (entries and all) or not with why: a list is
- * a rule's source, so one that cannot be read leaves the rule's addresses unknown, never empty. Only
- * lists a rule references are read: groups without such rules cost no call and no round.
- */
+/** The distinct prefix lists `rules` reference, in their order. */
 const listIdsOf = (rules: readonly IngressRule[]): string[] => [
   ...new Set(rules.flatMap((rule) => (rule.source.kind === 'prefixList' ? [rule.source.prefixListId] : []))),
 ];
@@ -371,6 +367,10 @@ const withPrefixLists = async (
   });
 };
 
+/**
+ * The managed prefix lists `ids`, each read (entries and all) or not with why: a list is a rule's
+ * source, so one that cannot be read leaves the rule's addresses unknown, never empty.
+ */
 const readPrefixLists = async (
   ids: readonly string[],
   readers: AccountReaders,
@@ -493,7 +493,10 @@ const readKey = (broker: Broker, readers: AccountReaders, cache: SnapshotCache |
 /** A snapshot being read: the broker is known, its groups and the rest are on their way. */
 export interface StartedSnapshot {
   readonly broker: Broker;
-  /** The broker's security groups: all the ingress checks and remediation read. */
+  /**
+   * The broker's security groups: all the ingress checks and remediation read (without their prefix
+   * lists when `deferPrefixLists`: `complete()` has them).
+   */
   readonly securityGroups: Promise<SecurityGroupState[]>;
   /** The whole snapshot, once the configuration revisions and the key are read too (read once). */
   readonly complete: () => Promise<BrokerSnapshot>;

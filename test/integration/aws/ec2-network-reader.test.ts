@@ -318,6 +318,79 @@ describe('createEc2NetworkReader', () => {
     });
   });
 
+  describe('readPrefixList', () => {
+    const LIST = 'pl-0123456abcabcabc1';
+    const header = {
+      PrefixListId: LIST,
+      AddressFamily: 'IPv4',
+      PrefixListName: 'vpc-cidrs',
+      Version: 2,
+      OwnerId: '123456789012',
+    };
+
+    it('answers null when DescribeManagedPrefixLists does not list the id, whatever the entries say', async () => {
+      // Prepare
+      ec2Mock.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [] });
+      ec2Mock.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: [] });
+
+      // Act
+      const list = await newReader().readPrefixList(LIST);
+
+      // Assess
+      expect(list).toBeNull();
+    });
+
+    it.each([
+      [
+        'DescribeManagedPrefixLists without PrefixLists',
+        { PrefixLists: undefined },
+        { Entries: [] },
+        'PrefixLists',
+      ],
+      ['GetManagedPrefixListEntries without Entries', { PrefixLists: [header] }, {}, 'Entries'],
+      [
+        'an entry without its Cidr',
+        { PrefixLists: [header] },
+        { Entries: [{ Description: 'no cidr' }] },
+        'Cidr is missing',
+      ],
+      [
+        'a Version that is not an integer',
+        { PrefixLists: [{ ...header, Version: 1.5 }] },
+        { Entries: [] },
+        'Version is not an integer',
+      ],
+    ])(
+      'throws UnexpectedShapeError on %s, never an empty list',
+      async (_case, described, entries, detail) => {
+        // Prepare
+        ec2Mock.on(DescribeManagedPrefixListsCommand).resolves(described as never);
+        ec2Mock.on(GetManagedPrefixListEntriesCommand).resolves(entries as never);
+
+        // Act
+        const result = newReader().readPrefixList(LIST);
+
+        // Assess
+        await expect(result).rejects.toBeInstanceOf(UnexpectedShapeError);
+        await expect(result).rejects.toThrow(detail);
+      },
+    );
+
+    it('refuses a NextToken that repeats instead of looping', async () => {
+      // Prepare
+      ec2Mock.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [header] });
+      ec2Mock
+        .on(GetManagedPrefixListEntriesCommand)
+        .resolves({ Entries: [{ Cidr: '10.0.0.0/16' }], NextToken: 'again' });
+
+      // Act
+      const result = newReader().readPrefixList(LIST);
+
+      // Assess
+      await expect(result).rejects.toThrow('the same NextToken twice');
+    });
+  });
+
   describe.each([
     {
       read: 'describeIngressRules',

@@ -642,7 +642,7 @@ describe('planRemediation', () => {
       expect(lines(plan)).toEqual(['skip sgr-pl']);
       const skip = plan.groups[0]?.actions[0];
       expect(skip && describeAction(skip)).toBe(
-        `Leave sgr-pl on ${GROUP_ID} unchanged: it admits prefix list ${LIST}, whose entries (0.0.0.0/0) open the broker to the whole internet; mq-guardian does not revoke a rule for what its prefix list holds, so the broker is still exposed until the list's world-open entries are removed or the rule is replaced.`,
+        `Leave sgr-pl on ${GROUP_ID} unchanged: it admits prefix list ${LIST}, whose entry 0.0.0.0/0 opens the broker to the whole internet; mq-guardian does not revoke a rule for what its prefix list holds, so the broker is still exposed until the list's world-open entries are removed or the rule is replaced.`,
       );
     });
 
