@@ -8,8 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { createConfigReporter } from '../shared/aws/config.ts';
 import { createMqBrokerReader } from '../shared/aws/mq.ts';
-import type { Check } from '../shared/checks/check.ts';
-import { enabledChecks } from '../shared/checks/registry.ts';
+import { type ChecksSource, loadEnabledChecks } from '../shared/checks/enabled.ts';
 import { ConfigurationError } from '../shared/errors.ts';
 import { parseConfigInvocation } from '../shared/events/config-invocation.ts';
 import { REGION_PATTERN } from '../shared/events/ids.ts';
@@ -31,7 +30,8 @@ export interface ConfigRuleHandlerDeps {
   readonly readers: AccountReaders;
   readonly compliance: ComplianceReporter;
   readonly settings: Settings;
-  readonly checks: readonly Check[];
+  /** The enabled checks, or their load (started with the invocation's first read). */
+  readonly checks: ChecksSource;
   /** The function's region (AWS_REGION); when absent, the region of the rule's ARN. */
   readonly region?: string;
   readonly now?: () => Date;
@@ -109,6 +109,6 @@ export const handler = createConfigRuleHandler({
   },
   compliance: createConfigReporter(),
   settings,
-  checks: enabledChecks(settings),
+  checks: loadEnabledChecks(settings),
   ...(region ? { region } : {}),
 });

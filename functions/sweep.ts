@@ -7,8 +7,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { createMqBrokerReader } from '../shared/aws/mq.ts';
-import type { Check } from '../shared/checks/check.ts';
-import { enabledChecks } from '../shared/checks/registry.ts';
+import { type ChecksSource, loadEnabledChecks } from '../shared/checks/enabled.ts';
 import { ConfigurationError } from '../shared/errors.ts';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../shared/events/ids.ts';
 import { logger } from '../shared/logger.ts';
@@ -16,7 +15,7 @@ import { logMetrics, metrics } from '../shared/runtime/metrics.ts';
 import { loadSettings } from '../shared/policy/load-settings.ts';
 import type { Settings } from '../shared/policy/settings.ts';
 import type { AccountReaders, RemediationRequester } from '../shared/ports.ts';
-import { alertingFromEnv } from '../shared/runtime/alerting.ts';
+import { lazyAlertingSinkFactory, readAlertingEnv } from '../shared/runtime/alerting-env.ts';
 import {
   lazyEc2NetworkReader,
   lazyKmsKeyReader,
@@ -30,7 +29,8 @@ import { SWEEP_RATE_LIMIT, summarizeSweep, sweep } from '../shared/use-cases/swe
 export interface SweepHandlerDeps {
   readonly readers: AccountReaders;
   readonly settings: Settings;
-  readonly checks: readonly Check[];
+  /** The enabled checks, or their load (started with the broker listing). */
+  readonly checks: ChecksSource;
   readonly remediationRequester?: RemediationRequester;
   /** The alert sink for the swept account and region (they are known only per invocation). */
   readonly findingsSinkFor?: (account: string, region: string) => FindingsSink;
@@ -91,7 +91,9 @@ export const createSweepHandler = (deps: SweepHandlerDeps) =>
 // loaded at start-up); EC2, KMS and Lambda are loaded when a broker needs them.
 const settings = loadSettings();
 const remediatorName = process.env.REMEDIATOR_FUNCTION_NAME?.trim();
-const findingsSinkFor = alertingFromEnv(settings);
+// Checked at cold start; the alert plan and its publishers load with the first invocation's listing.
+const alerting = readAlertingEnv();
+const findingsSinkFor = alerting ? lazyAlertingSinkFactory(settings, alerting) : undefined;
 
 export const handler = createSweepHandler({
   readers: {
@@ -103,7 +105,7 @@ export const handler = createSweepHandler({
     keys: lazyKmsKeyReader(),
   },
   settings,
-  checks: enabledChecks(settings),
+  checks: loadEnabledChecks(settings),
   ...(findingsSinkFor ? { findingsSinkFor } : {}),
   ...(remediatorName && settings.remediationMode !== 'off'
     ? { remediationRequester: lazyLambdaRemediationRequester(remediatorName) }

@@ -6,6 +6,8 @@
  */
 import { checkAlertTopicArn } from '../alerts/topic-arn.ts';
 import { ConfigurationError } from '../errors.ts';
+import type { Settings } from '../policy/settings.ts';
+import type { FindingsSinkFactory } from './alerting.ts';
 
 /** Environment variables the stack sets for the functions that alert. */
 export const ALERTING_ENV = {
@@ -44,5 +46,29 @@ export const readAlertingEnv = (env: NodeJS.ProcessEnv = process.env): AlertingE
       ? { centralTopicArn: checkAlertTopicArn(centralTopicArn, ALERTING_ENV.centralTopicArn) }
       : {}),
     securityHub: env[ALERTING_ENV.securityHub]?.trim().toLowerCase() === 'true',
+  };
+};
+
+/**
+ * The alert sink factory of alerting.ts, its code loaded by `import()`: each sink starts the load when
+ * it is made (at the start of an invocation, beside the first reads) and announces once it is there.
+ */
+export const lazyAlertingSinkFactory = (settings: Settings, alerting: AlertingEnv): FindingsSinkFactory => {
+  let factory: Promise<FindingsSinkFactory> | undefined;
+  const load = (): Promise<FindingsSinkFactory> => {
+    factory ??= import('./alerting.ts').then(
+      ({ alertingSinkFactory }) => alertingSinkFactory(settings, alerting),
+      (error: unknown) => {
+        factory = undefined;
+        throw error;
+      },
+    );
+    return factory;
+  };
+  return (account, region) => {
+    const sink = load().then((sinkFor) => sinkFor(account, region));
+    // Seen by the first notify; an invocation that announces nothing never awaits it.
+    sink.catch(() => undefined);
+    return { notify: async (input) => (await sink).notify(input) };
   };
 };

@@ -12,6 +12,7 @@
  * - deleted resource or eventLeftScope → NOT_APPLICABLE for it, without reading anything.
  */
 import type { Check } from '../checks/check.ts';
+import { type ChecksSource, checksOf } from '../checks/enabled.ts';
 import { GuardianError, InvalidEventError, UnexpectedShapeError } from '../errors.ts';
 import {
   CONFIGURATION_ITEM_STATUSES,
@@ -35,6 +36,7 @@ import {
   BrokerFailuresError,
   DEFAULT_SWEEP_CONCURRENCY,
   evaluateBrokers,
+  loadEvaluateBroker,
 } from './sweep.ts';
 import { plural } from '../wording.ts';
 
@@ -55,8 +57,9 @@ export interface ConfigRuleDeps {
   /**
    * The checks the settings switch on. A rule whose check is not among them reports NOT_APPLICABLE:
    * a disabled (or not opted-in) check must not fill the Config console with NON_COMPLIANT results.
+   * Or their load: started with the invocation's first read.
    */
-  readonly checks: readonly Check[];
+  readonly checks: ChecksSource;
   readonly region: string;
   readonly now: () => Date;
   readonly cache?: SnapshotCache;
@@ -291,10 +294,11 @@ const isIngressCheck = (checkId: CheckId): boolean => INGRESS_CHECK_IDS.includes
 const planChange = async (
   invocation: Exclude<ConfigInvocation, { messageType: 'ScheduledNotification' }>,
   deps: ConfigRuleDeps,
-  check: Check | undefined,
+  loadingCheck: Promise<Check | undefined>,
   cache: SnapshotCache,
 ): Promise<ConfigInvocationPlan> => {
   const resource = await changedResource(invocation, deps.compliance);
+  const check = await loadingCheck;
   const { resourceType, resourceId } = resource;
   const at = new Date(resource.captureTime);
   const noun = nounFor(resourceType);
@@ -400,11 +404,12 @@ const planChange = async (
 const planPeriodic = async (
   invocation: Extract<ConfigInvocation, { messageType: 'ScheduledNotification' }>,
   deps: ConfigRuleDeps,
-  check: Check | undefined,
+  loadingCheck: Promise<Check | undefined>,
   cache: SnapshotCache,
 ): Promise<ConfigInvocationPlan> => {
   const at = new Date(invocation.notificationCreationTime);
   const brokerIds = (await deps.readers.brokers.listBrokers()).map((b) => b.id);
+  const check = await loadingCheck;
   if (!check) {
     return {
       evaluations: brokerIds.map((id) =>
@@ -447,7 +452,10 @@ export const planConfigInvocation = async (
   invocation: ConfigInvocation,
   deps: ConfigRuleDeps,
 ): Promise<ConfigInvocationPlan> => {
-  const check = deps.checks.find((c) => c.meta.id === invocation.checkId);
+  // The checks and the evaluation's code load while the invocation's first read is in flight.
+  const check = checksOf(deps.checks).then((checks) => checks.find((c) => c.meta.id === invocation.checkId));
+  check.catch(() => undefined);
+  loadEvaluateBroker().catch(() => undefined);
   const cache = deps.cache ?? createSnapshotCache();
   const plan =
     invocation.messageType === 'ScheduledNotification'

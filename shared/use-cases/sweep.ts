@@ -4,12 +4,12 @@
  * remediating function (the sweep never writes to EC2), findings go to the sink that alerts on what
  * is new, and one broker that cannot be read never stops the others.
  */
+import { type ChecksSource, checksOf } from '../checks/enabled.ts';
 import { AwsCallError, errorMessage, GuardianError } from '../errors.ts';
 import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/remediation-request.ts';
 import { logger } from '../logger.ts';
 import type { RemediationRequester } from '../ports.ts';
 import { createSnapshotCache } from './build-snapshot.ts';
-import { evaluateBroker } from './evaluate-broker.ts';
 import type { BrokerOutcome, EvaluationDeps } from './handle-api-call.ts';
 import { settleBounded } from './bounded.ts';
 import type { TokenBucketLimits } from './rate-limit.ts';
@@ -70,6 +70,12 @@ export const isAwsFailure = (failure: BrokerFailure): boolean => {
 };
 
 /**
+ * The evaluation's module (the checks' runner, remediation, alerts), by `import()`: the sweep and
+ * config-rule start it beside their first read, so that no function reads it at start-up.
+ */
+export const loadEvaluateBroker = () => import('./evaluate-broker.ts');
+
+/**
  * Evaluates each broker with bounded concurrency. Every broker is attempted; those that throw are
  * returned as failures, never turned into results.
  */
@@ -78,6 +84,7 @@ export const evaluateBrokers = async (
   deps: EvaluationDeps,
   concurrency: number = DEFAULT_SWEEP_CONCURRENCY,
 ): Promise<{ outcomes: BrokerOutcome[]; failures: BrokerFailure[] }> => {
+  const { evaluateBroker } = await loadEvaluateBroker();
   const settled = await settleBounded(brokerIds, concurrency, (brokerId) => evaluateBroker(brokerId, deps));
   const outcomes: BrokerOutcome[] = [];
   const failures: BrokerFailure[] = [];
@@ -134,16 +141,10 @@ const batchingRequester = (inner: RemediationRequester, batchSize: number, order
 export interface SweepDeps
   extends Pick<
     EvaluationDeps,
-    | 'readers'
-    | 'settings'
-    | 'checks'
-    | 'account'
-    | 'region'
-    | 'now'
-    | 'remediationRequester'
-    | 'findingsSink'
-    | 'cache'
+    'readers' | 'settings' | 'account' | 'region' | 'now' | 'remediationRequester' | 'findingsSink' | 'cache'
   > {
+  /** The enabled checks, or their load (started with the broker listing). */
+  readonly checks: ChecksSource;
   /** Brokers evaluated at once (default DEFAULT_SWEEP_CONCURRENCY). */
   readonly concurrency?: number;
   /** Brokers per remediation request (default REMEDIATION_REQUEST_BATCH_SIZE). */
@@ -189,7 +190,11 @@ export const sweep = async (deps: SweepDeps): Promise<SweepResult> => {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 200) {
     throw new RangeError(`remediationBatchSize must be an integer from 1 to 200: ${batchSize}`);
   }
+  // The checks and the evaluation's code load while the brokers are listed.
+  const loading = Promise.all([checksOf(deps.checks), loadEvaluateBroker()]);
+  loading.catch(() => undefined);
   const brokers = await deps.readers.brokers.listBrokers();
+  const [checks] = await loading;
   const brokerIds = brokers.map((b) => b.id);
   const batching = deps.remediationRequester
     ? batchingRequester(deps.remediationRequester, batchSize, brokerIds)
@@ -198,7 +203,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepResult> => {
     // Listed one by one so that a writer passed along by mistake (a wider object) never reaches evaluateBroker.
     readers: deps.readers,
     settings: deps.settings,
-    checks: deps.checks,
+    checks,
     account: deps.account,
     region: deps.region,
     now: deps.now,

@@ -46,32 +46,36 @@ beforeAll(async () => {
   }
 });
 
-/** What evaluating a broker needs and an event on a group no broker uses does not. */
+/** What evaluating a broker needs, and an event on a group no broker uses does not. */
 const EVALUATION = [
   'shared/use-cases/evaluate-broker.ts',
   'shared/checks/registry.ts',
   'shared/checks/mq-broker-ingress-not-open-to-world.ts',
-  'shared/alerts/plan.ts',
-  'shared/alerts/sink.ts',
   'shared/remediation/plan.ts',
   'shared/remediation/execute.ts',
 ];
+/** What announcing findings needs (config-rule reports to AWS Config only). */
+const ALERTING = ['shared/alerts/plan.ts', 'shared/alerts/sink.ts'];
 
-// The real-time functions read only what their first reads need at start-up; the checks, the alert
-// plan and remediation load by import() beside an event's first reads (shared/runtime/real-time.ts).
-describe('what the real-time functions read at start-up', () => {
-  it.each(['on-ingress-event', 'on-broker-event'])('%s loads the evaluation only on first use', (name) => {
+// The functions read at start-up only what their first reads need; the checks, the alert plan and
+// remediation load by import() beside an invocation's first reads.
+describe('what the functions read at start-up', () => {
+  it.each([
+    ['on-ingress-event', [...EVALUATION, ...ALERTING]],
+    ['on-broker-event', [...EVALUATION, ...ALERTING]],
+    ['sweep', [...EVALUATION, ...ALERTING]],
+    ['config-rule', EVALUATION],
+  ])('%s loads the evaluation only on first use', (name, lazy) => {
     // Act
     const { all, startup } = graphOf(name);
 
     // Assess
-    for (const input of EVALUATION) {
+    for (const input of lazy) {
       expect(all, input).toContain(input);
       expect(startup, input).not.toContain(input);
     }
-    const startupPackages = new Set([...startup].map(packageOf));
     expect([...all].map(packageOf)).toContain('ibantools');
-    expect(startupPackages).not.toContain('ibantools');
+    expect([...startup].map(packageOf)).not.toContain('ibantools');
   });
 
   it('on-ingress-event reads at start-up the event, the settings and the EC2 client it first calls', () => {

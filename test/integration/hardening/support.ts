@@ -111,7 +111,7 @@ export const loadHandlers = async (
     kms,
     config,
     lambda,
-    registry,
+    enabledChecks,
     settingsModule,
     log,
     alerting,
@@ -125,13 +125,15 @@ export const loadHandlers = async (
     import('../../../shared/aws/kms.ts'),
     import('../../../shared/aws/config.ts'),
     import('../../../shared/aws/lambda.ts'),
-    import('../../../shared/checks/registry.ts'),
+    import('../../../shared/checks/enabled.ts'),
     import('../../../shared/policy/load-settings.ts'),
     import('../../../shared/logger.ts'),
-    import('../../../shared/runtime/alerting.ts'),
+    import('../../../shared/runtime/alerting-env.ts'),
   ]);
   const settings = settingsModule.loadSettings();
-  const findingsSinkFor = alerting.alertingFromEnv(settings);
+  // As the functions build them: checks and alert plan loaded by import() on first use.
+  const alertingEnv = alerting.readAlertingEnv();
+  const findingsSinkFor = alertingEnv ? alerting.lazyAlertingSinkFactory(settings, alertingEnv) : undefined;
   const readers = () => ({
     brokers: mq.createMqBrokerReader(),
     network: ec2.createEc2NetworkReader(),
@@ -144,13 +146,13 @@ export const loadHandlers = async (
       readers: readers(),
       compliance: config.createConfigReporter(),
       settings,
-      checks: registry.enabledChecks(settings),
+      checks: enabledChecks.loadEnabledChecks(settings),
       region: REGION,
     }) as unknown as Handler,
     sweep: sweep.createSweepHandler({
       readers: readers(),
       settings,
-      checks: registry.enabledChecks(settings),
+      checks: enabledChecks.loadEnabledChecks(settings),
       remediationRequester: lambda.createLambdaRemediationRequester(REMEDIATOR_FUNCTION),
       ...(findingsSinkFor ? { findingsSinkFor } : {}),
     }) as unknown as Handler,
