@@ -1,8 +1,9 @@
 /**
  * One broker's evaluation: live snapshot, every enabled check, remediation of ingress findings and the
- * alerts. A module of its own, loaded by `import()` on the event path (handle-api-call.ts starts it with
- * the event's first reads): the checks, the alert plan and remediation are code an event on a group no
- * broker uses never runs, so no function reads it at start-up.
+ * alerts. A module of its own, loaded by `import()` (handle-api-call.ts starts it once an event's reads
+ * leave a broker possible; the sweep and config-rule beside their first read): the checks, the alert plan
+ * and remediation are code an event on a group no broker uses never runs, so no function reads it at
+ * start-up.
  */
 import type { Check } from '../checks/check.ts';
 import { AwsCallError, errorMessage, OutOfTimeError } from '../errors.ts';

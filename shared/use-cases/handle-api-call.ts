@@ -1,6 +1,7 @@
 /**
  * The real-time event path: which brokers an event can have changed, read in as few rounds as possible,
- * then each broker's evaluation (evaluate-broker.ts, loaded by `import()` beside the first reads).
+ * then each broker's evaluation (evaluate-broker.ts, loaded by `import()` once a broker is possible,
+ * while that round's reads are in flight).
  */
 import type { Check } from '../checks/check.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
@@ -73,8 +74,9 @@ export interface EventDeps extends Omit<EvaluationDeps, 'checks' | 'findingsSink
   /** The enabled checks by id: they decide which reads the event path starts. */
   readonly checkIds: readonly CheckId[];
   /**
-   * The enabled checks and the alert sink. Called at the start of every event, so that their code
-   * loads while the first reads are in flight; awaited only when there is a broker to evaluate.
+   * The enabled checks and the alert sink. Called once an event's reads leave a broker possible,
+   * right after that round's reads went out, so that their code loads while those are in flight;
+   * never for an event that concerns no broker.
    */
   readonly evaluation: () => Promise<Pick<EvaluationDeps, 'checks' | 'findingsSink'>>;
 }
@@ -225,8 +227,8 @@ export const evaluateRequestedBrokers = async (
   const [first] = brokerIds;
   if (first === undefined) return [];
   const cache = deps.cache ?? createSnapshotCache();
-  const evaluating = startEvaluation(deps);
   prefetchBrokers([first], deps.readers, cache);
+  const evaluating = startEvaluation(deps);
   const outcomes: BrokerOutcome[] = [];
   for (const [index, brokerId] of brokerIds.entries()) {
     const { evaluateBroker, evaluation } = await evaluating;
@@ -303,8 +305,13 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
   const cache = deps.cache ?? createSnapshotCache();
   const { readers } = deps;
   const { target } = event;
-  // Loads while the first reads are in flight; awaited only when a broker is to be evaluated.
-  const evaluating = target.kind === 'ignored' ? undefined : startEvaluation(deps);
+  // The evaluation's code loads once a broker is possible, after the reads of that round went out, so
+  // that it never holds back a request; a group no broker uses never loads it.
+  let evaluating: ReturnType<typeof startEvaluation> | undefined;
+  const loadEvaluation = () => {
+    evaluating ??= startEvaluation(deps);
+    return evaluating;
+  };
   const readsGroups = deps.checkIds.some((id) => INGRESS_CHECK_IDS.includes(id));
   const enforces = deps.writer !== undefined && readsGroups && deps.settings.remediationMode === 'enforce';
   const fresh = new Set<string>();
@@ -321,6 +328,7 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
         listing.describeAll().catch(() => undefined);
         prefetchGroups(broker.securityGroupIds, readers, cache, { groups: true, interfaces: true });
         readRules(broker.securityGroupIds);
+        loadEvaluation();
       },
       () => undefined,
     );
@@ -346,6 +354,7 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
       onBrokersPossible: (groupIds) => {
         describeAll().catch(() => undefined);
         readRules(groupIds);
+        loadEvaluation();
       },
       describeAll,
     });
@@ -372,13 +381,14 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
       } else {
         readGroups();
       }
+      loadEvaluation();
     }
   }
   const brokers: BrokerOutcome[] = [];
   // Sequential per broker: an event rarely touches more than a few, and the MQ API rate is shared.
   // Only the first broker's rules are as fresh as a re-read: a later broker's come after writes.
   for (const [index, brokerId] of resolution.brokerIds.entries()) {
-    const { evaluateBroker, evaluation } = await (evaluating ?? startEvaluation(deps));
+    const { evaluateBroker, evaluation } = await loadEvaluation();
     const prefetch: EventPrefetch = { freshRuleGroups: index === 0 ? fresh : new Set() };
     brokers.push(
       await evaluateBroker(brokerId, { ...evaluationOf(deps), ...evaluation, cache, prefetch }, event.actor),

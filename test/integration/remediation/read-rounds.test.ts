@@ -24,19 +24,25 @@ const ENFORCE: Settings = { ...DEFAULT_SETTINGS, remediationMode: 'enforce' };
 const run = async (event: unknown, account = demoAccount(), settings = ENFORCE) => {
   const recorded = recordedAccountFrom(account);
   const rounds = withReadRounds(recorded);
-  const outcome = await handleApiCall(
-    parseApiCallEvent(event),
-    eventDeps({
-      readers: rounds.readers,
-      writer: rounds.writer,
-      settings,
-      checks: enabledChecks(settings),
-      account: recorded.accountId,
-      region: recorded.region,
-      now: () => new Date('2026-11-24T12:00:00Z'),
-    }),
-  );
-  return { outcome, rounds, writes: recorded.writes() };
+  const deps = eventDeps({
+    readers: rounds.readers,
+    writer: rounds.writer,
+    settings,
+    checks: enabledChecks(settings),
+    account: recorded.accountId,
+    region: recorded.region,
+    now: () => new Date('2026-11-24T12:00:00Z'),
+  });
+  // How often the event path asked for the checks and the alert sink (the functions load them then).
+  let evaluationLoads = 0;
+  const outcome = await handleApiCall(parseApiCallEvent(event), {
+    ...deps,
+    evaluation: () => {
+      evaluationLoads += 1;
+      return deps.evaluation();
+    },
+  });
+  return { outcome, rounds, writes: recorded.writes(), evaluationLoads };
 };
 
 beforeAll(() => {
@@ -177,6 +183,24 @@ describe('read rounds before a write on the event path', () => {
     const ruleReads = rounds.calls().filter((c) => c.operation === 'DescribeSecurityGroupRules');
     expect(ruleReads.length).toBeGreaterThanOrEqual(2);
     expect(rounds.roundsBefore('RevokeSecurityGroupIngress')).toBeGreaterThan(2);
+  });
+
+  it('asks for the checks once, when a broker is possible, and never for a group no broker uses', async () => {
+    // Prepare: the all-TCP sample, moved to the application clients' group (an EC2 instance uses it).
+    const unused = sample('ec2-authorize-security-group-ingress-all-tcp-private.json');
+    const detail = unused.detail as { requestParameters: { groupId: string }; responseElements: unknown };
+    detail.requestParameters.groupId = 'sg-0a1b2c3d4e5f60003';
+    detail.responseElements = { requestId: 'a9b80099-c7d6-4e5f-9a1b-2c3d4e5f0099', _return: true };
+
+    // Act
+    const onBrokerGroup = await run(sample('ec2-authorize-security-group-ingress-world-tcp-all-ports.json'));
+    const onUnusedGroup = await run(unused);
+
+    // Assess
+    expect(onBrokerGroup.writes.map((w) => w.operation)).toContain('RevokeSecurityGroupIngress');
+    expect(onBrokerGroup.evaluationLoads).toBe(1);
+    expect(onUnusedGroup.outcome.brokers).toEqual([]);
+    expect(onUnusedGroup.evaluationLoads).toBe(0);
   });
 
   it('reads one round, describes no broker and writes nothing for a group no broker uses', async () => {
