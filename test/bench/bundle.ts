@@ -31,6 +31,8 @@ export interface BundleResult {
   readonly startupFiles: number;
   /** Largest contributors first. */
   readonly packages: readonly PackageShare[];
+  /** The same for the start-up files only (`startupBytes`): what a cold start reads, by package. */
+  readonly startupPackages: readonly PackageShare[];
   /** The @aws-sdk/client-* packages in the bundle (which SDK clients the function loads). */
   readonly sdkClients: readonly string[];
   /** Those of `sdkClients` loaded at start-up (not only through a dynamic `import()`). */
@@ -90,10 +92,13 @@ const startupOutputsOf = (metafile: Metafile, entry: string): string[] => {
   return [...seen];
 };
 
-const attribute = (metafile: Metafile, totalBytes: number): PackageShare[] => {
+/** Bytes per package of `outputs` (every output file when not given), `totalBytes` in all. */
+const attribute = (metafile: Metafile, totalBytes: number, outputs?: readonly string[]): PackageShare[] => {
   const byPackage = new Map<string, number>();
   let attributed = 0;
-  for (const output of Object.values(metafile.outputs)) {
+  const files = outputs ? outputs.map((path) => metafile.outputs[path]) : Object.values(metafile.outputs);
+  for (const output of files) {
+    if (!output) continue;
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const name = packageOf(input);
       byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
@@ -168,7 +173,8 @@ export const buildFunctionBundle = async (
   const metafile = result.metafile as Metafile;
   const outputs = (result.outputFiles ?? []).filter((file) => /\.(m?js|cjs)$/.test(file.path));
   const buildDir = join(ROOT, options.outdir as string);
-  const startup = new Set(startupOutputsOf(metafile, fn.entry).map((path) => join(ROOT, path)));
+  const startupOutputs = startupOutputsOf(metafile, fn.entry);
+  const startup = new Set(startupOutputs.map((path) => join(ROOT, path)));
   const main = outputs.find((file) => metafile.outputs[relative(ROOT, file.path)]?.entryPoint === fn.entry);
   if (!main) throw new Error(`${fn.entry}: no handler module among ${outputs.map((f) => f.path).join(', ')}`);
   // The artifact's layout: the handler module with its chunk folder beside it.
@@ -195,6 +201,7 @@ export const buildFunctionBundle = async (
     files: outputs.length,
     startupFiles: startupFiles.length,
     packages,
+    startupPackages: attribute(metafile, startupBytes, startupOutputs),
     sdkClients,
     eagerSdkClients: sdkClients.filter((name) => !lazyPackages.includes(name)),
     lazyPackages,

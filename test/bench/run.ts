@@ -128,6 +128,12 @@ for (const b of bundles) {
       .map((p) => `${p.name} ${kib(p.bytes)}`)
       .join('; ')}`,
   );
+  print(
+    `     read at start-up: ${b.startupPackages
+      .slice(0, 12)
+      .map((p) => `${p.name} ${kib(p.bytes)}`)
+      .join('; ')}`,
+  );
   const entry = { section: '1. bundle', subject: b.function, reason: b.budget.explanation };
   if (b.budget.status === 'fail') failures.push(entry);
   if (b.budget.status === 'explained') explained.push(entry);
