@@ -305,6 +305,27 @@ describe('IAM, evaluated against the packaged roles', () => {
     expect(decisions.map((d) => d.result)).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
   });
 
+  it.each(['on-broker-event', REMEDIATOR, 'config-rule', 'sweep'])(
+    'allows %s to read the prefix lists a rule references: its own, one shared from another account, an AWS-managed one',
+    async (key) => {
+      // Prepare: a prefix list's ARN names its owner, `aws` for AWS-managed lists.
+      const lists = [
+        `arn:aws:ec2:${REGION}:${ACCOUNT}:prefix-list/pl-0ca5e0000000000c1`,
+        `arn:aws:ec2:${REGION}:${OTHER_ACCOUNT}:prefix-list/pl-0ca5e0000000000c2`,
+        `arn:aws:ec2:${REGION}:aws:prefix-list/pl-63a5400a`,
+      ];
+
+      // Act
+      const decisions = await Promise.all([
+        decide(key, 'ec2:DescribeManagedPrefixLists', '*'),
+        ...lists.map((list) => decide(key, 'ec2:GetManagedPrefixListEntries', list)),
+      ]);
+
+      // Assess
+      expect(decisions.map((d) => d.result)).toEqual(['Allowed', 'Allowed', 'Allowed', 'Allowed']);
+    },
+  );
+
   it('denies the remediator tags on existing rules and groups, and allows them only on rules it creates', async () => {
     // Prepare
     const existingRule = `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group-rule/sgr-0a1b2c3d4e5f60010`;
