@@ -229,21 +229,30 @@ export const evaluate = async (
   const role = roleOf(stack, roleId);
   const resourceAccount = accountOfArn(request.resource, stack.target.account);
   const isKey = request.action.startsWith('kms:') && request.resource.startsWith('arn:');
-  const keyPolicy = isKey
+  const grantToAccount = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${stack.target.account}:root` },
+        Action: request.action,
+        Resource: '*',
+      },
+    ],
+  };
+  // A prefix list another account shares through AWS RAM: the share's permission
+  // (AWSRAMDefaultPermissionPrefixList) is the resource side of the grant, as a key policy is for a key.
+  const isSharedPrefixList =
+    request.resource.includes(':prefix-list/') &&
+    resourceAccount !== stack.target.account &&
+    resourceAccount !== 'aws';
+  const resourcePolicy = isKey
     ? resourceAccount === stack.target.account
       ? defaultKeyPolicy(resourceAccount)
-      : {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { AWS: `arn:aws:iam::${stack.target.account}:root` },
-              Action: request.action,
-              Resource: '*',
-            },
-          ],
-        }
-    : undefined;
+      : grantToAccount
+    : isSharedPrefixList
+      ? grantToAccount
+      : undefined;
   const result = await runSimulation(
     {
       request: {
@@ -255,7 +264,7 @@ export const evaluate = async (
       identityPolicies: role.policies,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      ...(keyPolicy ? { resourcePolicy: keyPolicy } : {}),
+      ...(resourcePolicy ? { resourcePolicy } : {}),
     },
     {},
   );
