@@ -3,7 +3,7 @@
  * bundle tests load the same file). CommonJS so that serverless-esbuild can `require()` it on any Node
  * version osls runs on.
  *
- * `sdkSchemaPruning`: every AWS SDK v3 client keeps the schemas of all its operations in one module,
+ * Schema pruning (`sdkModules`): every AWS SDK v3 client keeps the schemas of all its operations in one module,
  * `dist-es/schemas/schemas_0.js` (for EC2 about 550 KB minified, most of a bundle and of its cold
  * start; aws-sdk-js-v3 issue #7607). Its declarations are plain data (`var X$ = [3, n0, _X, 0, …]`)
  * that esbuild would drop when nothing uses them, except that member keys are written as computed
@@ -19,8 +19,10 @@
  */
 'use strict';
 
-const { readFile } = require('node:fs/promises');
-const { basename, extname } = require('node:path');
+const { mkdir, readFile, stat, writeFile } = require('node:fs/promises');
+const { basename, dirname, extname, join } = require('node:path');
+const { createDirectImports } = require('./sdk-direct-imports.cjs');
+const { entryOutputs, mergeStartupChunks, updateMetafile } = require('./startup-in-one-file.cjs');
 
 /** `@aws-sdk/<package>/dist-es/…/schemas/schemas_<n>.js` (clients and nested clients). */
 const SCHEMA_MODULE = /[\\/]@aws-sdk[\\/][^\\/]+[\\/]dist-es[\\/](?:.*[\\/])?schemas[\\/]schemas_\d+\.js$/;
@@ -68,14 +70,90 @@ const inlineComputedKeys = (source) => {
   return replaced === 0 ? undefined : output;
 };
 
+/**
+ * Where an import of an SDK module leads. A relative one inside a package's `dist-es` (no TypeScript,
+ * no package.json there, so esbuild would try the same three paths) is looked up on disk, the others
+ * are asked of esbuild: one round trip to its service each, which made a function's build 4 times
+ * slower when every import went that way.
+ */
+const resolveSdkImport = async (build, specifier, resolveDir) => {
+  if (specifier.startsWith('.') && /[\\/]dist-es([\\/]|$)/.test(resolveDir)) {
+    const base = join(resolveDir, specifier);
+    for (const candidate of [base, `${base}.js`, join(base, 'index.js')]) {
+      if (await isFile(candidate)) return candidate;
+    }
+  }
+  const result = await build.resolve(specifier, { resolveDir, kind: 'import-statement' });
+  const found = result.errors.length === 0 && !result.external && result.namespace === 'file';
+  return found && result.path !== '' ? result.path : undefined;
+};
+
+const isFile = (path) =>
+  stat(path).then(
+    (entry) => entry.isFile(),
+    () => false,
+  );
+
+/** A module of an AWS SDK package (`@aws-sdk/*`, `@smithy/*`), ES module build. */
+const SDK_MODULE = /[\\/]node_modules[\\/]@(?:aws-sdk|smithy)[\\/][^\\/]+[\\/]dist-es[\\/].+\.js$/;
+
+/**
+ * `sdkModules`: the SDK's modules as esbuild loads them, changed in two ways that keep the code that
+ * runs the same: the schema modules' computed keys written as strings (`inlineComputedKeys`, above), and
+ * imports from the SDK's index modules written as imports from the modules that declare the names
+ * (sdk-direct-imports.cjs), so that code splitting leaves out of a function's start-up the SDK code only
+ * its lazily loaded chunks use.
+ */
 /** @type {import('esbuild').Plugin} */
-const sdkSchemaPruning = {
-  name: 'sdk-schema-pruning',
+const sdkModules = {
+  name: 'sdk-modules',
   setup(build) {
-    build.onLoad({ filter: SCHEMA_MODULE }, async (args) => {
+    const resolved = new Map();
+    const directImports = createDirectImports((specifier, resolveDir) => {
+      const key = `${specifier}\0${resolveDir}`;
+      if (!resolved.has(key)) resolved.set(key, resolveSdkImport(build, specifier, resolveDir));
+      return resolved.get(key);
+    });
+    build.onLoad({ filter: SDK_MODULE }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const contents = inlineComputedKeys(source);
+      const pruned = SCHEMA_MODULE.test(args.path) ? inlineComputedKeys(source) : undefined;
+      const contents = (await directImports(pruned ?? source, dirname(args.path))) ?? pruned;
       return contents === undefined ? undefined : { contents, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * `startupInOneFile`: with code splitting, the chunks each function's handler module imports
+ * statically become one chunk file, which the handler module and the chunks loaded by `import()` import
+ * instead (startup-in-one-file.cjs). A cold start then reads and links two modules instead of up to 23.
+ * The plugin writes the files itself (esbuild is told not to) once they are merged, and keeps the
+ * metafile in line with them.
+ */
+/** @type {import('esbuild').Plugin} */
+const startupInOneFile = {
+  name: 'startup-in-one-file',
+  setup(build) {
+    const options = build.initialOptions;
+    if (!options.splitting || options.format !== 'esm') return;
+    const write = options.write !== false;
+    const keepMetafile = options.metafile === true;
+    options.write = false;
+    options.metafile = true;
+    build.onEnd(async (result) => {
+      if (result.outputFiles === undefined) return;
+      if (result.errors.length === 0 && result.metafile !== undefined) {
+        const workingDir = options.absWorkingDir ?? process.cwd();
+        const entries = entryOutputs(result.metafile, workingDir);
+        const merged = await mergeStartupChunks(result.outputFiles, options, build.esbuild.build, entries);
+        if (keepMetafile) updateMetafile(result.metafile, merged, result.outputFiles, workingDir);
+      }
+      if (!keepMetafile) delete result.metafile;
+      if (!write) return;
+      for (const file of result.outputFiles) {
+        await mkdir(dirname(file.path), { recursive: true });
+        await writeFile(file.path, file.contents);
+      }
     });
   },
 };
@@ -111,8 +189,9 @@ const chunksBesideEntry = {
   },
 };
 
-module.exports = [sdkSchemaPruning, chunksBesideEntry];
-module.exports.sdkSchemaPruning = sdkSchemaPruning;
+module.exports = [sdkModules, chunksBesideEntry, startupInOneFile];
+module.exports.sdkModules = sdkModules;
+module.exports.startupInOneFile = startupInOneFile;
 module.exports.chunksBesideEntry = chunksBesideEntry;
 module.exports.chunkNamesFor = chunkNamesFor;
 module.exports.inlineComputedKeys = inlineComputedKeys;
