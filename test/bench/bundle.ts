@@ -58,8 +58,8 @@ export const packageOf = (inputPath: string): string => {
   return inputPath.startsWith('<') || inputPath.includes(':') ? '(esbuild)' : '(mq-guardian)';
 };
 
-/** Packages whose every path from the entry goes through a dynamic import(). */
-const lazyPackagesOf = (metafile: Metafile, entry: string): string[] => {
+/** The input modules a cold start evaluates: the entry and, transitively, what it imports statically. */
+export const staticInputsOf = (metafile: Metafile, entry: string): Set<string> => {
   const eager = new Set<string>();
   const queue = [entry];
   while (queue.length > 0) {
@@ -70,6 +70,12 @@ const lazyPackagesOf = (metafile: Metafile, entry: string): string[] => {
       if (imported.kind !== 'dynamic-import' && !imported.external) queue.push(imported.path);
     }
   }
+  return eager;
+};
+
+/** Packages whose every path from the entry goes through a dynamic import(). */
+const lazyPackagesOf = (metafile: Metafile, entry: string): string[] => {
+  const eager = staticInputsOf(metafile, entry);
   const eagerPackages = new Set([...eager].map(packageOf));
   const all = new Set(Object.keys(metafile.inputs).map(packageOf));
   return [...all].filter((name) => !eagerPackages.has(name) && name !== '(esbuild)').sort();

@@ -1,6 +1,6 @@
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionBuildOptions, packageOf } from '../../bench/bundle.ts';
+import { functionBuildOptions, packageOf, staticInputsOf } from '../../bench/bundle.ts';
 import { ROOT } from '../../bench/harness.ts';
 import { loadServerlessConfig } from '../../bench/serverless-config.ts';
 
@@ -20,20 +20,6 @@ const graphOf = (name: string): StartupGraph => {
   return graph;
 };
 
-const startupOf = (metafile: Metafile, entry: string): Set<string> => {
-  const seen = new Set<string>();
-  const queue = [entry];
-  while (queue.length > 0) {
-    const input = queue.pop() as string;
-    if (seen.has(input)) continue;
-    seen.add(input);
-    for (const imported of metafile.inputs[input]?.imports ?? []) {
-      if (imported.kind !== 'dynamic-import' && !imported.external) queue.push(imported.path);
-    }
-  }
-  return seen;
-};
-
 beforeAll(async () => {
   const config = loadServerlessConfig(ROOT);
   for (const fn of config.functions) {
@@ -41,7 +27,7 @@ beforeAll(async () => {
     const metafile = result.metafile as Metafile;
     graphs.set(fn.name, {
       all: new Set(Object.keys(metafile.inputs)),
-      startup: startupOf(metafile, fn.entry),
+      startup: staticInputsOf(metafile, fn.entry),
     });
   }
 });
