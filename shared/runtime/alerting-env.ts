@@ -8,6 +8,7 @@ import { checkAlertTopicArn } from '../alerts/topic-arn.ts';
 import { ConfigurationError } from '../errors.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { FindingsSinkFactory } from './alerting.ts';
+import { loadOnce } from './lazy-adapter.ts';
 
 /** Environment variables the stack sets for the functions that alert. */
 export const ALERTING_ENV = {
@@ -54,17 +55,9 @@ export const readAlertingEnv = (env: NodeJS.ProcessEnv = process.env): AlertingE
  * it is made (at the start of an invocation, beside the first reads) and announces once it is there.
  */
 export const lazyAlertingSinkFactory = (settings: Settings, alerting: AlertingEnv): FindingsSinkFactory => {
-  let factory: Promise<FindingsSinkFactory> | undefined;
-  const load = (): Promise<FindingsSinkFactory> => {
-    factory ??= import('./alerting.ts').then(
-      ({ alertingSinkFactory }) => alertingSinkFactory(settings, alerting),
-      (error: unknown) => {
-        factory = undefined;
-        throw error;
-      },
-    );
-    return factory;
-  };
+  const load = loadOnce(() =>
+    import('./alerting.ts').then(({ alertingSinkFactory }) => alertingSinkFactory(settings, alerting)),
+  );
   return (account, region) => {
     const sink = load().then((sinkFor) => sinkFor(account, region));
     // Seen by the first notify; an invocation that announces nothing never awaits it.

@@ -10,6 +10,24 @@
 type AsyncMethods<T> = { [K in keyof T]: (...args: never[]) => Promise<unknown> };
 
 /**
+ * `load`, run by the first call and its promise shared by every later call. A failed load is not kept:
+ * the next call tries again.
+ */
+export const loadOnce = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    if (loaded === undefined) {
+      const loading = load();
+      loaded = loading;
+      loading.catch(() => {
+        if (loaded === loading) loaded = undefined;
+      });
+    }
+    return loaded;
+  };
+};
+
+/**
  * `methods` names every method of the port (the type checker holds it complete), so that the stand-in
  * can be built before the adapter exists. A failed load is not kept: the next call tries again.
  */
@@ -17,17 +35,7 @@ export const lazyAdapter = <T extends AsyncMethods<T>>(
   load: () => Promise<T>,
   methods: Readonly<Record<keyof T, true>>,
 ): T => {
-  let adapter: Promise<T> | undefined;
-  const get = (): Promise<T> => {
-    if (adapter === undefined) {
-      const loading = load();
-      adapter = loading;
-      loading.catch(() => {
-        if (adapter === loading) adapter = undefined;
-      });
-    }
-    return adapter;
-  };
+  const get = loadOnce(load);
   const stand: Partial<Record<keyof T, unknown>> = {};
   for (const name of Object.keys(methods) as (keyof T & string)[]) {
     stand[name] = async (...args: never[]) => {

@@ -12,7 +12,7 @@ import type { AccountReaders, IngressWriter, RemediationRequester } from '../por
 import type { EventDeps } from '../use-cases/handle-api-call.ts';
 import { pacedBrokerReader, REAL_TIME_RATE_LIMIT } from '../use-cases/rate-limit.ts';
 import { readAlertingEnv } from './alerting-env.ts';
-import type { LoadedEvaluation } from './evaluation.ts';
+import { loadOnce } from './lazy-adapter.ts';
 import {
   lazyConfigReporter,
   lazyEc2NetworkReader,
@@ -48,17 +48,9 @@ export const createRealTimeContainer = (
   const configRulePrefix = env.CONFIG_RULE_PREFIX?.trim();
   const compliance = configRulePrefix ? lazyConfigReporter() : undefined;
   // Once per container; a failed load is tried again by the next event.
-  let evaluation: Promise<LoadedEvaluation> | undefined;
-  const loadEvaluation = (): Promise<LoadedEvaluation> => {
-    evaluation ??= import('./evaluation.ts').then(
-      ({ loadedEvaluation }) => loadedEvaluation(settings, alerting),
-      (error: unknown) => {
-        evaluation = undefined;
-        throw error;
-      },
-    );
-    return evaluation;
-  };
+  const loadEvaluation = loadOnce(() =>
+    import('./evaluation.ts').then(({ loadedEvaluation }) => loadedEvaluation(settings, alerting)),
+  );
   return {
     settings,
     depsFor: (account, region, remediation) => ({
