@@ -32,6 +32,7 @@ import { findBrokersUsingGroups } from './find-brokers.ts';
 import { type BrokerOutcome, type EvaluationDeps, INGRESS_CHECK_IDS } from './handle-api-call.ts';
 import type { TokenBucketLimits } from './rate-limit.ts';
 import {
+  againstListing,
   type BrokerFailure,
   BrokerFailuresError,
   DEFAULT_SWEEP_CONCURRENCY,
@@ -396,7 +397,8 @@ const planChange = async (
  * Brokers that no longer exist: Config only knows a resource is gone for resources it evaluated
  * before, and asking it (GetComplianceDetailsByConfigRule) would need one more IAM action and a read
  * of every past result each period. Instead, the periodic run evaluates the brokers that exist now
- * (a broker listed but gone by the time it is described is NOT_APPLICABLE), and deleted brokers get
+ * (a broker listed as being deleted and gone by the time it is described is NOT_APPLICABLE; one
+ * listed in any other state and not found is a failure, retried), and deleted brokers get
  * their NOT_APPLICABLE from the ResourceDeleted change notification Config sends for every recorded
  * broker, which planChange handles. Where the recorder does not record AWS::AmazonMQ::Broker, a
  * deleted broker's last result stays until someone deletes the rule's results.
@@ -408,7 +410,8 @@ const planPeriodic = async (
   cache: SnapshotCache,
 ): Promise<ConfigInvocationPlan> => {
   const at = new Date(invocation.notificationCreationTime);
-  const brokerIds = (await deps.readers.brokers.listBrokers()).map((b) => b.id);
+  const listed = await deps.readers.brokers.listBrokers();
+  const brokerIds = listed.map((b) => b.id);
   const check = await loadingCheck;
   if (!check) {
     return {
@@ -425,10 +428,13 @@ const planPeriodic = async (
       resolution: `periodic; check ${invocation.checkId} disabled`,
     };
   }
-  const { outcomes, failures } = await evaluateBrokers(
-    brokerIds,
-    evaluationDeps(deps, check, invocation.accountId, cache),
-    deps.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
+  const { outcomes, failures } = againstListing(
+    listed,
+    await evaluateBrokers(
+      brokerIds,
+      evaluationDeps(deps, check, invocation.accountId, cache),
+      deps.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
+    ),
   );
   const evaluations = outcomes.map((o) => brokerEvaluation(o, check.meta.id, at));
   // Groups are judged from every broker using them: only when every broker was read.

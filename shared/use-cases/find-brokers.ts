@@ -10,10 +10,10 @@
  * wording AWS may change) makes it inconclusive, and then the brokers themselves are asked:
  * ListBrokers and DescribeBroker of each, whose SecurityGroups are authoritative.
  */
-import { UnexpectedShapeError } from '../errors.ts';
 import type { Broker, BrokerSummary, NetworkInterfaceUse } from '../model/types.ts';
 import type { AccountReaders } from '../ports.ts';
 import { mapBounded } from './bounded.ts';
+import { listedButNotFoundError, mayBeGone } from './listed-brokers.ts';
 
 /** DescribeBroker calls in flight at once: the Amazon MQ rate limit is one bucket per account. */
 export const DESCRIBE_CONCURRENCY = 5;
@@ -69,11 +69,9 @@ export const isOtherServiceInterface = (eni: NetworkInterfaceUse): boolean => {
 };
 
 /**
- * Every listed broker, described (`concurrency` at once). Listed, then not found by DescribeBroker:
- * DeleteBroker is asynchronous, so a broker the listing shows as DELETION_IN_PROGRESS may be gone by
- * now, and has no clients left to protect. Any other state (being created, running, rebooting, …)
- * says the broker exists and one answer lags the other: which groups it uses is a fact not read
- * (thrown), never "none".
+ * Every listed broker, described (`concurrency` at once). A listed broker DescribeBroker does not
+ * find is left out only when it is being deleted (listed-brokers.ts); any other makes which groups
+ * it uses a fact not read (thrown), never "none".
  */
 export const describeListed = async (
   summaries: readonly BrokerSummary[],
@@ -81,12 +79,9 @@ export const describeListed = async (
   concurrency: number,
 ): Promise<readonly Broker[]> => {
   const described = await mapBounded(summaries, concurrency, (s) => describe(s.id));
-  const unseen = summaries.filter((s, i) => described[i] === null && s.state !== 'DELETION_IN_PROGRESS');
+  const unseen = summaries.filter((s, i) => described[i] === null && !mayBeGone(s));
   if (unseen.length > 0) {
-    const one = unseen.length === 1;
-    throw new UnexpectedShapeError(
-      `ListBrokers lists ${unseen.map((s) => `${s.id} (${s.state})`).join(', ')} but DescribeBroker does not find ${one ? 'it' : 'them'}, so which groups ${one ? 'it uses' : 'they use'} is unknown; only a broker being deleted is taken as gone`,
-    );
+    throw listedButNotFoundError(unseen, (one) => `which groups ${one ? 'it uses' : 'they use'} is unknown`);
   }
   return described.filter((b): b is Broker => b !== null);
 };

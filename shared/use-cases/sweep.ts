@@ -8,10 +8,12 @@ import { type ChecksSource, checksOf } from '../checks/enabled.ts';
 import { AwsCallError, errorMessage, GuardianError } from '../errors.ts';
 import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/remediation-request.ts';
 import { logger } from '../logger.ts';
+import type { BrokerSummary } from '../model/types.ts';
 import type { RemediationRequester } from '../ports.ts';
 import { createSnapshotCache } from './build-snapshot.ts';
 import type { BrokerOutcome, EvaluationDeps } from './handle-api-call.ts';
 import { settleBounded } from './bounded.ts';
+import { listedButNotFoundError, mayBeGone } from './listed-brokers.ts';
 import type { TokenBucketLimits } from './rate-limit.ts';
 import { plural } from '../wording.ts';
 
@@ -93,6 +95,28 @@ export const evaluateBrokers = async (
     if (result.status === 'fulfilled') outcomes.push(result.value);
     else failures.push({ brokerId, error: result.reason });
   });
+  return { outcomes, failures };
+};
+
+/**
+ * Outcomes of listed brokers, checked against the listing: a broker found gone though the listing
+ * shows it not being deleted is a failure (its checks were not evaluated), never a deleted broker
+ * (listed-brokers.ts).
+ */
+export const againstListing = (
+  listed: readonly BrokerSummary[],
+  result: { outcomes: BrokerOutcome[]; failures: BrokerFailure[] },
+): { outcomes: BrokerOutcome[]; failures: BrokerFailure[] } => {
+  const byId = new Map(listed.map((summary) => [summary.id, summary]));
+  const outcomes: BrokerOutcome[] = [];
+  const failures = [...result.failures];
+  for (const outcome of result.outcomes) {
+    const summary = byId.get(outcome.brokerId);
+    if (outcome.status === 'gone' && summary !== undefined && !mayBeGone(summary)) {
+      const error = listedButNotFoundError([summary], () => 'its checks were not evaluated');
+      failures.push({ brokerId: outcome.brokerId, error });
+    } else outcomes.push(outcome);
+  }
   return { outcomes, failures };
 };
 
@@ -213,10 +237,9 @@ export const sweep = async (deps: SweepDeps): Promise<SweepResult> => {
     cache: deps.cache ?? createSnapshotCache(),
     ...(batching ? { remediationRequester: batching.requester } : {}),
   };
-  const { outcomes, failures } = await evaluateBrokers(
-    brokerIds,
-    evaluationDeps,
-    deps.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
+  const { outcomes, failures } = againstListing(
+    brokers,
+    await evaluateBrokers(brokerIds, evaluationDeps, deps.concurrency ?? DEFAULT_SWEEP_CONCURRENCY),
   );
   const flushed = batching ? await batching.flush() : { requested: [], failures: [] };
   const allFailures = [...failures, ...flushed.failures];

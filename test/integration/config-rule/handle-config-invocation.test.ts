@@ -65,6 +65,18 @@ const putCalls = (account: RecordedAccount) =>
     .filter((w) => w.operation === 'PutEvaluations')
     .map((w) => w.input as { ResultToken: string; Evaluations: Record<string, unknown>[] });
 
+/** The account's Amazon MQ reader, whose listing also shows `extra`, a broker DescribeBroker does not find. */
+const listingAlso = (account: RecordedAccount, extra: Omit<BrokerSummary, 'arn'>): BrokerReader => ({
+  listBrokers: async () => [
+    ...(await account.listBrokers()),
+    { ...extra, arn: `arn:aws:mq:us-east-1:123456789012:broker:${extra.name}:${extra.id}` },
+  ],
+  describeBroker: (id) => account.describeBroker(id),
+  describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+  describeConfiguration: (id) => account.describeConfiguration(id),
+  describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
+});
+
 const brief = (e: ConfigEvaluation) => [e.complianceResourceType, e.complianceResourceId, e.complianceType];
 
 /** A reporter over the account whose GetResourceConfigHistory answers `latest`. */
@@ -511,21 +523,13 @@ describe('handleConfigInvocation', () => {
       // Prepare: brokerId(5) is listed but deleted by the time it is described; brokerId(4) was
       // deleted before the run and is not listed at all (its ResourceDeleted notification covers it).
       const account = twoBrokersSharingAGroup();
-      const vanished: BrokerSummary = {
+      const brokers = listingAlso(account, {
         id: brokerId(5),
-        arn: `arn:aws:mq:us-east-1:123456789012:broker:short-lived:${brokerId(5)}`,
         name: 'short-lived',
         engineType: 'ACTIVEMQ',
         state: 'DELETION_IN_PROGRESS',
         deploymentMode: 'SINGLE_INSTANCE',
-      };
-      const brokers: BrokerReader = {
-        listBrokers: async () => [...(await account.listBrokers()), vanished],
-        describeBroker: (id) => account.describeBroker(id),
-        describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
-        describeConfiguration: (id) => account.describeConfiguration(id),
-        describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
-      };
+      });
 
       // Act
       const result = await handleConfigInvocation(
@@ -586,6 +590,33 @@ describe('handleConfigInvocation', () => {
       ).toBe(count);
       // One revision shared by every broker: read once.
       expect(account.readCounts().DescribeConfigurationRevision).toBe(1);
+    });
+
+    it('fails for a listed broker DescribeBroker does not find while the listing shows it running, after posting the others', async () => {
+      // Prepare: one answer lags the other; the broker exists, so it is not reported as gone.
+      const account = twoBrokersSharingAGroup();
+      const brokers = listingAlso(account, {
+        id: brokerId(6),
+        name: 'new-one',
+        engineType: 'RABBITMQ',
+        state: 'RUNNING',
+        deploymentMode: 'SINGLE_INSTANCE',
+      });
+
+      // Act
+      const run = handleConfigInvocation(
+        sample('config-scheduled.json'),
+        depsFor(account, { readers: { brokers, network: account, keys: account } }),
+      );
+
+      // Assess
+      await expect(run).rejects.toThrow(BrokerFailuresError);
+      await expect(run).rejects.toMatchObject({
+        failures: [{ brokerId: brokerId(6), error: expect.any(UnexpectedShapeError) }],
+      });
+      expect(putCalls(account).map((call) => call.Evaluations.map((e) => e.ComplianceResourceId))).toEqual([
+        [ORDERS_BROKER_ID, REPLICA_BROKER_ID],
+      ]);
     });
 
     it('posts the brokers it could read, leaves out the groups, then fails for the one it could not', async () => {

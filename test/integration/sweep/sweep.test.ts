@@ -4,9 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enabledChecks } from '../../../shared/checks/registry.ts';
-import { AwsCallError, UnexpectedShapeError } from '../../../shared/errors.ts';
+import { AwsCallError, errorMessage, UnexpectedShapeError } from '../../../shared/errors.ts';
 import type { RemediationRequest } from '../../../shared/events/remediation-request.ts';
 import { logger } from '../../../shared/logger.ts';
+import type { BrokerSummary } from '../../../shared/model/types.ts';
 import type { BrokerReader, RemediationRequester } from '../../../shared/ports.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
 import type { RecordedAccount } from '../../../shared/recorded/recorded-account.ts';
@@ -22,6 +23,7 @@ import {
   BrokerFailuresError,
   SWEEP_RATE_LIMIT,
   type SweepDeps,
+  summarizeSweep,
   sweep,
 } from '../../../shared/use-cases/sweep.ts';
 import {
@@ -326,6 +328,61 @@ describe('sweep', () => {
     // Assess
     expect(result.failures).toEqual([{ brokerId: ids[5], error: expect.any(UnexpectedShapeError) }]);
     expect(result.outcomes).toHaveLength(BROKERS - 1);
+  });
+
+  describe('a listed broker DescribeBroker does not find', () => {
+    /** The account's listing with one more broker, listed in `state`, that DescribeBroker does not know. */
+    const listingOneMore = (account: RecordedAccount, state: BrokerSummary['state']): BrokerReader => ({
+      ...failingBrokers(account, () => undefined),
+      listBrokers: async () => [
+        ...(await account.listBrokers()),
+        {
+          id: brokerId(0x2000),
+          arn: `arn:aws:mq:${REGION}:${ACCOUNT}:broker:lagging:${brokerId(0x2000)}`,
+          name: 'lagging',
+          engineType: 'ACTIVEMQ',
+          state,
+          deploymentMode: 'SINGLE_INSTANCE',
+        },
+      ],
+    });
+
+    it.each(['RUNNING', 'CREATION_IN_PROGRESS', 'REBOOT_IN_PROGRESS'] as const)(
+      'is a failure, not a gone broker, when the listing shows it %s',
+      async (state) => {
+        // Prepare
+        const account = largeAccount();
+        const brokers = listingOneMore(account, state);
+
+        // Act
+        const result = await sweep(
+          depsFor(account, { readers: { brokers, network: account, keys: account } }),
+        );
+
+        // Assess
+        expect(summarizeSweep(result).gone).toEqual([]);
+        expect(result.failures).toEqual([
+          { brokerId: brokerId(0x2000), error: expect.any(UnexpectedShapeError) },
+        ]);
+        expect(errorMessage(result.failures[0]?.error)).toBe(
+          `ListBrokers lists ${brokerId(0x2000)} (${state}) but DescribeBroker does not find it, so its checks were not evaluated; only a broker being deleted is taken as gone`,
+        );
+        expect(result.outcomes).toHaveLength(BROKERS);
+      },
+    );
+
+    it('is gone when the listing shows it being deleted', async () => {
+      // Prepare
+      const account = largeAccount();
+      const brokers = listingOneMore(account, 'DELETION_IN_PROGRESS');
+
+      // Act
+      const result = await sweep(depsFor(account, { readers: { brokers, network: account, keys: account } }));
+
+      // Assess
+      expect(result.failures).toEqual([]);
+      expect(summarizeSweep(result).gone).toEqual([brokerId(0x2000)]);
+    });
   });
 
   it('counts a remediation request that could not be sent as a failure of its brokers', async () => {
