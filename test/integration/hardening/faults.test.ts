@@ -511,11 +511,14 @@ describe('the sweep when alerts cannot be published', () => {
 // Changes between two calls
 
 describe('changes between two calls', () => {
-  it('a broker deleted between ListBrokers and DescribeBroker is reported gone by the sweep, and not handed on', async () => {
+  it('a broker listed as being deleted and gone when described is reported gone by the sweep, and not handed on', async () => {
     // Prepare
     account.reset();
     account.before('ListBrokers', (_call, acc) => {
-      // Listed, then deleted before it is described.
+      // Listed DELETION_IN_PROGRESS (DeleteBroker is asynchronous), then gone before it is described.
+      acc.updateBroker(IDS.orders, (broker) => {
+        broker.BrokerState = 'DELETION_IN_PROGRESS';
+      });
       queueMicrotask(() => acc.removeBroker(IDS.orders));
     });
 
@@ -542,10 +545,15 @@ describe('changes between two calls', () => {
     expect(handedOn.length).toBeGreaterThan(0);
   });
 
-  it('a broker deleted between ListBrokers and DescribeBroker is NOT_APPLICABLE in the periodic Config run', async () => {
+  it('a broker listed as being deleted and gone when described is NOT_APPLICABLE in the periodic Config run', async () => {
     // Prepare
     account.reset();
-    account.before('ListBrokers', (_call, acc) => queueMicrotask(() => acc.removeBroker(IDS.billing)));
+    account.before('ListBrokers', (_call, acc) => {
+      acc.updateBroker(IDS.billing, (broker) => {
+        broker.BrokerState = 'DELETION_IN_PROGRESS';
+      });
+      queueMicrotask(() => acc.removeBroker(IDS.billing));
+    });
 
     // Act
     const result = await run(handlers.configRule, periodicIngressInvocation(), CONTEXTS.configRule);
@@ -561,6 +569,38 @@ describe('changes between two calls', () => {
     // Its group is used by no broker any more: not judged on the deleted broker's protocols.
     expect(posted.map((e) => e.ComplianceResourceId)).not.toContain(IDS.billingGroup);
     expect(posted.map((e) => e.ComplianceResourceId)).toContain(IDS.ordersGroup);
+  });
+
+  it('a running broker DescribeBroker does not find after ListBrokers is a failure of the sweep, never gone', async () => {
+    // Prepare
+    account.reset();
+    account.before('ListBrokers', (_call, acc) => queueMicrotask(() => acc.removeBroker(IDS.orders)));
+
+    // Act
+    const result = await run(handlers.sweep, scheduledEvent(), CONTEXTS.sweep);
+
+    // Assess: the others are swept; the run names the broker it could not evaluate.
+    expect(result).toMatchObject({ ok: true, value: { status: 'swept', gone: [] } });
+    expect(JSON.stringify(result)).toContain(
+      `ListBrokers lists ${IDS.orders} (RUNNING) but DescribeBroker does not find it, so its checks were not evaluated`,
+    );
+  });
+
+  it('a running broker DescribeBroker does not find after ListBrokers fails the periodic Config run, to be retried, and is never NOT_APPLICABLE', async () => {
+    // Prepare
+    account.reset();
+    account.before('ListBrokers', (_call, acc) => queueMicrotask(() => acc.removeBroker(IDS.billing)));
+
+    // Act
+    const result = await run(handlers.configRule, periodicIngressInvocation(), CONTEXTS.configRule);
+
+    // Assess
+    expect(result.ok).toBe(false);
+    const posted = account.calls
+      .filter((c) => c.operation === 'PutEvaluations')
+      .flatMap((c) => c.input.Evaluations as Item[]);
+    expect(posted.map((e) => e.ComplianceResourceId)).not.toContain(IDS.billing);
+    expect(posted.map((e) => e.ComplianceResourceId)).toContain(IDS.orders);
   });
 
   it('a running broker DescribeBroker no longer finds after ListBrokers is a fact not read when a group is resolved by listing: nothing written, retried, then gone', async () => {
