@@ -19,6 +19,7 @@ import type {
   IngressRule,
   KmsKeyState,
   NetworkInterfaceUse,
+  PrefixListAssociation,
   PrefixListContents,
   RuleSource,
   Tags,
@@ -65,6 +66,11 @@ export interface NetworkReader {
    * not find the list. More entries than a referenced list can hold is thrown (UnexpectedShapeError).
    */
   readPrefixList(prefixListId: string): Promise<PrefixListContents | null>;
+  /**
+   * GetManagedPrefixListAssociations (every page): the security groups and route tables that reference
+   * the list, of any owner. null when EC2 does not find the list; a denied read is thrown.
+   */
+  prefixListAssociations(prefixListId: string): Promise<PrefixListAssociation[] | null>;
 }
 
 export interface KeyReader {

@@ -6,9 +6,11 @@ import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
+  GetManagedPrefixListAssociationsCommand,
   GetManagedPrefixListEntriesCommand,
   type ManagedPrefixList,
   type NetworkInterface,
+  type PrefixListAssociation as SdkPrefixListAssociation,
   type PrefixListEntry as SdkPrefixListEntry,
   RevokeSecurityGroupIngressCommand,
   type RevokeSecurityGroupIngressCommandInput,
@@ -21,11 +23,13 @@ import { mapNetworkInterface, mapSecurityGroup, mapSecurityGroupRule } from '../
 import {
   MAX_PREFIX_LIST_ENTRIES,
   mapManagedPrefixList,
+  mapPrefixListAssociation,
   mapPrefixListEntry,
 } from '../model/prefix-list-mappers.ts';
 import type {
   IngressRule,
   NetworkInterfaceUse,
+  PrefixListAssociation,
   PrefixListContents,
   PrefixListEntry,
 } from '../model/types.ts';
@@ -40,7 +44,10 @@ import type {
 import { callAws, chunk, distinct, listOf, readAllPages } from './calls.ts';
 import { once, sdkClientConfig } from './clients.ts';
 
-/** What `createEc2NetworkReader` calls; serverless.yml must grant exactly these. */
+/**
+ * What `createEc2NetworkReader` calls to evaluate a broker; serverless.yml grants exactly these to every
+ * role that reads security groups.
+ */
 export const EC2_READ_IAM_ACTIONS = [
   'ec2:DescribeSecurityGroupRules',
   'ec2:DescribeSecurityGroups',
@@ -48,6 +55,12 @@ export const EC2_READ_IAM_ACTIONS = [
   'ec2:DescribeManagedPrefixLists',
   'ec2:GetManagedPrefixListEntries',
 ] as const;
+
+/**
+ * What `createEc2NetworkReader` calls besides: the groups that use a prefix list whose entries changed.
+ * Only the function that handles security-group changes asks; its role alone is granted this read.
+ */
+export const EC2_PREFIX_LIST_USERS_IAM_ACTIONS = ['ec2:GetManagedPrefixListAssociations'] as const;
 
 /**
  * What `createEc2IngressWriter` calls. Tagging a rule as it is created (TagSpecifications) also needs
@@ -65,6 +78,8 @@ export const MAX_FILTER_VALUES = 200;
 const PAGE_SIZE = 1000;
 /** The largest page DescribeManagedPrefixLists and GetManagedPrefixListEntries allow (MaxResults 1-100). */
 const PREFIX_LIST_PAGE_SIZE = 100;
+/** The largest page GetManagedPrefixListAssociations allows (MaxResults 5-255, EC2 API Reference). */
+const ASSOCIATIONS_PAGE_SIZE = 255;
 
 export const getEc2Client: () => EC2Client = once(() => new EC2Client(sdkClientConfig()));
 
@@ -203,6 +218,39 @@ export const createEc2NetworkReader = (client: EC2Client = getEc2Client()): Netw
   };
 
   return {
+    /** Every page; a list EC2 does not find (InvalidPrefixListID.NotFound) is null, never no resource. */
+    async prefixListAssociations(prefixListId): Promise<PrefixListAssociation[] | null> {
+      let found = true;
+      const associations = await readAllPages('GetManagedPrefixListAssociations', async (token) => {
+        const output = await callAws(
+          'GetManagedPrefixListAssociations',
+          () =>
+            client.send(
+              new GetManagedPrefixListAssociationsCommand({
+                PrefixListId: prefixListId,
+                MaxResults: ASSOCIATIONS_PAGE_SIZE,
+                ...pageToken(token),
+              }),
+            ),
+          { 'InvalidPrefixListID.NotFound': prefixListNotFound },
+        );
+        if (output === PREFIX_LIST_NOT_FOUND) {
+          found = false;
+          return { items: [] };
+        }
+        const items = listOf<SdkPrefixListAssociation>(
+          'GetManagedPrefixListAssociations',
+          output,
+          'PrefixListAssociations',
+        );
+        return {
+          items: items.map((item) => mapPrefixListAssociation(item, prefixListId)),
+          nextToken: output.NextToken,
+        };
+      });
+      return found ? associations : null;
+    },
+
     /**
      * The list's description and its first page of entries in one round; a list longer than a page
      * is read again, every page of the version DescribeManagedPrefixLists named.

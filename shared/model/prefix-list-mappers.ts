@@ -1,12 +1,13 @@
 /**
- * DescribeManagedPrefixLists and GetManagedPrefixListEntries outputs → the model. As in mappers.ts,
+ * DescribeManagedPrefixLists, GetManagedPrefixListEntries and GetManagedPrefixListAssociations outputs
+ * → the model. As in mappers.ts,
  * the input types are structural copies of the SDK output shapes and every field is checked at run
  * time: an entry without its CIDR is an UnexpectedShapeError, never an entry that admits nothing.
  */
 import { UnexpectedShapeError } from '../errors.ts';
 import { isPlainObject } from '../json.ts';
 import { optionalString, requireString } from './mappers.ts';
-import type { PrefixListContents, PrefixListEntry } from './types.ts';
+import type { PrefixListAssociation, PrefixListContents, PrefixListEntry } from './types.ts';
 
 /** A ManagedPrefixList item of DescribeManagedPrefixLists, the fields read. */
 export interface ManagedPrefixListShape {
@@ -21,6 +22,12 @@ export interface ManagedPrefixListShape {
 export interface PrefixListEntryShape {
   readonly Cidr?: unknown;
   readonly Description?: unknown;
+}
+
+/** A PrefixListAssociation item of GetManagedPrefixListAssociations. */
+export interface PrefixListAssociationShape {
+  readonly ResourceId?: unknown;
+  readonly ResourceOwner?: unknown;
 }
 
 /** What DescribeManagedPrefixLists says of a list: everything but its entries. */
@@ -57,6 +64,21 @@ export const mapPrefixListEntry = (item: PrefixListEntryShape, prefixListId: str
   const cidr = requireString(item.Cidr, what, 'Cidr');
   const description = optionalString(item.Description, what, 'Description');
   return { cidr, ...(description === undefined || description === '' ? {} : { description }) };
+};
+
+/**
+ * An association without the id of its resource is an answer not understood (UnexpectedShapeError),
+ * never a resource that can be left out.
+ */
+export const mapPrefixListAssociation = (
+  item: PrefixListAssociationShape,
+  prefixListId: string,
+): PrefixListAssociation => {
+  const what = `GetManagedPrefixListAssociations ${prefixListId}`;
+  if (!isPlainObject(item)) throw new UnexpectedShapeError(`${what}: an association is not an object`);
+  const resourceId = requireString(item.ResourceId, what, 'ResourceId');
+  const resourceOwner = optionalString(item.ResourceOwner, what, 'ResourceOwner');
+  return { resourceId, ...(resourceOwner === undefined || resourceOwner === '' ? {} : { resourceOwner }) };
 };
 
 /**

@@ -236,6 +236,17 @@ export interface PrefixListContents {
   readonly entries: readonly PrefixListEntry[];
 }
 
+/**
+ * A resource that references a managed prefix list (GetManagedPrefixListAssociations): a security
+ * group (`sg-…`) or a route table (`rtb-…`), with the account that owns it. A customer-managed list
+ * shared through AWS RAM is referenced by resources of other accounts too.
+ */
+export interface PrefixListAssociation {
+  readonly resourceId: string;
+  /** The owning account; EC2 documents the field as optional, so it may be missing. */
+  readonly resourceOwner?: string;
+}
+
 /** A prefix list a rule of the group references: read, or not (denied, not found, too large), with why. */
 export type PrefixListState =
   | { readonly status: 'read'; readonly list: PrefixListContents }

@@ -25,15 +25,19 @@
  *   "prefixLists": [                            // optional: managed prefix lists rules reference
  *     { "PrefixListId": "pl-…", "PrefixListName": "…", "OwnerId": "123456789012" | "AWS",
  *       "AddressFamily": "IPv4" | "IPv6", "Version": 3,   // a DescribeManagedPrefixLists item
- *       "Entries": [ { "Cidr": "10.0.0.0/16", "Description": "…" } ] }   // GetManagedPrefixListEntries
- *   ],                                          // a list rules name but not listed here is not found
+ *       "Entries": [ { "Cidr": "10.0.0.0/16", "Description": "…" } ],   // GetManagedPrefixListEntries
+ *       "Associations": [ { "ResourceId": "rtb-…", "ResourceOwner": "…" } ] }   // optional, see below
+ *   ],                                          // a list rules name but not listed here is not found;
+ *                                               // GetManagedPrefixListAssociations answers Associations
+ *                                               // when given, else the groups whose rules name the list
  *   "brokerEngineTypes": [                      // optional: DescribeBrokerEngineTypes BrokerEngineTypes
  *     { "EngineType": "RABBITMQ", "EngineVersions": [ { "Name": "4.2" }, { "Name": "3.13" } ] }
  *   ],
  *   "denied": {                                 // optional: reads IAM refuses the caller
  *     "kms": [ "<key id or ARN whose DescribeKey answers AccessDeniedException>" ],
  *     "configurations": [ "c-…" ],              // DescribeConfiguration answers ForbiddenException
- *     "prefixLists": [ "pl-…" ]                 // GetManagedPrefixListEntries answers UnauthorizedOperation
+ *     "prefixLists": [ "pl-…" ],                // GetManagedPrefixListEntries answers UnauthorizedOperation
+ *     "prefixListAssociations": [ "pl-…" ]      // GetManagedPrefixListAssociations: UnauthorizedOperation
  *   },
  *   "unanswered": {                             // optional: reads that do not tell everything
  *     "securityGroups": [ "sg-…" ],             // listed by the brokers, left out of DescribeSecurityGroups
@@ -51,7 +55,11 @@ import * as z from 'zod/mini';
 import { errorMessage, GuardianError } from '../errors.ts';
 import { safeParse } from '../events/validation.ts';
 import { mapBrokerEngineTypes } from '../model/engine-types.ts';
-import { mapManagedPrefixList, mapPrefixListEntry } from '../model/prefix-list-mappers.ts';
+import {
+  mapManagedPrefixList,
+  mapPrefixListAssociation,
+  mapPrefixListEntry,
+} from '../model/prefix-list-mappers.ts';
 import {
   mapBroker,
   mapKeyMetadata,
@@ -72,6 +80,7 @@ export const RECORDED_READS = [
   'DescribeNetworkInterfaces',
   'DescribeManagedPrefixLists',
   'GetManagedPrefixListEntries',
+  'GetManagedPrefixListAssociations',
   'DescribeKey',
   'GetResourceConfigHistory',
 ] as const;
@@ -142,6 +151,9 @@ export const recordedAccountFileSchema = z.strictObject({
       awsObject({
         PrefixListId: nonEmpty(),
         Entries: z.array(awsObject({ Cidr: nonEmpty(), Description: z.optional(z.string()) })),
+        Associations: z.optional(
+          z.array(awsObject({ ResourceId: nonEmpty(), ResourceOwner: z.optional(z.string()) })),
+        ),
       }),
     ),
     [],
@@ -151,8 +163,9 @@ export const recordedAccountFileSchema = z.strictObject({
       kms: z._default(z.array(z.string()), []),
       configurations: z._default(z.array(z.string()), []),
       prefixLists: z._default(z.array(z.string()), []),
+      prefixListAssociations: z._default(z.array(z.string()), []),
     }),
-    { kms: [], configurations: [], prefixLists: [] },
+    { kms: [], configurations: [], prefixLists: [], prefixListAssociations: [] },
   ),
   unanswered: z._default(
     z.strictObject({
@@ -227,6 +240,9 @@ export const parseRecordedAccountFile = (json: unknown, source = 'recorded accou
   mapEach(source, 'prefixLists', file.prefixLists, (item: RecordedAccountFile['prefixLists'][number]) => {
     mapManagedPrefixList(item);
     for (const entry of item.Entries) mapPrefixListEntry(entry, item.PrefixListId);
+    for (const association of item.Associations ?? []) {
+      mapPrefixListAssociation(association, item.PrefixListId);
+    }
   });
   if (file.brokerEngineTypes !== undefined) {
     mapEach(source, 'brokerEngineTypes', file.brokerEngineTypes, (item) => mapBrokerEngineTypes([item]));

@@ -12,6 +12,7 @@ import { mapBrokerEngineTypes } from '../model/engine-types.ts';
 import {
   MAX_PREFIX_LIST_ENTRIES,
   mapManagedPrefixList,
+  mapPrefixListAssociation,
   mapPrefixListEntry,
 } from '../model/prefix-list-mappers.ts';
 import {
@@ -32,6 +33,7 @@ import type {
   IngressRule,
   KmsKeyState,
   NetworkInterfaceUse,
+  PrefixListAssociation,
   PrefixListContents,
   RuleSource,
 } from '../model/types.ts';
@@ -280,11 +282,7 @@ export class RecordedAccount
     this.#read('DescribeManagedPrefixLists');
     this.#read('GetManagedPrefixListEntries');
     if (this.#state.denied.prefixLists.includes(prefixListId)) {
-      throw new AwsCallError(
-        'GetManagedPrefixListEntries',
-        'UnauthorizedOperation',
-        'GetManagedPrefixListEntries failed: UnauthorizedOperation: You are not authorized to perform this operation.',
-      );
+      throw unauthorizedOperation('GetManagedPrefixListEntries');
     }
     const item = this.#state.prefixLists.find((p) => p.PrefixListId === prefixListId);
     if (item === undefined) return null;
@@ -298,6 +296,27 @@ export class RecordedAccount
       ...mapManagedPrefixList(header),
       entries: Entries.map((entry) => mapPrefixListEntry(entry, prefixListId)),
     };
+  }
+
+  /**
+   * GetManagedPrefixListAssociations: the list's recorded `Associations` when the file gives them (route
+   * tables, groups of other accounts), else the groups whose rules name the list, owned by this account.
+   * A list in `denied.prefixListAssociations` answers UnauthorizedOperation; one not in the file, null.
+   */
+  async prefixListAssociations(prefixListId: string): Promise<PrefixListAssociation[] | null> {
+    this.#read('GetManagedPrefixListAssociations');
+    if (this.#state.denied.prefixListAssociations.includes(prefixListId)) {
+      throw unauthorizedOperation('GetManagedPrefixListAssociations');
+    }
+    const item = this.#state.prefixLists.find((p) => p.PrefixListId === prefixListId);
+    if (item === undefined) return null;
+    if (item.Associations !== undefined) {
+      return clone(item.Associations).map((a) => mapPrefixListAssociation(a, prefixListId));
+    }
+    const groupIds = this.#state.securityGroupRules
+      .filter((r) => r.PrefixListId === prefixListId)
+      .map((r) => String(r.GroupId));
+    return [...new Set(groupIds)].map((resourceId) => ({ resourceId, resourceOwner: this.accountId }));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -445,6 +464,14 @@ export class RecordedAccount
     return null;
   }
 }
+
+/** What EC2 answers a call IAM refuses. */
+const unauthorizedOperation = (operation: string): AwsCallError =>
+  new AwsCallError(
+    operation,
+    'UnauthorizedOperation',
+    `${operation} failed: UnauthorizedOperation: You are not authorized to perform this operation.`,
+  );
 
 /** A recorded account from parsed JSON; `source` names it in error messages. */
 export const recordedAccountFrom = (json: unknown, source?: string): RecordedAccount =>

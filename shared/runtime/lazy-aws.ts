@@ -30,6 +30,7 @@ export const lazyEc2NetworkReader = (): NetworkReader =>
     findSecurityGroupIdsByName: true,
     describeNetworkInterfaces: true,
     readPrefixList: true,
+    prefixListAssociations: true,
   });
 
 export const lazyEc2IngressWriter = (): IngressWriter =>

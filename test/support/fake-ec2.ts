@@ -8,6 +8,7 @@ import { AwsCallError } from '../../shared/errors.ts';
 import type {
   IngressRule,
   NetworkInterfaceUse,
+  PrefixListAssociation,
   PrefixListContents,
   RuleSource,
 } from '../../shared/model/types.ts';
@@ -120,6 +121,15 @@ export class FakeEc2 implements NetworkReader, IngressWriter {
 
   async readPrefixList(prefixListId: string): Promise<PrefixListContents | null> {
     return this.prefixLists.get(prefixListId) ?? null;
+  }
+
+  /** The resources that reference a list set with setPrefixList: its groups' rules, none else. */
+  async prefixListAssociations(prefixListId: string): Promise<PrefixListAssociation[] | null> {
+    if (!this.prefixLists.has(prefixListId)) return null;
+    const groups = this.rules
+      .filter((r) => r.source.kind === 'prefixList' && r.source.prefixListId === prefixListId)
+      .map((r) => r.groupId);
+    return [...new Set(groups)].map((resourceId) => ({ resourceId }));
   }
 
   async authorizeIngress(request: AuthorizeIngressRequest): Promise<AuthorizeIngressResult> {

@@ -25,6 +25,7 @@ const OPERATIONS: Record<string, string> = {
   findSecurityGroupIdsByName: 'DescribeSecurityGroups',
   describeNetworkInterfaces: 'DescribeNetworkInterfaces',
   readPrefixList: 'GetManagedPrefixListEntries',
+  prefixListAssociations: 'GetManagedPrefixListAssociations',
   describeKey: 'DescribeKey',
   authorizeIngress: 'AuthorizeSecurityGroupIngress',
   revokeIngress: 'RevokeSecurityGroupIngress',

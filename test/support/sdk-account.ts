@@ -44,10 +44,16 @@ export interface AccountFile {
   networkInterfaces: Item[];
   kmsKeys: Item[];
   brokerEngineTypes?: Item[];
-  /** DescribeManagedPrefixLists items, each with its GetManagedPrefixListEntries `Entries`. */
+  /**
+   * DescribeManagedPrefixLists items, each with its GetManagedPrefixListEntries `Entries` and, optionally,
+   * its GetManagedPrefixListAssociations `Associations` (else the groups whose rules name the list).
+   */
   prefixLists?: Item[];
-  /** `prefixLists`: GetManagedPrefixListEntries answers UnauthorizedOperation. */
-  denied?: { kms?: string[]; prefixLists?: string[] };
+  /**
+   * `prefixLists`: GetManagedPrefixListEntries answers UnauthorizedOperation;
+   * `prefixListAssociations`: GetManagedPrefixListAssociations does.
+   */
+  denied?: { kms?: string[]; prefixLists?: string[]; prefixListAssociations?: string[] };
 }
 
 /**
@@ -194,6 +200,7 @@ const NOT_FOUND: Record<string, [string, number]> = {
   'ec2:DescribeSecurityGroupRules': ['InvalidSecurityGroupRuleId.NotFound', 400],
   'ec2:DescribeNetworkInterfaces': ['InvalidNetworkInterfaceID.NotFound', 400],
   'ec2:GetManagedPrefixListEntries': ['InvalidPrefixListID.NotFound', 400],
+  'ec2:GetManagedPrefixListAssociations': ['InvalidPrefixListID.NotFound', 400],
   'ec2:AuthorizeSecurityGroupIngress': ['InvalidGroup.NotFound', 400],
   'ec2:RevokeSecurityGroupIngress': ['InvalidSecurityGroupRuleId.NotFound', 400],
   'config-service:GetResourceConfigHistory': ['ResourceNotDiscoveredException', 400],
@@ -552,6 +559,8 @@ export class SdkAccount {
         return this.#describeManagedPrefixLists(input);
       case 'ec2:GetManagedPrefixListEntries':
         return this.#getManagedPrefixListEntries(input);
+      case 'ec2:GetManagedPrefixListAssociations':
+        return this.#getManagedPrefixListAssociations(input);
       case 'ec2:AuthorizeSecurityGroupIngress':
         return this.#authorizeIngress(input);
       case 'ec2:RevokeSecurityGroupIngress':
@@ -728,10 +737,10 @@ export class SdkAccount {
     return { NetworkInterfaces: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
   }
 
-  /** MaxResults 1-100 for both prefix list reads (EC2 API Reference); more is InvalidParameterValue. */
-  #prefixListPageSize(input: Item): void {
+  /** MaxResults 1-100 for the list and entry reads, 5-255 for associations (EC2 API Reference). */
+  #prefixListPageSize(input: Item, least = 1, most = 100): void {
     const size = input.MaxResults;
-    if (size !== undefined && (typeof size !== 'number' || size < 1 || size > 100)) {
+    if (size !== undefined && (typeof size !== 'number' || size < least || size > most)) {
       throw serviceError(
         'ec2',
         'InvalidParameterValue',
@@ -770,14 +779,9 @@ export class SdkAccount {
     return { PrefixLists: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
   }
 
-  /**
-   * The list's entries, paged. Only the current version is recorded: a TargetVersion other than the
-   * list's Version is refused rather than answered with entries of another version.
-   */
-  #getManagedPrefixListEntries(input: Item): unknown {
-    this.#prefixListPageSize(input);
-    const id = String(input.PrefixListId);
-    if ((this.#state.denied?.prefixLists ?? []).includes(id)) {
+  /** The file's list `id`: UnauthorizedOperation when `denied` names it, InvalidPrefixListID.NotFound when absent. */
+  #readableList(id: string, denied: readonly string[] | undefined): Item {
+    if ((denied ?? []).includes(id)) {
       throw serviceError(
         'ec2',
         'UnauthorizedOperation',
@@ -789,11 +793,41 @@ export class SdkAccount {
     if (!list) {
       throw serviceError('ec2', 'InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`);
     }
+    return list;
+  }
+
+  /**
+   * The list's entries, paged. Only the current version is recorded: a TargetVersion other than the
+   * list's Version is refused rather than answered with entries of another version.
+   */
+  #getManagedPrefixListEntries(input: Item): unknown {
+    this.#prefixListPageSize(input);
+    const id = String(input.PrefixListId);
+    const list = this.#readableList(id, this.#state.denied?.prefixLists);
     if (input.TargetVersion !== undefined && input.TargetVersion !== list.Version) {
       throw new Error(`sdk-account: version ${String(input.TargetVersion)} of ${id} is not recorded`);
     }
     const { items, next } = page((list.Entries as Item[] | undefined) ?? [], input, 100);
     return { Entries: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
+  /**
+   * The resources that reference the list, paged (MaxResults 5-255, EC2 API Reference): the list's
+   * recorded `Associations`, else the groups whose rules name it, owned by this account.
+   */
+  #getManagedPrefixListAssociations(input: Item): unknown {
+    this.#prefixListPageSize(input, 5, 255);
+    const id = String(input.PrefixListId);
+    const list = this.#readableList(id, this.#state.denied?.prefixListAssociations);
+    const recorded = list.Associations as Item[] | undefined;
+    const groups = [
+      ...new Set(this.#state.securityGroupRules.filter((r) => r.PrefixListId === id).map((r) => r.GroupId)),
+    ];
+    const associations =
+      recorded ??
+      groups.map((groupId): Item => ({ ResourceId: String(groupId), ResourceOwner: this.#state.account }));
+    const { items, next } = page(associations, input, 255);
+    return { PrefixListAssociations: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
   }
 
   #authorizeIngress(input: Item): unknown {

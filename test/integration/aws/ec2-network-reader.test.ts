@@ -1,6 +1,7 @@
 import {
   DescribeManagedPrefixListsCommand,
   DescribeNetworkInterfacesCommand,
+  GetManagedPrefixListAssociationsCommand,
   GetManagedPrefixListEntriesCommand,
   type DescribeNetworkInterfacesResult,
   DescribeSecurityGroupRulesCommand,
@@ -11,7 +12,11 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createEc2NetworkReader, EC2_READ_IAM_ACTIONS } from '../../../shared/aws/ec2.ts';
+import {
+  createEc2NetworkReader,
+  EC2_PREFIX_LIST_USERS_IAM_ACTIONS,
+  EC2_READ_IAM_ACTIONS,
+} from '../../../shared/aws/ec2.ts';
 import { AwsCallError, UnexpectedShapeError } from '../../../shared/errors.ts';
 import networkInterfacesJson from '../../fixtures/aws-sdk/ec2-describe-network-interfaces.json' with {
   type: 'json',
@@ -410,6 +415,12 @@ describe('createEc2NetworkReader', () => {
       field: 'NetworkInterfaces',
       call: () => newReader().describeNetworkInterfaces([GROUP_ID]),
     },
+    {
+      read: 'prefixListAssociations',
+      command: GetManagedPrefixListAssociationsCommand,
+      field: 'PrefixListAssociations',
+      call: () => newReader().prefixListAssociations('pl-0721453c7ac4ec009'),
+    },
   ])('$read on an answer without $field', ({ command, field, call }) => {
     it('throws UnexpectedShapeError naming the field instead of reading "none"', async () => {
       // Prepare
@@ -424,17 +435,19 @@ describe('createEc2NetworkReader', () => {
     });
   });
 
-  it('sends only commands that EC2_READ_IAM_ACTIONS grants, and uses all of them', async () => {
+  it('sends only commands that EC2_READ_IAM_ACTIONS and EC2_PREFIX_LIST_USERS_IAM_ACTIONS grant, and uses all of them', async () => {
     // Prepare
     ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
     ec2Mock.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
     ec2Mock.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
     ec2Mock.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [] });
     ec2Mock.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: [] });
+    ec2Mock.on(GetManagedPrefixListAssociationsCommand).resolves({ PrefixListAssociations: [] });
     const reader = newReader();
 
     // Act
     await reader.readPrefixList('pl-0721453c7ac4ec009');
+    await reader.prefixListAssociations('pl-0721453c7ac4ec009');
     await reader.describeIngressRules([GROUP_ID]);
     await reader.describeRulesById(['sgr-abcdef01234567890']);
     await reader.describeSecurityGroups([GROUP_ID]);
@@ -443,6 +456,8 @@ describe('createEc2NetworkReader', () => {
 
     // Assess
     const actions = sentCommands(ec2Mock).map((name) => `ec2:${name.replace(/Command$/, '')}`);
-    expect([...new Set(actions)].sort()).toEqual([...EC2_READ_IAM_ACTIONS].sort());
+    expect([...new Set(actions)].sort()).toEqual(
+      [...EC2_READ_IAM_ACTIONS, ...EC2_PREFIX_LIST_USERS_IAM_ACTIONS].sort(),
+    );
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UnexpectedShapeError } from '../../../shared/errors.ts';
-import { mapManagedPrefixList, mapPrefixListEntry } from '../../../shared/model/prefix-list-mappers.ts';
+import {
+  mapManagedPrefixList,
+  mapPrefixListAssociation,
+  mapPrefixListEntry,
+} from '../../../shared/model/prefix-list-mappers.ts';
 
 describe('mapManagedPrefixList', () => {
   it('maps the DescribeManagedPrefixLists item of the AWS CLI example (create-managed-prefix-list output)', () => {
@@ -70,5 +74,47 @@ describe('mapPrefixListEntry', () => {
 
     // Assess
     expect(map).toThrow('GetManagedPrefixListEntries pl-1: Cidr is missing');
+  });
+});
+
+describe('mapPrefixListAssociation', () => {
+  it('maps the association of the AWS CLI example (get-managed-prefix-list-associations output)', () => {
+    // Act
+    const association = mapPrefixListAssociation(
+      { ResourceId: 'sg-0abc123456abc12345', ResourceOwner: '123456789012' },
+      'pl-0123456abcabcabc1',
+    );
+
+    // Assess
+    expect(association).toEqual({ resourceId: 'sg-0abc123456abc12345', resourceOwner: '123456789012' });
+  });
+
+  it('keeps an association without its owner (EC2 documents ResourceOwner as optional)', () => {
+    // Act
+    const association = mapPrefixListAssociation(
+      { ResourceId: 'rtb-0ca5e00000000a001' },
+      'pl-0123456abcabcabc1',
+    );
+
+    // Assess
+    expect(association).toEqual({ resourceId: 'rtb-0ca5e00000000a001' });
+  });
+
+  it.each([
+    ['without its ResourceId', { ResourceOwner: '123456789012' }, 'ResourceId is missing'],
+    ['whose ResourceId is not a string', { ResourceId: 42 }, 'ResourceId is not a non-empty string'],
+    [
+      'whose ResourceOwner is not a string',
+      { ResourceId: 'sg-0abc123456abc12345', ResourceOwner: 1 },
+      'ResourceOwner is not a string',
+    ],
+    ['that is not an object', 'sg-0abc123456abc12345', 'an association is not an object'],
+  ])('refuses an association %s as an answer not understood', (_what, item, message) => {
+    // Act
+    const map = () => mapPrefixListAssociation(item as never, 'pl-0123456abcabcabc1');
+
+    // Assess
+    expect(map).toThrow(UnexpectedShapeError);
+    expect(map).toThrow(message);
   });
 });

@@ -372,6 +372,92 @@ describe('RecordedAccount as a reader of managed prefix lists', () => {
     });
   });
 
+  it('answers the groups whose rules name the list, owned by the account, when the file records no associations', async () => {
+    // Prepare
+    const account = anAccount({
+      prefixLists: [PARTNERS],
+      securityGroupRules: [
+        {
+          SecurityGroupRuleId: 'sgr-0ca5e0000000000a1',
+          GroupId: 'sg-0ca5e0000000000a1',
+          GroupOwnerId: '123456789012',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 5671,
+          ToPort: 5671,
+          PrefixListId: PARTNERS.PrefixListId,
+          Tags: [],
+        },
+        {
+          SecurityGroupRuleId: 'sgr-0ca5e0000000000a2',
+          GroupId: 'sg-0ca5e0000000000a1',
+          GroupOwnerId: '123456789012',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          PrefixListId: PARTNERS.PrefixListId,
+          Tags: [],
+        },
+        {
+          SecurityGroupRuleId: 'sgr-0ca5e0000000000a3',
+          GroupId: 'sg-0ca5e0000000000a2',
+          GroupOwnerId: '123456789012',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          CidrIpv4: '10.0.0.0/8',
+          Tags: [],
+        },
+      ],
+    });
+
+    // Act
+    const associations = await account.prefixListAssociations(PARTNERS.PrefixListId);
+
+    // Assess
+    expect(associations).toEqual([{ resourceId: 'sg-0ca5e0000000000a1', resourceOwner: account.accountId }]);
+    expect(account.readCounts()).toEqual({ GetManagedPrefixListAssociations: 1 });
+  });
+
+  it('answers the recorded associations as they are (route tables, other accounts), null for a list it does not hold', async () => {
+    // Prepare
+    const recorded = [
+      { ResourceId: 'rtb-0ca5e00000000a001', ResourceOwner: '123456789012' },
+      { ResourceId: 'sg-0ca5e00000000b001', ResourceOwner: '444455556666' },
+    ];
+    const account = anAccount({ prefixLists: [{ ...PARTNERS, Associations: recorded }] });
+
+    // Act
+    const associations = await account.prefixListAssociations(PARTNERS.PrefixListId);
+    const unknown = await account.prefixListAssociations('pl-0000000000000dead');
+
+    // Assess
+    expect(associations).toEqual([
+      { resourceId: 'rtb-0ca5e00000000a001', resourceOwner: '123456789012' },
+      { resourceId: 'sg-0ca5e00000000b001', resourceOwner: '444455556666' },
+    ]);
+    expect(unknown).toBeNull();
+  });
+
+  it('fails denied associations with UnauthorizedOperation naming GetManagedPrefixListAssociations', async () => {
+    // Prepare
+    const account = anAccount({
+      prefixLists: [PARTNERS],
+      denied: { prefixListAssociations: [PARTNERS.PrefixListId] },
+    });
+
+    // Act
+    const error = await account.prefixListAssociations(PARTNERS.PrefixListId).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({
+      operation: 'GetManagedPrefixListAssociations',
+      awsErrorName: 'UnauthorizedOperation',
+    });
+  });
+
   it('refuses to load an entry without its CIDR, naming where it is', () => {
     // Act
     const load = () => anAccount({ prefixLists: [{ ...PARTNERS, Entries: [{ Description: 'no cidr' }] }] });

@@ -9,6 +9,7 @@ const METHODS = {
   findSecurityGroupIdsByName: true,
   describeNetworkInterfaces: true,
   readPrefixList: true,
+  prefixListAssociations: true,
 } as const;
 
 const aReader = (): NetworkReader => ({
@@ -18,6 +19,7 @@ const aReader = (): NetworkReader => ({
   findSecurityGroupIdsByName: vi.fn(async () => ['sg-0a1b2c3d4e5f60001']),
   describeNetworkInterfaces: vi.fn(async () => []),
   readPrefixList: vi.fn(async () => null),
+  prefixListAssociations: vi.fn(async () => null),
 });
 
 describe('lazyAdapter', () => {

@@ -468,6 +468,7 @@ describe('buildSnapshot', () => {
         findSecurityGroupIdsByName: (name) => account.findSecurityGroupIdsByName(name),
         describeNetworkInterfaces: held('interfaces', (ids) => account.describeNetworkInterfaces(ids)),
         readPrefixList: (id) => account.readPrefixList(id),
+        prefixListAssociations: (id) => account.prefixListAssociations(id),
       },
       keys: { describeKey: held('key', (id) => account.describeKey(id)) },
     };

@@ -285,6 +285,99 @@ describe('EC2 adapters over the EC2 Query protocol', () => {
     });
   });
 
+  describe('createEc2NetworkReader.prefixListAssociations', () => {
+    // The AWS CLI example of get-managed-prefix-list-associations answers one group of the list's owner;
+    // a list is also referenced by route tables and, shared through AWS RAM, by other accounts' groups.
+    const LIST = {
+      PrefixListId: 'pl-0123456abcabcabc1',
+      AddressFamily: 'IPv4',
+      PrefixListName: 'vpc-cidrs',
+      Version: 2,
+      OwnerId: '123456789012',
+      Entries: [{ Cidr: '10.0.0.0/16', Description: 'vpc-a' }],
+      Associations: [
+        { ResourceId: 'sg-0abc123456abc12345', ResourceOwner: '123456789012' },
+        { ResourceId: 'rtb-0ca5e00000000a001', ResourceOwner: '123456789012' },
+        { ResourceId: 'sg-0ca5e00000000b001', ResourceOwner: '444455556666' },
+      ],
+    };
+    const withList = (list: object) => {
+      loopback.account.state.prefixLists = [structuredClone(list)] as never;
+      loopback.account.markDirty();
+    };
+
+    it('sends GetManagedPrefixListAssociations with the list id and MaxResults 255, and parses every resource with its owner', async () => {
+      // Prepare
+      withList(LIST);
+
+      // Act
+      const associations = await reader().prefixListAssociations(LIST.PrefixListId);
+
+      // Assess
+      expect(bodies()).toEqual([
+        [
+          ['Action', 'GetManagedPrefixListAssociations'],
+          ['Version', '2016-11-15'],
+          ['PrefixListId', LIST.PrefixListId],
+          ['MaxResults', '255'],
+        ],
+      ]);
+      expect(associations).toEqual([
+        { resourceId: 'sg-0abc123456abc12345', resourceOwner: '123456789012' },
+        { resourceId: 'rtb-0ca5e00000000a001', resourceOwner: '123456789012' },
+        { resourceId: 'sg-0ca5e00000000b001', resourceOwner: '444455556666' },
+      ]);
+    });
+
+    it('follows NextToken until the last page and keeps every resource once', async () => {
+      // Prepare
+      const many = Array.from({ length: 12 }, (_, i) => ({
+        ResourceId: `sg-0ca5e00000000c${String(i).padStart(3, '0')}`,
+        ResourceOwner: '123456789012',
+      }));
+      withList({ ...LIST, Associations: many });
+      loopback.aws.pageSize = 5;
+
+      // Act
+      const associations = await reader().prefixListAssociations(LIST.PrefixListId);
+
+      // Assess
+      expect(associations?.map((a) => a.resourceId)).toEqual(many.map((a) => a.ResourceId));
+      expect(loopback.aws.requests.map((r) => r.input.NextToken)).toEqual([undefined, '5', '10']);
+    });
+
+    it('answers null for a list EC2 does not find (InvalidPrefixListID.NotFound)', async () => {
+      // Prepare
+      withList(LIST);
+
+      // Act
+      const associations = await reader().prefixListAssociations('pl-0000000000000dead');
+
+      // Assess
+      expect(associations).toBeNull();
+      expect(loopback.aws.requests.at(-1)?.errorCode).toBe('InvalidPrefixListID.NotFound');
+    });
+
+    it('raises UnauthorizedOperation (HTTP 403) as an AwsCallError naming GetManagedPrefixListAssociations, never no resource', async () => {
+      // Prepare
+      withList(LIST);
+      loopback.account.state.denied = { prefixListAssociations: [LIST.PrefixListId] };
+
+      // Act
+      const error = await reader()
+        .prefixListAssociations(LIST.PrefixListId)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error).toMatchObject({
+        operation: 'GetManagedPrefixListAssociations',
+        awsErrorName: 'UnauthorizedOperation',
+      });
+      expect((error as Error).message).toContain('HTTP 403');
+    });
+  });
+
   describe('createEc2IngressWriter', () => {
     const narrowed = {
       groupId: ORDERS_GROUP,
