@@ -6,6 +6,7 @@ import { TAGS } from '../policy/settings.ts';
 import {
   BROKER_ID_PATTERN,
   CONFIGURATION_ID_PATTERN,
+  PREFIX_LIST_ID_PATTERN,
   parseMqArn,
   SECURITY_GROUP_ID_PATTERN,
   SECURITY_GROUP_NAME_PATTERN,
@@ -55,6 +56,9 @@ export const EC2_EVENT_NAMES = [
   'ModifySecurityGroupRules',
   'CreateTags',
   'DeleteTags',
+  // A change to a managed prefix list's entries changes what every rule that references it admits.
+  'ModifyManagedPrefixList',
+  'RestoreManagedPrefixListVersion',
 ] as const;
 
 /** Every API call the parser understands; EventBridge patterns should select exactly these. */
@@ -83,6 +87,11 @@ export type EventTarget =
       readonly ruleIds: readonly string[];
       readonly groupIds: readonly string[];
     }
+  /**
+   * A managed prefix list whose entries changed: the security groups that reference it are found
+   * (GetManagedPrefixListAssociations) and each is evaluated as after a change to its own rules.
+   */
+  | { readonly kind: 'prefix-list'; readonly prefixListId: string }
   /** A supported call that cannot change any check's answer; acknowledge and do nothing. */
   | { readonly kind: 'ignored'; readonly reason: string };
 
@@ -414,6 +423,7 @@ const CONFIGURATION_ID: IdRule = { pattern: CONFIGURATION_ID_PATTERN, what: 'a c
 const GROUP_ID: IdRule = { pattern: SECURITY_GROUP_ID_PATTERN, what: 'a security group id (sg-…)' };
 const RULE_ID: IdRule = { pattern: SECURITY_GROUP_RULE_ID_PATTERN, what: 'a security group rule id (sgr-…)' };
 const GROUP_NAME: IdRule = { pattern: SECURITY_GROUP_NAME_PATTERN, what: 'a security group name' };
+const PREFIX_LIST_ID: IdRule = { pattern: PREFIX_LIST_ID_PATTERN, what: 'a prefix list id (pl-…)' };
 
 /**
  * Amazon MQ is a REST API: its path parameters are recorded as `brokerId` in the AWS example, but
@@ -551,6 +561,9 @@ const ec2Target = (call: CallContext): EventTarget => {
     case 'CreateTags':
     case 'DeleteTags':
       return ec2TagTarget(call);
+    case 'ModifyManagedPrefixList':
+    case 'RestoreManagedPrefixListVersion':
+      return prefixListTarget(call);
     default:
       throw new InvalidEventError(
         `Unsupported event: ${EC2_EVENT_SOURCE} ${quoted(call.eventName)} is not handled`,
@@ -638,6 +651,55 @@ const modifyRulesTarget = (call: CallContext): EventTarget => {
   return ruleIds.length > 0
     ? { kind: 'security-group-rules', ruleIds: unique(ruleIds), groupIds: [groupId] }
     : { kind: 'security-groups', groupIds: [groupId] };
+};
+
+/**
+ * Members of a ModifyManagedPrefixList request that change no entry: the list's name and maximum size
+ * (which cannot change together with the entries), the version it expects, DryRun. A request of only
+ * these leaves every rule that references the list admitting what it admitted.
+ */
+const ENTRY_NEUTRAL_MEMBERS = new Set([
+  'PrefixListId',
+  'CurrentVersion',
+  'PrefixListName',
+  'MaxEntries',
+  'DryRun',
+]);
+
+/**
+ * CloudTrail records the prefix-list calls as it records ModifySecurityGroupRules: in the SDK's
+ * PascalCase, wrapped as `<call>Request` — `ModifyManagedPrefixListRequest` { PrefixListId,
+ * CurrentVersion, AddEntry, RemoveEntry, PrefixListName, MaxEntries }, `RestoreManagedPrefixListVersionRequest`
+ * { PrefixListId, PreviousVersion, CurrentVersion }. Only the list id is taken: its entries are read
+ * again before anything is judged. A Modify that only renames or resizes the list changes no entry;
+ * any member not known to be harmless (AddEntry, RemoveEntry, anything new) is taken as a change.
+ */
+const prefixListTarget = (call: CallContext): EventTarget => {
+  const request = call.requestParameters;
+  const wrapperName = `${call.eventName}Request`;
+  const wrapperPath = `${call.requestPath}.${wrapperName}`;
+  const wrapper = request?.[wrapperName];
+  if (wrapper === undefined && request?.prefixListId !== undefined) {
+    // Tolerate a flat camelCase body too: the wrapped shape is only known from recorded events.
+    return {
+      kind: 'prefix-list',
+      prefixListId: checkedId(request.prefixListId, `${call.requestPath}.prefixListId`, PREFIX_LIST_ID),
+    };
+  }
+  if (!isPlainObject(wrapper) || wrapper.PrefixListId === undefined) {
+    throw invalid(`${wrapperPath}.PrefixListId`, `is required for ${call.eventName}`);
+  }
+  const prefixListId = checkedId(wrapper.PrefixListId, `${wrapperPath}.PrefixListId`, PREFIX_LIST_ID);
+  if (
+    call.eventName === 'ModifyManagedPrefixList' &&
+    Object.keys(wrapper).every((member) => ENTRY_NEUTRAL_MEMBERS.has(member))
+  ) {
+    return {
+      kind: 'ignored',
+      reason: `prefix list ${prefixListId} was renamed or resized: no entry was added or removed`,
+    };
+  }
+  return { kind: 'prefix-list', prefixListId };
 };
 
 /** Tags matter on groups and rules (`mq-guardian:allow` exempts them); tags on anything else do not. */

@@ -10,6 +10,8 @@ export const CONFIGURATION_ID_PATTERN = new RegExp(`^c-${UUID}$`);
 /** Old groups have 8 hex digits, newer ones 17. */
 export const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;
 export const SECURITY_GROUP_RULE_ID_PATTERN = /^sgr-[0-9a-f]{8,17}$/;
+/** Managed prefix lists: customer-managed ones have 17 hex digits, AWS-managed ones (`pl-63a5400a`) 8. */
+export const PREFIX_LIST_ID_PATTERN = /^pl-[0-9a-f]{8,17}$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-northwest-1`, `us-isob-east-1`. */
 export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;

@@ -5,6 +5,7 @@
  */
 import type { Check } from '../checks/check.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
+import { SECURITY_GROUP_ID_PATTERN } from '../events/ids.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId } from '../model/finding.ts';
 import type { Broker, NetworkInterfaceUse } from '../model/types.ts';
@@ -139,10 +140,13 @@ export interface ResolutionRounds {
   readonly describeAll?: () => Promise<readonly Broker[]>;
 }
 
-/** Which brokers an event can have changed, with as few reads as possible. */
+/**
+ * Which brokers an event can have changed, with as few reads as possible. `account` is the account
+ * the event is about: only its own security groups can be its brokers'.
+ */
 export const resolveAffectedBrokers = async (
   target: EventTarget,
-  readers: AccountReaders,
+  { readers, account }: { readonly readers: AccountReaders; readonly account: string },
   rounds: ResolutionRounds = {},
 ): Promise<Resolution> => {
   const fromGroups = async (groupIds: readonly string[]): Promise<Resolution> => {
@@ -181,9 +185,44 @@ export const resolveAffectedBrokers = async (
       if (groupIds.length === 0) return { brokerIds: [], how: 'rules no longer exist' };
       return fromGroups(groupIds);
     }
+    case 'prefix-list': {
+      const groupIds = await groupsReferencing(target.prefixListId, readers, account);
+      if (groupIds === null) {
+        return { brokerIds: [], how: `prefix list ${target.prefixListId} no longer exists` };
+      }
+      if (groupIds.length === 0) {
+        return {
+          brokerIds: [],
+          how: `no security group of ${account} references prefix list ${target.prefixListId}`,
+        };
+      }
+      const found = await fromGroups(groupIds);
+      return { ...found, how: `groups referencing prefix list ${target.prefixListId}: ${found.how}` };
+    }
     case 'ignored':
       return { brokerIds: [], how: target.reason };
   }
+};
+
+/**
+ * The security groups of `account` that reference a managed prefix list (GetManagedPrefixListAssociations),
+ * or null when the list no longer exists (a list cannot be deleted while a rule references it). Route
+ * tables reference lists too, and a list shared through AWS RAM is referenced by other accounts' groups:
+ * neither is a group whose brokers are this account's. An association without an owner is kept (EC2
+ * documents the field as optional). A read that fails is thrown: never "no group".
+ */
+const groupsReferencing = async (
+  prefixListId: string,
+  readers: AccountReaders,
+  account: string,
+): Promise<string[] | null> => {
+  const associations = await readers.network.prefixListAssociations(prefixListId);
+  if (associations === null) return null;
+  const groupIds = associations
+    .filter((a) => SECURITY_GROUP_ID_PATTERN.test(a.resourceId))
+    .filter((a) => a.resourceOwner === undefined || a.resourceOwner === account)
+    .map((a) => a.resourceId);
+  return [...new Set(groupIds)];
 };
 
 /**
@@ -305,6 +344,7 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
   const cache = deps.cache ?? createSnapshotCache();
   const { readers } = deps;
   const { target } = event;
+  const resolving = { readers, account: deps.account };
   // The evaluation's code loads once a broker is possible, after the reads of that round went out, so
   // that it never holds back a request; a group no broker uses never loads it.
   let evaluating: ReturnType<typeof startEvaluation> | undefined;
@@ -332,12 +372,13 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
       },
       () => undefined,
     );
-    resolution = await resolveAffectedBrokers(target, readers);
+    resolution = await resolveAffectedBrokers(target, resolving);
   } else if (
     enforces &&
     (target.kind === 'security-groups' ||
       target.kind === 'security-group-name' ||
-      target.kind === 'security-group-rules')
+      target.kind === 'security-group-rules' ||
+      target.kind === 'prefix-list')
   ) {
     // The listing starts once the groups are known (with their interfaces), so that an event whose
     // group names nothing costs no listing.
@@ -346,7 +387,7 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
       listing ??= startListing(readers, cache);
       return listing.describeAll();
     };
-    resolution = await resolveAffectedBrokers(target, readers, {
+    resolution = await resolveAffectedBrokers(target, resolving, {
       onGroups: (groupIds) => {
         listing ??= startListing(readers, cache);
         prefetchGroups(groupIds, readers, cache, { groups: true });
@@ -363,7 +404,7 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
     seedInterfaces(cache, resolution);
     if (resolution.brokerIds.length > 0) prefetchBrokers(resolution.brokerIds, readers, cache);
   } else {
-    resolution = await resolveAffectedBrokers(target, readers);
+    resolution = await resolveAffectedBrokers(target, resolving);
     seedInterfaces(cache, resolution);
     if (resolution.brokerIds.length > 0) {
       prefetchBrokers(resolution.brokerIds, readers, cache);

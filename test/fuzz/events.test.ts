@@ -21,6 +21,7 @@ import {
   ACCOUNT_ID_PATTERN,
   BROKER_ID_PATTERN,
   CONFIGURATION_ID_PATTERN,
+  PREFIX_LIST_ID_PATTERN,
   REGION_PATTERN,
   SECURITY_GROUP_ID_PATTERN,
   SECURITY_GROUP_NAME_PATTERN,
@@ -87,6 +88,7 @@ const TargetShape = z.discriminatedUnion('kind', [
     ruleIds: ids(SECURITY_GROUP_RULE_ID_PATTERN, 1),
     groupIds: ids(SECURITY_GROUP_ID_PATTERN, 0),
   }),
+  z.strictObject({ kind: z.literal('prefix-list'), prefixListId: id(PREFIX_LIST_ID_PATTERN) }),
   z.strictObject({ kind: z.literal('ignored'), reason: z.string().min(1) }),
 ]);
 

@@ -29,7 +29,11 @@ import {
   ALERT_STATE_TTL_ATTRIBUTE,
   DYNAMODB_IAM_ACTIONS,
 } from '../../shared/aws/dynamodb.ts';
-import { EC2_READ_IAM_ACTIONS, EC2_WRITE_IAM_ACTIONS } from '../../shared/aws/ec2.ts';
+import {
+  EC2_PREFIX_LIST_USERS_IAM_ACTIONS,
+  EC2_READ_IAM_ACTIONS,
+  EC2_WRITE_IAM_ACTIONS,
+} from '../../shared/aws/ec2.ts';
 import { KMS_IAM_ACTIONS } from '../../shared/aws/kms.ts';
 import { LAMBDA_IAM_ACTIONS } from '../../shared/aws/lambda.ts';
 import { MQ_IAM_ACTIONS } from '../../shared/aws/mq.ts';
@@ -178,6 +182,7 @@ const expectedActions = (key: FunctionKey, f: Features): string[] => {
     case INGRESS_FN:
       return [
         ...reads,
+        ...EC2_PREFIX_LIST_USERS_IAM_ACTIONS,
         ...EC2_WRITE_IAM_ACTIONS,
         ...(f.anyConfigRule ? RERUN_RULES : []),
         ...alertActions(f),

@@ -10,6 +10,7 @@ import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
+  GetManagedPrefixListAssociationsCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -221,6 +222,54 @@ describe('on-ingress-event handler', () => {
     expect(result.brokers[0]?.failing).toContain('mq-broker-ingress-limited-to-used-protocols');
     expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0);
     expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+  });
+
+  it("evaluates the brokers of the account's groups that reference a prefix list whose entries changed", async () => {
+    // Prepare: EC2 answers billing-legacy's group and a route table that reference the list.
+    serveBillingBroker();
+    ec2.on(GetManagedPrefixListAssociationsCommand).resolves({
+      PrefixListAssociations: [
+        { ResourceId: BILLING_GROUP, ResourceOwner: '123456789012' },
+        { ResourceId: 'rtb-0a1b2c3d4e5f60001', ResourceOwner: '123456789012' },
+      ],
+    });
+
+    // Act
+    const result = (await handler(sample('ec2-modify-managed-prefix-list-world.json'), context)) as {
+      brokers: { brokerId: string }[];
+    };
+
+    // Assess
+    expect(commandNames()[0]).toBe('GetManagedPrefixListAssociationsCommand');
+    expect(ec2.commandCalls(GetManagedPrefixListAssociationsCommand)[0]?.args[0].input).toEqual({
+      PrefixListId: 'pl-0a1b2c3d4e5f60001',
+      MaxResults: 255,
+    });
+    expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)[0]?.args[0].input).toEqual({
+      Filters: [{ Name: 'group-id', Values: [BILLING_GROUP] }],
+      MaxResults: 1000,
+    });
+    expect(result.brokers.map((b) => b.brokerId)).toEqual([BILLING_BROKER]);
+  });
+
+  it('fails the invocation (so it is retried) when the groups that reference the list cannot be read', async () => {
+    // Prepare
+    ec2.on(GetManagedPrefixListAssociationsCommand).rejects(
+      Object.assign(new Error('You are not authorized to perform this operation.'), {
+        name: 'UnauthorizedOperation',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+
+    // Act
+    const invocation = handler(sample('ec2-restore-managed-prefix-list-version.json'), context);
+
+    // Assess
+    await expect(invocation).rejects.toMatchObject({
+      code: 'AWS_CALL',
+      operation: 'GetManagedPrefixListAssociations',
+    });
+    expect(commandNames()).toEqual(['GetManagedPrefixListAssociationsCommand']);
   });
 
   it('acknowledges a malformed event without any AWS call', async () => {

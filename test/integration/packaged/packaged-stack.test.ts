@@ -326,6 +326,30 @@ describe('IAM, evaluated against the packaged roles', () => {
     },
   );
 
+  it("allows only the remediator to find the groups that reference one of its account's prefix lists", async () => {
+    // Prepare: the lists whose changes reach the account are its own; others' and AWS's are not asked.
+    const own = `arn:aws:ec2:${REGION}:${ACCOUNT}:prefix-list/pl-0ca5e0000000000c1`;
+    const foreign = `arn:aws:ec2:${REGION}:${OTHER_ACCOUNT}:prefix-list/pl-0ca5e0000000000c2`;
+
+    // Act
+    const decisions = await Promise.all([
+      decide(REMEDIATOR, 'ec2:GetManagedPrefixListAssociations', own),
+      decide(REMEDIATOR, 'ec2:GetManagedPrefixListAssociations', foreign),
+      ...['on-broker-event', 'config-rule', 'sweep'].map((key) =>
+        decide(key, 'ec2:GetManagedPrefixListAssociations', own),
+      ),
+    ]);
+
+    // Assess
+    expect(decisions.map((d) => d.result)).toEqual([
+      'Allowed',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+    ]);
+  });
+
   it('denies the remediator tags on existing rules and groups, and allows them only on rules it creates', async () => {
     // Prepare
     const existingRule = `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group-rule/sgr-0a1b2c3d4e5f60010`;

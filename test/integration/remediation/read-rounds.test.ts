@@ -5,13 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { enabledChecks } from '../../../shared/checks/registry.ts';
-import { parseApiCallEvent } from '../../../shared/events/cloudtrail.ts';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
-import { recordedAccountFrom } from '../../../shared/recorded/recorded-account.ts';
-import { eventDeps, handleApiCall } from '../../../shared/use-cases/handle-api-call.ts';
-import { withReadRounds } from '../../support/read-rounds.ts';
+import { runEventPath } from '../../support/event-path.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const json = (path: string): Record<string, unknown> =>
@@ -22,27 +18,8 @@ const demoAccount = () => json(join('events', 'accounts', 'demo-account.json'));
 const ENFORCE: Settings = { ...DEFAULT_SETTINGS, remediationMode: 'enforce' };
 
 const run = async (event: unknown, account = demoAccount(), settings = ENFORCE) => {
-  const recorded = recordedAccountFrom(account);
-  const rounds = withReadRounds(recorded);
-  const deps = eventDeps({
-    readers: rounds.readers,
-    writer: rounds.writer,
-    settings,
-    checks: enabledChecks(settings),
-    account: recorded.accountId,
-    region: recorded.region,
-    now: () => new Date('2026-11-24T12:00:00Z'),
-  });
-  // How often the event path asked for the checks and the alert sink (the functions load them then).
-  let evaluationLoads = 0;
-  const outcome = await handleApiCall(parseApiCallEvent(event), {
-    ...deps,
-    evaluation: () => {
-      evaluationLoads += 1;
-      return deps.evaluation();
-    },
-  });
-  return { outcome, rounds, writes: recorded.writes(), evaluationLoads };
+  const { outcome, rounds, writes, evaluationLoads } = runEventPath(event, account, settings);
+  return { outcome: await outcome, rounds, writes: writes(), evaluationLoads: evaluationLoads() };
 };
 
 beforeAll(() => {

@@ -104,7 +104,8 @@ export const authorizationRequestsOf = (
       }
       return requests;
     }
-    case 'ec2:GetManagedPrefixListEntries': {
+    case 'ec2:GetManagedPrefixListEntries':
+    case 'ec2:GetManagedPrefixListAssociations': {
       // The prefix-list resource: its owner's account, `aws` for AWS-managed lists.
       const id = String(input.PrefixListId);
       const owner = state.prefixLists?.find((p) => p.PrefixListId === id)?.OwnerId;

@@ -15,6 +15,9 @@ import {
 
 const AUTHORIZE = 'ec2-authorize-security-group-ingress-world-all-ports.json';
 const MODIFY = 'ec2-modify-security-group-rules-world-openwire.json';
+const MODIFY_LIST = 'ec2-modify-managed-prefix-list-world.json';
+const RESTORE_LIST = 'ec2-restore-managed-prefix-list-version.json';
+const PARTNER_LIST = 'pl-0a1b2c3d4e5f60001';
 const EC2_TAGS = 'ec2-create-tags-security-group.json';
 const MQ_TAGS = 'mq-create-tags-broker.json';
 const UPDATE_BROKER = 'mq-update-broker.json';
@@ -357,6 +360,45 @@ describe('parseApiCallEvent', () => {
         /SecurityGroupRule holds more than 1000 entries/,
       ],
       [
+        'ModifyManagedPrefixList without its request wrapper',
+        () => sampleWith(MODIFY_LIST, 'detail.requestParameters', { AddEntry: { Cidr: '0.0.0.0/0' } }),
+        /detail\.requestParameters\.ModifyManagedPrefixListRequest\.PrefixListId is required for ModifyManagedPrefixList/,
+      ],
+      [
+        'ModifyManagedPrefixList without PrefixListId',
+        () =>
+          sampleWith(
+            MODIFY_LIST,
+            'detail.requestParameters.ModifyManagedPrefixListRequest.PrefixListId',
+            undefined,
+          ),
+        /ModifyManagedPrefixListRequest\.PrefixListId is required/,
+      ],
+      [
+        'ModifyManagedPrefixList with a malformed list id',
+        () =>
+          sampleWith(
+            MODIFY_LIST,
+            'detail.requestParameters.ModifyManagedPrefixListRequest.PrefixListId',
+            'sg-0a1b2c3d',
+          ),
+        /ModifyManagedPrefixListRequest\.PrefixListId is not a prefix list id/,
+      ],
+      [
+        'RestoreManagedPrefixListVersion with the request of another call',
+        () =>
+          sampleWith(RESTORE_LIST, 'detail.requestParameters', {
+            ModifyManagedPrefixListRequest: { PrefixListId: PARTNER_LIST },
+          }),
+        /RestoreManagedPrefixListVersionRequest\.PrefixListId is required for RestoreManagedPrefixListVersion/,
+      ],
+      [
+        'RestoreManagedPrefixListVersion whose request is not an object',
+        () =>
+          sampleWith(RESTORE_LIST, 'detail.requestParameters.RestoreManagedPrefixListVersionRequest', 'pl-x'),
+        /RestoreManagedPrefixListVersionRequest\.PrefixListId is required/,
+      ],
+      [
         'EC2 CreateTags without resources',
         () => sampleWith(EC2_TAGS, 'detail.requestParameters.resourcesSet', undefined),
         /resourcesSet\.items is empty or missing for CreateTags/,
@@ -484,6 +526,51 @@ describe('parseApiCallEvent', () => {
         'ModifySecurityGroupRules with a flat camelCase body',
         () => sampleWith(MODIFY, 'detail.requestParameters', { groupId: GROUP_ORDERS }),
         { kind: 'security-groups', groupIds: [GROUP_ORDERS] },
+      ],
+      [
+        'ModifyManagedPrefixList removing an entry',
+        () =>
+          sampleWith(MODIFY_LIST, 'detail.requestParameters.ModifyManagedPrefixListRequest', {
+            PrefixListId: PARTNER_LIST,
+            RemoveEntry: { Cidr: '10.0.0.0/8', tag: 1 },
+          }),
+        { kind: 'prefix-list', prefixListId: PARTNER_LIST },
+      ],
+      [
+        'ModifyManagedPrefixList adding a list of entries',
+        () =>
+          sampleWith(MODIFY_LIST, 'detail.requestParameters.ModifyManagedPrefixListRequest.AddEntry', [
+            { Cidr: '0.0.0.0/1', tag: 1 },
+            { Cidr: '128.0.0.0/1', tag: 2 },
+          ]),
+        { kind: 'prefix-list', prefixListId: PARTNER_LIST },
+      ],
+      [
+        'ModifyManagedPrefixList with a member it does not know (taken as a change)',
+        () =>
+          sampleWith(MODIFY_LIST, 'detail.requestParameters.ModifyManagedPrefixListRequest', {
+            PrefixListId: PARTNER_LIST,
+            IpamPrefixListResolverSyncEnabled: true,
+          }),
+        { kind: 'prefix-list', prefixListId: PARTNER_LIST },
+      ],
+      [
+        'ModifyManagedPrefixList that only renames and resizes the list',
+        () =>
+          sampleWith(MODIFY_LIST, 'detail.requestParameters.ModifyManagedPrefixListRequest', {
+            PrefixListId: PARTNER_LIST,
+            CurrentVersion: 3,
+            PrefixListName: 'partner-gateways-eu',
+          }),
+        {
+          kind: 'ignored',
+          reason: `prefix list ${PARTNER_LIST} was renamed or resized: no entry was added or removed`,
+        },
+      ],
+      [
+        'ModifyManagedPrefixList with a flat camelCase body',
+        () => sampleWith(MODIFY_LIST, 'detail.requestParameters', { prefixListId: 'pl-63a5400a' }),
+        { kind: 'prefix-list', prefixListId: 'pl-63a5400a' },
       ],
       [
         'EC2 CreateTags on groups, rules and instances at once',

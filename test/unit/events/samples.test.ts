@@ -138,6 +138,18 @@ const API_CALLS: readonly [file: string, eventName: string, target: EventTarget,
     ADMIN,
   ],
   [
+    'ec2-modify-managed-prefix-list-world.json',
+    'ModifyManagedPrefixList',
+    { kind: 'prefix-list', prefixListId: 'pl-0a1b2c3d4e5f60001' },
+    ADMIN,
+  ],
+  [
+    'ec2-restore-managed-prefix-list-version.json',
+    'RestoreManagedPrefixListVersion',
+    { kind: 'prefix-list', prefixListId: 'pl-0a1b2c3d4e5f60001' },
+    ADMIN,
+  ],
+  [
     'ec2-create-tags-security-group.json',
     'CreateTags',
     { kind: 'security-groups', groupIds: [GROUP_ORDERS] },
