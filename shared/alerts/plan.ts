@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { brokerDisplayName } from '../checks/check.ts';
 import { getCheck } from '../checks/registry.ts';
 import type { Actor } from '../model/actor.ts';
+import type { RuleSource } from '../model/types.ts';
 import type { CheckId, Finding, OffendingRule } from '../model/finding.ts';
 import { SEVERITY_ORDER, type Severity } from '../model/finding.ts';
 import { formatRanges, normalizeRanges, subtractRanges } from '../network/port-range.ts';
@@ -238,6 +239,54 @@ const ruleText = (revoke: ActionReport | undefined): string =>
 const WORLD_WHY =
   "mq-guardian narrows a world-open rule to the ports the broker's protocols use and revokes it only when the revokeWorldIngress setting is on";
 
+/** A managed prefix list the world-exposure finding names: the entries that open it to the internet. */
+interface WorldOpenList {
+  readonly name?: string;
+  readonly entries: readonly string[];
+}
+
+/** The prefix lists whose entries open the broker to the whole internet, from the failing world finding. */
+const worldOpenListsOf = (failing: readonly Finding[]): ReadonlyMap<string, WorldOpenList> => {
+  const lists = new Map<string, WorldOpenList>();
+  for (const finding of failing) {
+    if (finding.checkId !== WORLD_CHECK) continue;
+    for (const rule of offendingRulesOf(finding)) {
+      const list = rule.prefixList;
+      if (list === undefined || list.entries.length === 0) continue;
+      const known = lists.get(list.prefixListId)?.entries ?? [];
+      lists.set(list.prefixListId, {
+        ...(list.name === undefined ? {} : { name: list.name }),
+        entries: [...new Set([...known, ...list.entries])],
+      });
+    }
+  }
+  return lists;
+};
+
+/** A rule whose source is world-open itself, or a prefix list the world finding names (with it). */
+const worldOpening = (
+  source: RuleSource,
+  lists: ReadonlyMap<string, WorldOpenList>,
+): { readonly prefixListId?: string; readonly list?: WorldOpenList } | undefined => {
+  if (isWorldSource(source)) return {};
+  if (source.kind !== 'prefixList') return undefined;
+  const list = lists.get(source.prefixListId);
+  return list === undefined ? undefined : { prefixListId: source.prefixListId, list };
+};
+
+/** Why a rule from a world-open prefix list stays: its list holds the entries, and lists are never acted on. */
+const listWhy = (prefixListId: string, list: WorldOpenList): string => {
+  const shown = `${list.entries.slice(0, 3).join(', ')}${list.entries.length > 3 ? ` and ${list.entries.length - 3} more` : ''}`;
+  const named = list.name === undefined ? prefixListId : `${prefixListId} (${list.name})`;
+  return `prefix list ${named} holds ${shown}, and mq-guardian never revokes a rule for what its prefix list holds`;
+};
+
+/** Why what a rule of this source admits stays open to the world. */
+const whyStillOpen = (opening: { readonly prefixListId?: string; readonly list?: WorldOpenList }): string =>
+  opening.prefixListId !== undefined && opening.list !== undefined
+    ? listWhy(opening.prefixListId, opening.list)
+    : WORLD_WHY;
+
 /** The rules a narrowing authorized (done: with their ids) or would authorize (planned). */
 const authorizedRules = (authorizes: readonly ActionReport[]): string[] =>
   authorizes.flatMap((a) => {
@@ -255,10 +304,12 @@ const authorizedRules = (authorizes: readonly ActionReport[]): string[] =>
 const worldStillOpen = (
   revoke: ActionReport | undefined,
   authorizes: readonly ActionReport[],
+  lists: ReadonlyMap<string, WorldOpenList>,
 ): string | undefined => {
   if (revoke?.action.kind !== 'revoke' || revoke.action.keep.length === 0) return undefined;
   const source = revoke.action.original.source;
-  if (!isWorldSource(source)) return undefined;
+  const opening = worldOpening(source, lists);
+  if (opening === undefined) return undefined;
   const planned = revoke.status === 'planned';
   const authorized = authorizedRules(authorizes);
   const authorizedPorts = authorizes.flatMap((a) =>
@@ -279,11 +330,16 @@ const worldStillOpen = (
           `TCP ${formatRanges(elsewhere)} ${planned ? 'would stay' : 'stays'} open to ${formatSource(source)} through another rule`,
         ]),
   ];
-  return `${parts.join('; ')}: ${WORLD_WHY}.`;
+  return `${parts.join('; ')}: ${whyStillOpen(opening)}.`;
 };
 
 /** The outcome worth announcing for one rule, or undefined when nothing happened that people need to know. */
-const outcomeOf = (rule: RuleActions, key: string, report: RemediationReport): RuleOutcome | undefined => {
+const outcomeOf = (
+  rule: RuleActions,
+  key: string,
+  report: RemediationReport,
+  lists: ReadonlyMap<string, WorldOpenList>,
+): RuleOutcome | undefined => {
   const revoke = rule.reports.find((r) => r.kind === 'revoke');
   const skip = rule.reports.find((r) => r.kind === 'skip');
   const authorizes = rule.reports.filter((r) => r.kind === 'authorize');
@@ -296,7 +352,7 @@ const outcomeOf = (rule: RuleActions, key: string, report: RemediationReport): R
   // revoke is a plain revoke that loses nothing.
   const narrowing = keepRanges.length > 0 && authorizes.length > 0;
   const kept = keep !== '' && !narrowing ? `; ${keep} stay open for this source through another rule` : '';
-  const stillExposed = worldStillOpen(revoke, authorizes);
+  const stillExposed = worldStillOpen(revoke, authorizes, lists);
   const base = {
     rule,
     key,
@@ -399,18 +455,27 @@ const coveredChecks = (outcome: RuleOutcome, failing: readonly Finding[]): Findi
 const takenFor = (
   finding: Finding,
   all: readonly RuleOutcome[],
+  lists: ReadonlyMap<string, WorldOpenList>,
 ): Pick<AlertRemediation, 'taken' | 'stillExposed'> => {
   const rules = offendingRulesOf(finding);
   const taken = all.filter((o) => rules.some((r) => r.ruleId === o.rule.ruleId));
   if (taken.length === 0) return {};
+  const whys = new Set<string>();
   const open = rules.flatMap((r) => {
     const outcome = taken.find((o) => o.rule.ruleId === r.ruleId);
-    if (outcome?.status !== 'done') return [`${r.ruleId} (${formatRule(r)})`];
-    if (outcome.keep === '' || finding.checkId !== WORLD_CHECK) return [];
-    // What the narrowing authorized is still world-open; ports another rule allows are that rule's finding.
-    return outcome.authorized;
+    const stays =
+      outcome?.status !== 'done'
+        ? [`${r.ruleId} (${formatRule(r)})`]
+        : outcome.keep === '' || finding.checkId !== WORLD_CHECK
+          ? []
+          : // What the narrowing authorized is still world-open; ports another rule allows are that rule's finding.
+            outcome.authorized;
+    if (stays.length > 0 && finding.checkId === WORLD_CHECK) {
+      whys.add(whyStillOpen(worldOpening(r.source, lists) ?? {}));
+    }
+    return stays;
   });
-  const why = finding.checkId === WORLD_CHECK ? `: ${WORLD_WHY}` : '';
+  const why = whys.size > 0 ? `: ${[...whys].join('; ')}` : '';
   return {
     taken: taken.map((o) => o.summary),
     ...(open.length === 0 ? {} : { stillExposed: `${open.join('; ')}${why}.` }),
@@ -470,6 +535,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
   const writeOf = (announced: AnnouncedState): AlertStateWrite => ({ announced, seenAt: nowIso, expiresAt });
 
   const failing = evaluation.findings.filter((f) => f.status === 'FAIL');
+  const worldOpenLists = worldOpenListsOf(failing);
 
   // Remediation outcomes first: findings they announce are folded into them.
   const outcomes: RuleOutcome[] = [];
@@ -480,7 +546,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
   if (remediation) {
     for (const rule of rulesOf(remediation)) {
       const key = remediationStateKey(account, region, broker.id, rule.ruleId);
-      const outcome = outcomeOf(rule, key, remediation);
+      const outcome = outcomeOf(rule, key, remediation, worldOpenLists);
       if (outcome === undefined) continue;
       allOutcomes.push(outcome);
       if (outcome.createdRuleIds.length > 0) createdFrom.set(rule.ruleId, outcome.createdRuleIds);
@@ -691,7 +757,7 @@ export const planAlerts = (input: AlertPlanInput): AlertPlan => {
           : {}),
       },
       securityGroups: groupsOf(offendingRulesOf(d.finding)),
-      remediation: remediationOf(d.finding.checkId, takenFor(d.finding, allOutcomes)),
+      remediation: remediationOf(d.finding.checkId, takenFor(d.finding, allOutcomes, worldOpenLists)),
       ...(actor ? { actor: toActor(actor) } : {}),
       consoleUrl: brokerUrl,
     };

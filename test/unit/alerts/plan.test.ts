@@ -5,7 +5,8 @@ import type { AlertState } from '../../../shared/alerts/state.ts';
 import { renderAlertText } from '../../../shared/alerts/text.ts';
 import type { BrokerEvaluation } from '../../../shared/use-cases/evaluate.ts';
 import { FakeEc2 } from '../../support/fake-ec2.ts';
-import { anIngressRule, BROKER_ID, cidrIpv4, GROUP_ID } from '../../support/snapshot-builder.ts';
+import type { IngressRule } from '../../../shared/model/types.ts';
+import { anIngressRule, BROKER_ID, cidrIpv4, GROUP_ID, prefixList } from '../../support/snapshot-builder.ts';
 import {
   ACCOUNT,
   allTcpRule,
@@ -464,6 +465,92 @@ describe('planAlerts: remediation', () => {
       [wide.ruleId, ...ec2.currentRules.map((r) => r.ruleId)].sort(),
     );
     expect(plan.alerts.map((a) => a.alert.action)).toEqual(['resolved']);
+  });
+});
+
+describe('planAlerts: rules from a managed prefix list that admits the world', () => {
+  const LIST = 'pl-0ca5e0000000000c1';
+  /** The group's rules, with the list read as holding a private range and 0.0.0.0/0. */
+  const withWorldList = (rules: readonly IngressRule[]) => {
+    const snapshot = ingressSnapshot(rules);
+    return {
+      ...snapshot,
+      securityGroups: snapshot.securityGroups.map((g) => ({
+        ...g,
+        prefixLists: [
+          {
+            status: 'read' as const,
+            list: {
+              prefixListId: LIST,
+              name: 'partner-gateways',
+              version: 3,
+              entries: [{ cidr: '10.0.0.0/8' }, { cidr: '0.0.0.0/0' }],
+            },
+          },
+        ],
+      })),
+    };
+  };
+  const listRule = (fromPort: number, toPort: number) =>
+    anIngressRule({ ruleId: 'sgr-0ca5e0000000000a1', fromPort, toPort, source: prefixList(LIST) });
+  const LIST_WHY = `prefix list ${LIST} (partner-gateways) holds 0.0.0.0/0, and mq-guardian never revokes a rule for what its prefix list holds`;
+
+  it('says the rules a narrowing authorized from the list still admit the whole internet, and why', async () => {
+    // Prepare: all TCP from the list; the broker uses the console and OpenWire.
+    const evaluation = evaluate(withWorldList([listRule(0, 65535)]), INGRESS_CHECKS, 'enforce');
+    const remediation = await remediateWith(evaluation, 'enforce');
+    const created = remediation.actions.flatMap((a) => a.createdRuleIds ?? []);
+
+    // Act
+    const alerts = buildAlerts(input(evaluation, new Map(), { remediation, mode: 'enforce' }));
+
+    // Assess
+    expect(created).toHaveLength(2);
+    const narrowed = alerts.find((a) => a.action === 'narrowed');
+    expect(narrowed?.remediation.stillExposed).toBe(
+      `The narrowed rules ${created[0]} (tcp 8162 from prefix list ${LIST}), ${created[1]} (tcp 61617 from prefix list ${LIST}) still admit the whole internet: ${LIST_WHY}.`,
+    );
+    expect(renderAlertText(narrowed!)).toContain(`Still exposed: The narrowed rules ${created[0]}`);
+  });
+
+  it('names a list rule the invocation left unchanged beside a narrowed one, each with its own reason', async () => {
+    // Prepare: a world-open all-TCP rule is narrowed; the list rule opens only OpenWire, which is used.
+    const wide = { ...allTcpRule, source: cidrIpv4('0.0.0.0/0') };
+    const evaluation = evaluate(withWorldList([wide, listRule(61617, 61617)]), INGRESS_CHECKS, 'enforce');
+    const remediation = await remediateWith(evaluation, 'enforce');
+    const created = remediation.actions.flatMap((a) => a.createdRuleIds ?? []);
+
+    // Act
+    const alerts = buildAlerts(input(evaluation, new Map(), { remediation, mode: 'enforce' }));
+
+    // Assess
+    const world = alerts.find((a) => a.checkIds.includes('mq-broker-ingress-not-open-to-world'));
+    expect(world?.remediation.stillExposed).toBe(
+      `${created[0]} (tcp 8162 from 0.0.0.0/0); ${created[1]} (tcp 61617 from 0.0.0.0/0); sgr-0ca5e0000000000a1 (tcp 61617 from prefix list ${LIST}): mq-guardian narrows a world-open rule to the ports the broker's protocols use and revokes it only when the revokeWorldIngress setting is on; ${LIST_WHY}.`,
+    );
+  });
+
+  it('says nothing is still exposed through a list the world finding does not name', async () => {
+    // Prepare: the same narrowing, from a list of private ranges only.
+    const snapshot = withWorldList([listRule(0, 65535)]);
+    const privateOnly = {
+      ...snapshot,
+      securityGroups: snapshot.securityGroups.map((g) => ({
+        ...g,
+        prefixLists: [
+          { status: 'read' as const, list: { prefixListId: LIST, entries: [{ cidr: '10.0.0.0/8' }] } },
+        ],
+      })),
+    };
+    const evaluation = evaluate(privateOnly, INGRESS_CHECKS, 'enforce');
+    const remediation = await remediateWith(evaluation, 'enforce');
+
+    // Act
+    const alerts = buildAlerts(input(evaluation, new Map(), { remediation, mode: 'enforce' }));
+
+    // Assess
+    expect(alerts.map((a) => a.action)).toEqual(['narrowed']);
+    expect(alerts[0]?.remediation.stillExposed).toBeUndefined();
   });
 });
 
