@@ -10,7 +10,7 @@ export const BUDGETS = {
   bundleBytes: 400 * 1024,
   /** Fresh `node` loading the bundle, above a bare `node -e 0`, median. */
   coldStartMs: 60,
-  coldStartRunsMin: 15,
+  coldStartRunsMin: 31,
   /** Peak resident set of that process. */
   coldStartRssBytes: 80 * MIB,
   /** Round trips (reads) on the way to the revoke of an AuthorizeSecurityGroupIngress on a broker's group. */

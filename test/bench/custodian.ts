@@ -1,7 +1,7 @@
 /**
  * Section 6: Cloud Custodian's Lambda cold path for an equivalent policy (import, policy load and
- * validation of an `aws.message-broker` policy), in fresh Python processes interleaved with a bare
- * `python3 -c 0`, so the functions' cold starts of section 2 can be compared with it in the same run.
+ * validation of an `aws.message-broker` policy), in fresh Python processes run in the rounds of section 2's loop (a bare `python3 -c 0` in every
+ * round beside the bare `node -e 0`), so that its ratio to the functions' cold starts is of one loop.
  * Skipped, with the reason, where Python or Custodian (`pip install c7n`) is not installed.
  *
  * Where PyPI is not reachable, Custodian runs from its source: Debian's `python3-boto3`, `python3-jsonschema`,
@@ -11,6 +11,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { median, round } from './harness.ts';
+import { type Sample, type Subject, timing } from './interleaved.ts';
+import { PYTHON_PEAK_RSS_KB } from './peak-rss.ts';
 
 export type CustodianSection =
   | { readonly status: 'skipped'; readonly reason: string }
@@ -23,13 +25,23 @@ export type CustodianSection =
       readonly bareMedianMs: number;
       readonly medianMs: number;
       readonly aboveBareMs: number;
+      readonly aboveBareIqrMs: readonly [number, number];
+      /** Largest of the runs' own peak RSS (VmHWM). */
       readonly peakRssBytes: number;
     };
+
+/** Custodian can be measured: the processes to run in section 2's loop. */
+export interface CustodianAvailable {
+  readonly status: 'available';
+  readonly version: string;
+  readonly runtime: string;
+  readonly subjects: readonly [bare: Subject, coldPath: Subject];
+}
 
 const PYTHON = process.env.BENCH_PYTHON ?? 'python3';
 /** Where Custodian's source is, when it is not installed in the interpreter's own site-packages. */
 const PYTHONPATH = process.env.BENCH_PYTHONPATH;
-const PYTHON_ENV = { PATH: process.env.PATH ?? '', ...(PYTHONPATH === undefined ? {} : { PYTHONPATH }) };
+const PYTHON_ENV = { ...(PYTHONPATH === undefined ? {} : { PYTHONPATH }) };
 
 const PROBE = `
 import platform, boto3, botocore, c7n.version
@@ -39,7 +51,7 @@ print(f"Python {platform.python_version()}, boto3 {boto3.__version__}, botocore 
 
 /** What Custodian's mu handler does before the first API call: load, resolve and validate the policy. */
 const COLD_PATH = `
-import json, resource
+import json
 from c7n.config import Config
 from c7n.loader import PolicyLoader
 from c7n.resources import load_resources
@@ -50,19 +62,19 @@ policies = PolicyLoader(Config.empty(region='us-east-1')).load_data({'policies':
     'filters': [{'PubliclyAccessible': True}]}]}, file_uri='bench.yml')
 for policy in policies:
     policy.validate()
-print(json.dumps({'maxRssKb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+${PYTHON_PEAK_RSS_KB}
+print(json.dumps({'peakRssKb': peak_rss_kb()}))
 `;
 
-const time = (args: readonly string[]): { wallMs: number; stdout: string } => {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(PYTHON, args, { encoding: 'utf8', env: PYTHON_ENV });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) throw new Error(`${PYTHON} failed: ${result.stderr.slice(-500)}`);
-  return { wallMs, stdout: result.stdout };
-};
+export const BARE_PYTHON = 'python3 -c 0';
+export const CUSTODIAN_COLD_PATH = 'Cloud Custodian cold path';
 
-export const measureCustodian = (runs = 15, warmupRuns = 2): CustodianSection => {
-  const probe = spawnSync(PYTHON, ['-c', PROBE], { encoding: 'utf8', env: PYTHON_ENV });
+/** Whether Custodian can be measured here, and if so the two processes section 2's loop runs. */
+export const probeCustodian = (): CustodianAvailable | Extract<CustodianSection, { status: 'skipped' }> => {
+  const probe = spawnSync(PYTHON, ['-c', PROBE], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...PYTHON_ENV },
+  });
   if (probe.error) return { status: 'skipped', reason: `${PYTHON} is not installed` };
   if (probe.status !== 0) {
     return {
@@ -70,27 +82,54 @@ export const measureCustodian = (runs = 15, warmupRuns = 2): CustodianSection =>
       reason: `Cloud Custodian is not installed for ${PYTHON} (pip install c7n, or BENCH_PYTHONPATH=<its source>; test/bench/README.md)`,
     };
   }
-  const bare: number[] = [];
-  const cold: number[] = [];
-  let peakRssKb = 0;
-  for (let i = 0; i < warmupRuns + runs; i += 1) {
-    const b = time(['-c', '0']);
-    const c = time(['-c', COLD_PATH]);
-    if (i < warmupRuns) continue;
-    bare.push(b.wallMs);
-    cold.push(c.wallMs);
-    const last = c.stdout.trim().split('\n').pop() ?? '{}';
-    peakRssKb = Math.max(peakRssKb, (JSON.parse(last) as { maxRssKb: number }).maxRssKb);
-  }
-  const bareMedianMs = median(bare);
+  const [version = '', runtime = ''] = probe.stdout.trim().split('\n');
+  return {
+    status: 'available',
+    version,
+    runtime,
+    subjects: [
+      {
+        name: BARE_PYTHON,
+        command: PYTHON,
+        args: ['-c', '0'],
+        env: PYTHON_ENV,
+        reports: false,
+        optional: true,
+      },
+      {
+        name: CUSTODIAN_COLD_PATH,
+        command: PYTHON,
+        args: ['-c', COLD_PATH],
+        env: PYTHON_ENV,
+        reports: true,
+        optional: true,
+      },
+    ],
+  };
+};
+
+/** Section 6 from the samples section 2's loop took of Custodian's two processes. */
+export const custodianSection = (
+  available: CustodianAvailable,
+  samples: Readonly<Record<string, readonly Sample[]>>,
+  errors: Readonly<Record<string, string>>,
+): CustodianSection => {
+  const failed = errors[BARE_PYTHON] ?? errors[CUSTODIAN_COLD_PATH];
+  if (failed !== undefined) throw new Error(`Cloud Custodian's runs failed: ${failed}`);
+  const bare = samples[BARE_PYTHON] ?? [];
+  const cold = samples[CUSTODIAN_COLD_PATH] ?? [];
+  if (bare.length === 0 || cold.length === 0) throw new Error('no Cloud Custodian runs were measured');
+  const bareMedianMs = median(bare.map((s) => s.wallMs));
+  const own = timing(cold, bareMedianMs);
   return {
     status: 'measured',
-    version: probe.stdout.trim().split('\n')[0] ?? '',
-    runtime: probe.stdout.trim().split('\n')[1] ?? '',
-    runs,
+    version: available.version,
+    runtime: available.runtime,
+    runs: own.runs,
     bareMedianMs: round(bareMedianMs),
-    medianMs: round(median(cold)),
-    aboveBareMs: round(median(cold) - bareMedianMs),
-    peakRssBytes: peakRssKb * 1024,
+    medianMs: own.medianMs,
+    aboveBareMs: own.aboveBareMs,
+    aboveBareIqrMs: own.aboveBareIqrMs,
+    peakRssBytes: own.peakRssBytes,
   };
 };

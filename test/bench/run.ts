@@ -15,7 +15,7 @@ import { buildSdkOnlyBundle } from './children.ts';
 import { type ColdStartSection, measureColdStart } from './cold-start.ts';
 import { type ExposureSection, measureExposure } from './exposure.ts';
 import { measureWireExposure, type WireExposureSection } from './exposure-wire.ts';
-import { type CustodianSection, measureCustodian } from './custodian.ts';
+import { type CustodianSection, custodianSection, probeCustodian } from './custodian.ts';
 import { createWorkDir, kib, NODE_BIN, nodeVersion, ROOT, round } from './harness.ts';
 import { type HotPathSection, measureHotPath } from './hot-path.ts';
 import { loadServerlessConfig } from './serverless-config.ts';
@@ -139,7 +139,8 @@ for (const b of bundles) {
   if (b.budget.status === 'explained') explained.push(entry);
 }
 
-// 2. Cold start -------------------------------------------------------------------------------------
+// 2. Cold start (and section 6's processes, in the same rounds) -----------------------------------
+const custodianProbe = probeCustodian();
 const coldStart: ColdStartSection | undefined =
   bundles.length === 0
     ? undefined
@@ -153,11 +154,18 @@ const coldStart: ColdStartSection | undefined =
             );
           }
         }
-        return measureColdStart(bundles, config.functions, version, sdkOnly);
+        return measureColdStart(
+          bundles,
+          config.functions,
+          version,
+          sdkOnly,
+          custodianProbe.status === 'available' ? custodianProbe.subjects : [],
+        );
       });
+const iqr = ([low, high]: readonly [number, number]) => `${low}–${high}`;
 if (coldStart) {
   print(
-    `\n2. Cold start (fresh node per run, median of ${coldStart.runs} after ${coldStart.warmupRuns} warmup; bare \`node -e 0\` = ${coldStart.bareMedianMs} ms, ${mib(coldStart.bareRssBytes)})`,
+    `\n2. Cold start (fresh node per run; ${coldStart.runs} rounds after ${coldStart.warmupRuns} warm-up, every process once a round in a shuffled order (seed ${coldStart.seed})${custodianProbe.status === 'available' ? ', Cloud Custodian and a bare python3 of section 6 in the same rounds' : ''}; bare \`node -e 0\` every round: median ${coldStart.bareMedianMs} ms, IQR ${iqr(coldStart.bareIqrMs)}, ${mib(coldStart.bareRssBytes)}; load average ${coldStart.loadAverage.start} → ${coldStart.loadAverage.end})`,
   );
   print(
     table(
@@ -165,6 +173,7 @@ if (coldStart) {
         'function',
         'median ms',
         'above bare ms',
+        'above bare IQR',
         'p90 ms',
         'import() ms',
         'peak RSS MiB',
@@ -175,6 +184,7 @@ if (coldStart) {
         f.function,
         f.medianMs,
         f.aboveBareMs,
+        iqr(f.aboveBareIqrMs),
         f.p90Ms,
         f.importMs,
         round(f.peakRssBytes / 1024 / 1024),
@@ -182,6 +192,9 @@ if (coldStart) {
         f.budget.status.toUpperCase(),
       ]),
     ),
+  );
+  print(
+    "   above bare = median − bare node's median; IQR = first and third quartiles likewise; peak RSS = the largest of the runs' own (VmHWM)",
   );
   print(
     '   SDK clients alone = a bundle of only the @aws-sdk clients the function loads at start-up, constructed, same options, same loop',
@@ -420,12 +433,19 @@ if (hotPath) {
 }
 
 // 6. Cloud Custodian, side by side -----------------------------------------------------------------
-const custodian: CustodianSection | undefined = await attempt('6. custodian', () => measureCustodian());
+const custodian: CustodianSection | undefined =
+  custodianProbe.status === 'skipped'
+    ? custodianProbe
+    : coldStart === undefined
+      ? undefined
+      : await attempt('6. custodian', () =>
+          custodianSection(custodianProbe, coldStart.alongside, coldStart.alongsideErrors),
+        );
 if (custodian?.status === 'skipped') {
   print(`\n6. Cloud Custodian cold path: skipped — ${custodian.reason}`);
 } else if (custodian) {
   print(
-    `\n6. Cloud Custodian ${custodian.version} cold path (${custodian.runtime}; import, policy load, validation; fresh python3 per run, median of ${custodian.runs}; bare python3 = ${custodian.bareMedianMs} ms): ${custodian.aboveBareMs} ms above bare python, peak RSS ${mib(custodian.peakRssBytes)}`,
+    `\n6. Cloud Custodian ${custodian.version} cold path (${custodian.runtime}; import, policy load, validation; fresh python3 per run in the rounds of section 2, median of ${custodian.runs}; bare python3 = ${custodian.bareMedianMs} ms): ${custodian.aboveBareMs} ms above bare python (IQR ${iqr(custodian.aboveBareIqrMs)}), peak RSS ${mib(custodian.peakRssBytes)}`,
   );
   for (const f of coldStart?.functions ?? []) {
     print(

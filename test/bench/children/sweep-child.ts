@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { clients } from 'bench:clients';
 import { handler } from 'bench:function';
+import { peakRssBytes } from '../peak-rss.ts';
 import { installPrototypeStubs } from './prototype-stub.ts';
 import { countByOperation, SimulatedAws, type TokenBucketLimits } from './simulated-aws.ts';
 
@@ -43,7 +44,7 @@ export interface SweepChildResult {
   };
   /**
    * Resident set once every module is loaded (the function's, as at a cold start), after the simulated
-   * account is loaded, and the peak of the process (process.resourceUsage().maxRSS at the end).
+   * account is loaded, and the peak of the process (its own peak RSS at the end, peak-rss.ts).
    */
   readonly rssLoadedBytes: number;
   readonly rssBeforeAccountBytes: number;
@@ -57,7 +58,7 @@ if (!resultFile || !configFile) throw new Error('usage: sweep-child <result file
 const config = JSON.parse(readFileSync(configFile, 'utf8')) as SweepChildConfig;
 // Static imports: a lazily imported bundle costs far more RSS (V8 compiles esbuild's wrappers twice
 // over), which would misstate the function. The account is therefore loaded after the function.
-const rssLoadedBytes = process.resourceUsage().maxRSS * 1024;
+const rssLoadedBytes = peakRssBytes();
 const rssBeforeAccountBytes = process.memoryUsage.rss();
 const simulator = new SimulatedAws(readFileSync(config.accountPath, 'utf8'), {
   latencyMs: config.latencyMs,
@@ -151,7 +152,7 @@ const result: SweepChildResult = {
   rssLoadedBytes,
   rssBeforeAccountBytes,
   rssAccountLoadedBytes,
-  peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  peakRssBytes: peakRssBytes(),
   heapUsedAfterBytes: process.memoryUsage().heapUsed,
 };
 writeFileSync(resultFile, JSON.stringify(result));
