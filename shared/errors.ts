@@ -63,6 +63,13 @@ export class OutOfTimeError extends GuardianError {
   }
 }
 
+/** What an event changed is still being applied by AWS: the invocation fails so that it is retried later. */
+export class NotSettledError extends GuardianError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NOT_SETTLED', message, options);
+  }
+}
+
 /** An AWS call failed in a way that should be retried (throttling, 5xx, timeouts, access denied after deploy drift). */
 export class AwsCallError extends GuardianError {
   readonly operation: string;

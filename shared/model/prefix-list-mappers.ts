@@ -16,6 +16,7 @@ export interface ManagedPrefixListShape {
   readonly OwnerId?: unknown;
   readonly AddressFamily?: unknown;
   readonly Version?: unknown;
+  readonly State?: unknown;
 }
 
 /** A PrefixListEntry item of GetManagedPrefixListEntries. */
@@ -41,6 +42,7 @@ export const mapManagedPrefixList = (item: ManagedPrefixListShape): PrefixListHe
   const name = optionalString(item.PrefixListName, what, 'PrefixListName');
   const ownerId = optionalString(item.OwnerId, what, 'OwnerId');
   const addressFamily = optionalString(item.AddressFamily, what, 'AddressFamily');
+  const state = optionalString(item.State, what, 'State');
   const version = item.Version;
   if (
     version !== undefined &&
@@ -55,6 +57,7 @@ export const mapManagedPrefixList = (item: ManagedPrefixListShape): PrefixListHe
     ...(ownerId === undefined ? {} : { ownerId }),
     ...(addressFamily === undefined ? {} : { addressFamily }),
     ...(typeof version === 'number' ? { version } : {}),
+    ...(state === undefined || state === '' ? {} : { state }),
   };
 };
 

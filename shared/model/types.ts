@@ -233,6 +233,11 @@ export interface PrefixListContents {
   /** `IPv4` or `IPv6` as EC2 says; the entries' own CIDRs are what the checks read. */
   readonly addressFamily?: string;
   readonly version?: number;
+  /**
+   * DescribeManagedPrefixLists' State: `modify-in-progress` or `restore-in-progress` while a change to
+   * the entries is being applied (`create-complete`, `modify-complete`, … once settled).
+   */
+  readonly state?: string;
   readonly entries: readonly PrefixListEntry[];
 }
 

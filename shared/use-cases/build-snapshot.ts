@@ -696,6 +696,17 @@ export const prefetchListing = (readers: AccountReaders, cache: SnapshotCache, l
 };
 
 /** Starts DescribeBroker of each of `brokerIds` into the cache (bounded; already cached ones are kept). */
+/** Starts reading a prefix list into the cache (the evaluation takes it from there); its read, awaitable. */
+export const prefetchPrefixList = (
+  prefixListId: string,
+  readers: AccountReaders,
+  cache: SnapshotCache,
+): Promise<PrefixListContents | null> => {
+  const read = remember(cache.prefixLists, prefixListId, () => readers.network.readPrefixList(prefixListId));
+  read.catch(() => undefined);
+  return read;
+};
+
 export const prefetchBrokers = (
   brokerIds: readonly string[],
   readers: AccountReaders,

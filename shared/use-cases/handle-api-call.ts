@@ -5,10 +5,11 @@
  */
 import type { Check } from '../checks/check.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
+import { NotSettledError } from '../errors.ts';
 import { SECURITY_GROUP_ID_PATTERN } from '../events/ids.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId } from '../model/finding.ts';
-import type { Broker, NetworkInterfaceUse } from '../model/types.ts';
+import type { Broker, NetworkInterfaceUse, PrefixListContents } from '../model/types.ts';
 import type { AccountReaders, ComplianceReporter, IngressWriter, RemediationRequester } from '../ports.ts';
 import type { Settings } from '../policy/settings.ts';
 import type { RemediationReport } from '../remediation/execute.ts';
@@ -17,6 +18,7 @@ import {
   prefetchBrokers,
   prefetchGroups,
   prefetchListing,
+  prefetchPrefixList,
   type SnapshotCache,
   startListing,
 } from './build-snapshot.ts';
@@ -135,6 +137,8 @@ interface Resolution {
  * `describeAll` the invocation's cached listing of every broker.
  */
 export interface ResolutionRounds {
+  /** For a prefix list whose entries changed: once a group of the account is known to reference it. */
+  readonly onPrefixListUsed?: (prefixListId: string) => void;
   readonly onGroups?: (groupIds: readonly string[]) => void;
   readonly onBrokersPossible?: (groupIds: readonly string[]) => void;
   readonly describeAll?: () => Promise<readonly Broker[]>;
@@ -196,11 +200,32 @@ export const resolveAffectedBrokers = async (
           how: `no security group of ${account} references prefix list ${target.prefixListId}`,
         };
       }
+      rounds.onPrefixListUsed?.(target.prefixListId);
       const found = await fromGroups(groupIds);
       return { ...found, how: `groups referencing prefix list ${target.prefixListId}: ${found.how}` };
     }
     case 'ignored':
       return { brokerIds: [], how: target.reason };
+  }
+};
+
+/** DescribeManagedPrefixLists States of a list whose change to its entries is still being applied. */
+const CHANGING_LIST_STATES: ReadonlySet<string> = new Set(['modify-in-progress', 'restore-in-progress']);
+
+/**
+ * Fails the event (so that Lambda retries it later) while the list's change is still being applied:
+ * its entries may still be the version before the change. A list that cannot be read is left to its
+ * checks, which say so (ERROR).
+ */
+const refuseUnsettled = async (
+  prefixListId: string,
+  read: Promise<PrefixListContents | null>,
+): Promise<void> => {
+  const list = await read.catch(() => null);
+  if (list?.state !== undefined && CHANGING_LIST_STATES.has(list.state)) {
+    throw new NotSettledError(
+      `Prefix list ${prefixListId} is ${list.state}: its entries are judged once the change is applied, when the event is retried`,
+    );
   }
 };
 
@@ -345,6 +370,13 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
   const { readers } = deps;
   const { target } = event;
   const resolving = { readers, account: deps.account };
+  // The list whose entries changed is read once a group of the account references it, with that
+  // group's interfaces (its checks take it from the cache): AWS applies the change after the call
+  // returns, and it is judged only once applied.
+  let changedList: Promise<PrefixListContents | null> | undefined;
+  const onPrefixListUsed = (prefixListId: string) => {
+    changedList = prefetchPrefixList(prefixListId, readers, cache);
+  };
   // The evaluation's code loads once a broker is possible, after the reads of that round went out, so
   // that it never holds back a request; a group no broker uses never loads it.
   let evaluating: ReturnType<typeof startEvaluation> | undefined;
@@ -388,6 +420,7 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
       return listing.describeAll();
     };
     resolution = await resolveAffectedBrokers(target, resolving, {
+      onPrefixListUsed,
       onGroups: (groupIds) => {
         listing ??= startListing(readers, cache);
         prefetchGroups(groupIds, readers, cache, { groups: true });
@@ -404,7 +437,7 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
     seedInterfaces(cache, resolution);
     if (resolution.brokerIds.length > 0) prefetchBrokers(resolution.brokerIds, readers, cache);
   } else {
-    resolution = await resolveAffectedBrokers(target, resolving);
+    resolution = await resolveAffectedBrokers(target, resolving, { onPrefixListUsed });
     seedInterfaces(cache, resolution);
     if (resolution.brokerIds.length > 0) {
       prefetchBrokers(resolution.brokerIds, readers, cache);
@@ -424,6 +457,9 @@ export const handleApiCall = async (event: ApiCallEvent, deps: EventDeps): Promi
       }
       loadEvaluation();
     }
+  }
+  if (target.kind === 'prefix-list' && changedList !== undefined && resolution.brokerIds.length > 0) {
+    await refuseUnsettled(target.prefixListId, changedList);
   }
   const brokers: BrokerOutcome[] = [];
   // Sequential per broker: an event rarely touches more than a few, and the MQ API rate is shared.

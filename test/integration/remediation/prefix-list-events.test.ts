@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AwsCallError } from '../../../shared/errors.ts';
+import { AwsCallError, NotSettledError } from '../../../shared/errors.ts';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
 import type { EventOutcome } from '../../../shared/use-cases/handle-api-call.ts';
@@ -47,7 +47,12 @@ const listRule = (ruleId: string, groupId: string, port: number) => ({
  */
 const accountWithList = (
   entries: readonly { Cidr: string; Description?: string }[],
-  options: { associations?: readonly object[]; groups?: readonly string[]; denied?: boolean } = {},
+  options: {
+    associations?: readonly object[];
+    groups?: readonly string[];
+    denied?: boolean;
+    state?: string;
+  } = {},
 ) => {
   const account = json(join('events', 'accounts', 'demo-account.json')) as Record<string, unknown> & {
     securityGroupRules: object[];
@@ -66,6 +71,7 @@ const accountWithList = (
       OwnerId: ACCOUNT,
       AddressFamily: 'IPv4',
       Version: 4,
+      State: options.state ?? 'modify-complete',
       Entries: entries,
       ...(options.associations ? { Associations: options.associations } : {}),
     },
@@ -126,6 +132,54 @@ describe('a change to the entries of a managed prefix list', () => {
       REPORTING_BROKER,
     ]);
     expect(alerted.every((a) => a.actor?.eventName === 'ModifyManagedPrefixList')).toBe(true);
+  });
+
+  it('reads the list with the interfaces of the groups that reference it, one round after the associations', async () => {
+    // Prepare
+    const account = accountWithList(WORLD_ENTRIES);
+
+    // Act
+    const { outcome, rounds } = await run(modifyEvent(), account);
+    await outcome;
+
+    // Assess
+    const roundOf = (operation: string) => rounds.calls().find((c) => c.operation === operation)?.round;
+    expect(roundOf('GetManagedPrefixListAssociations')).toBe(1);
+    expect(roundOf('DescribeNetworkInterfaces')).toBe(2);
+    expect(roundOf('GetManagedPrefixListEntries')).toBe(2);
+    expect(rounds.calls().filter((c) => c.operation === 'GetManagedPrefixListEntries')).toHaveLength(1);
+  });
+
+  it.each(['modify-in-progress', 'restore-in-progress'])(
+    'fails the event, to be retried, while the list is %s: its entries may still be the old ones',
+    async (state) => {
+      // Prepare
+      const account = accountWithList(WORLD_ENTRIES, { state });
+
+      // Act
+      const { outcome, writes, evaluationLoads } = await run(modifyEvent(), account);
+      const error = await outcome.catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(NotSettledError);
+      expect((error as Error).message).toBe(
+        `Prefix list ${LIST} is ${state}: its entries are judged once the change is applied, when the event is retried`,
+      );
+      expect(writes()).toEqual([]);
+      expect(evaluationLoads()).toBeLessThanOrEqual(1);
+    },
+  );
+
+  it('judges a list whose change failed (modify-failed) on the entries it kept', async () => {
+    // Prepare
+    const account = accountWithList(PRIVATE_ENTRIES, { state: 'modify-failed' });
+
+    // Act
+    const { outcome } = await run(modifyEvent(), account);
+    const result = await outcome;
+
+    // Assess
+    expect(worldFinding(result, PAYMENTS_BROKER)?.status).toBe('PASS');
   });
 
   it('never revokes a rule for what its list holds, even with revokeWorldIngress on, and says the broker is still exposed', async () => {

@@ -77,6 +77,32 @@ describe('mapPrefixListEntry', () => {
   });
 });
 
+describe('mapManagedPrefixList: State', () => {
+  it('keeps the state of a list whose change is being applied, as EC2 says it', () => {
+    // Act: the output of the AWS CLI example of modify-managed-prefix-list.
+    const list = mapManagedPrefixList({
+      PrefixListId: 'pl-0123456abcabcabc1',
+      AddressFamily: 'IPv4',
+      State: 'modify-in-progress',
+      PrefixListName: 'vpc-cidrs',
+      Version: 1,
+      OwnerId: '123456789012',
+    });
+
+    // Assess
+    expect(list.state).toBe('modify-in-progress');
+  });
+
+  it('refuses a State that is not a string', () => {
+    // Act
+    const map = () => mapManagedPrefixList({ PrefixListId: 'pl-0123456abcabcabc1', State: 3 });
+
+    // Assess
+    expect(map).toThrow(UnexpectedShapeError);
+    expect(map).toThrow('State is not a string');
+  });
+});
+
 describe('mapPrefixListAssociation', () => {
   it('maps the association of the AWS CLI example (get-managed-prefix-list-associations output)', () => {
     // Act

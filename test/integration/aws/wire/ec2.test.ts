@@ -191,6 +191,7 @@ describe('EC2 adapters over the EC2 Query protocol', () => {
         ownerId: '123456789012',
         addressFamily: 'IPv4',
         version: 2,
+        state: 'modify-complete',
         entries: [
           { cidr: '10.0.0.0/16', description: 'vpc-a' },
           { cidr: '10.2.0.0/16', description: 'vpc-b' },
@@ -212,6 +213,7 @@ describe('EC2 adapters over the EC2 Query protocol', () => {
         ownerId: 'AWS',
         addressFamily: 'IPv6',
         version: 7,
+        state: 'create-complete',
         entries: [{ cidr: '2600:1f18:ffff::/48' }, { cidr: '2600:1fa0:8000::/39' }],
       });
     });
