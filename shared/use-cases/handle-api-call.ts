@@ -5,7 +5,7 @@
  */
 import type { Check } from '../checks/check.ts';
 import type { ApiCallEvent, EventTarget } from '../events/cloudtrail.ts';
-import { NotSettledError } from '../errors.ts';
+import { NotSettledError, UnexpectedShapeError } from '../errors.ts';
 import { SECURITY_GROUP_ID_PATTERN } from '../events/ids.ts';
 import type { Actor } from '../model/actor.ts';
 import type { CheckId } from '../model/finding.ts';
@@ -234,7 +234,8 @@ const refuseUnsettled = async (
  * or null when the list no longer exists (a list cannot be deleted while a rule references it). Route
  * tables reference lists too, and a list shared through AWS RAM is referenced by other accounts' groups:
  * neither is a group whose brokers are this account's. An association without an owner is kept (EC2
- * documents the field as optional). A read that fails is thrown: never "no group".
+ * documents the field as optional). A read that fails, or a `sg-` id that is not a group id, is thrown:
+ * never "no group".
  */
 const groupsReferencing = async (
   prefixListId: string,
@@ -243,8 +244,14 @@ const groupsReferencing = async (
 ): Promise<string[] | null> => {
   const associations = await readers.network.prefixListAssociations(prefixListId);
   if (associations === null) return null;
-  const groupIds = associations
-    .filter((a) => SECURITY_GROUP_ID_PATTERN.test(a.resourceId))
+  const groups = associations.filter((a) => a.resourceId.startsWith('sg-'));
+  const malformed = groups.find((a) => !SECURITY_GROUP_ID_PATTERN.test(a.resourceId));
+  if (malformed !== undefined) {
+    throw new UnexpectedShapeError(
+      `GetManagedPrefixListAssociations ${prefixListId}: ResourceId ${JSON.stringify(malformed.resourceId.slice(0, 64))} is not a security group id`,
+    );
+  }
+  const groupIds = groups
     .filter((a) => a.resourceOwner === undefined || a.resourceOwner === account)
     .map((a) => a.resourceId);
   return [...new Set(groupIds)];

@@ -1,8 +1,8 @@
 /**
  * The recorded verdict cases (events/accounts/verdict-cases.json with events/verdict-cases/): one
  * broker per kind of verdict that depends on reading AWS's answers the way the Amazon MQ, ActiveMQ and
- * EC2 documentation describes them. Each event is an UpdateBroker of one broker; its replay must give
- * the verdict stated here.
+ * EC2 documentation describes them. Each event is an UpdateBroker of one broker (or a change to a
+ * prefix list one of them uses); its replay must give the verdict stated here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -266,6 +266,24 @@ describe('the recorded verdict cases', () => {
       expect(evaluationOf(result, WORLD).status).toBe('FAIL');
       expect(result.alerts.map((a) => a.text).join('\n')).toContain(
         'whose entries 2000::/4, 3000::/4 cover at least 99% of the public IPv6 internet',
+      );
+    });
+
+    it('evaluate, when the entries of a list change (ModifyManagedPrefixList), the broker of the group that references it', async () => {
+      // Act
+      const result = await replay('verdict-cases/modify-partner-gateways-prefix-list.json', {
+        remediationMode: 'enforce',
+        revokeWorldIngress: true,
+      });
+
+      // Assess
+      expect(result.resolution).toContain(
+        'groups referencing prefix list pl-05ca5e00000000001: network interfaces of sg-05ca5e0000000000f',
+      );
+      expect(evaluationOf(result, WORLD).status).toBe('FAIL');
+      expect(result.writes.filter((w) => w.service === 'ec2')).toEqual([]);
+      expect(result.alerts.map((a) => a.text).join('\n')).toContain(
+        'Changed by: arn:aws:sts::123456789012:assumed-role/PlatformAdmin/platform-admin-session (ModifyManagedPrefixList',
       );
     });
 

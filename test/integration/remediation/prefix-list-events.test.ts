@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AwsCallError, NotSettledError } from '../../../shared/errors.ts';
+import { AwsCallError, NotSettledError, UnexpectedShapeError } from '../../../shared/errors.ts';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
 import type { EventOutcome } from '../../../shared/use-cases/handle-api-call.ts';
@@ -284,6 +284,27 @@ describe('a change to the entries of a managed prefix list', () => {
     });
     expect(evaluationLoads()).toBe(0);
     expect(writes()).toEqual([]);
+  });
+
+  it('fails the event on an associated resource that looks like a group but is not a group id', async () => {
+    // Prepare
+    const account = accountWithList(WORLD_ENTRIES, {
+      associations: [
+        { ResourceId: PAYMENTS_GROUP, ResourceOwner: ACCOUNT },
+        { ResourceId: 'sg-not-a-group', ResourceOwner: ACCOUNT },
+      ],
+    });
+
+    // Act
+    const { outcome, evaluationLoads } = await run(modifyEvent(), account);
+    const error = await outcome.catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(UnexpectedShapeError);
+    expect((error as Error).message).toBe(
+      `GetManagedPrefixListAssociations ${LIST}: ResourceId "sg-not-a-group" is not a security group id`,
+    );
+    expect(evaluationLoads()).toBe(0);
   });
 
   it('ends quietly for a list that no longer exists (a referenced list cannot be deleted)', async () => {
