@@ -6,7 +6,6 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createConfigReporter } from '../shared/aws/config.ts';
 import { createMqBrokerReader } from '../shared/aws/mq.ts';
 import { type ChecksSource, loadEnabledChecks } from '../shared/checks/enabled.ts';
 import { ConfigurationError } from '../shared/errors.ts';
@@ -18,7 +17,7 @@ import { loadSettings } from '../shared/policy/load-settings.ts';
 import type { Settings } from '../shared/policy/settings.ts';
 import type { AccountReaders, ComplianceReporter } from '../shared/ports.ts';
 import { acknowledgeInvalidEvents } from '../shared/runtime/handler-support.ts';
-import { lazyEc2NetworkReader, lazyKmsKeyReader } from '../shared/runtime/lazy-aws.ts';
+import { lazyConfigReporter, lazyEc2NetworkReader, lazyKmsKeyReader } from '../shared/runtime/lazy-aws.ts';
 import {
   CONFIG_RULE_RATE_LIMIT,
   EvaluationsRefusedError,
@@ -91,8 +90,9 @@ const countBy = (values: readonly string[]): Record<string, number> => {
 };
 
 // Created once per container: settings are validated at cold start, SDK clients and the token
-// bucket (the account's quota refills in real time, across invocations) are reused. Every rule reads
-// brokers and posts evaluations: the Amazon MQ and Config clients are loaded at start-up.
+// bucket (the account's quota refills in real time, across invocations) are reused. The Amazon MQ
+// client is loaded at start-up: a periodic run and a broker change read brokers first. The Config
+// client is loaded beside that first read (planConfigInvocation): evaluations are posted after it.
 const settings = loadSettings();
 const region = process.env.AWS_REGION?.trim();
 
@@ -107,7 +107,7 @@ export const handler = createConfigRuleHandler({
     network: lazyEc2NetworkReader(),
     keys: lazyKmsKeyReader(),
   },
-  compliance: createConfigReporter(),
+  compliance: lazyConfigReporter(),
   settings,
   checks: loadEnabledChecks(settings),
   ...(region ? { region } : {}),

@@ -27,6 +27,21 @@ export const loadOnce = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
+/** The load of each stand-in lazyAdapter built, for startLoading. */
+const loads = new WeakMap<object, () => Promise<unknown>>();
+
+/**
+ * Starts loading `port` when it is a lazyAdapter stand-in whose adapter is not loaded yet, and does
+ * nothing for any other port: for a caller that knows it will call the port after a read it is about
+ * to make, so that the load overlaps the wait for that read. A failed load is not kept: the port's
+ * first call loads again and fails with the load's error.
+ */
+export const startLoading = (port: object): void => {
+  loads
+    .get(port)?.()
+    .catch(() => undefined);
+};
+
 /**
  * `methods` names every method of the port (the type checker holds it complete), so that the stand-in
  * can be built before the adapter exists. A failed load is not kept: the next call tries again.
@@ -43,5 +58,6 @@ export const lazyAdapter = <T extends AsyncMethods<T>>(
       return (target[name] as (...a: never[]) => Promise<unknown>).apply(target, args);
     };
   }
+  loads.set(stand, get);
   return stand as T;
 };

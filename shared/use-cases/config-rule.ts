@@ -25,6 +25,7 @@ import { logger } from '../logger.ts';
 import type { CheckId, Finding } from '../model/finding.ts';
 import type { AccountReaders, ComplianceReporter, ConfigCompliance, ConfigEvaluation } from '../ports.ts';
 import type { Settings } from '../policy/settings.ts';
+import { startLoading } from '../runtime/lazy-adapter.ts';
 import type { SnapshotCache } from './build-snapshot.ts';
 import { createSnapshotCache } from './build-snapshot.ts';
 import { batches, MAX_ANNOTATION_LENGTH, toConfigEvaluation } from './config-evaluations.ts';
@@ -458,10 +459,13 @@ export const planConfigInvocation = async (
   invocation: ConfigInvocation,
   deps: ConfigRuleDeps,
 ): Promise<ConfigInvocationPlan> => {
-  // The checks and the evaluation's code load while the invocation's first read is in flight.
+  // The checks, the evaluation's code and the Config client (the function loads it on first use:
+  // most invocations post their evaluations only after their Amazon MQ reads) load while the
+  // invocation's first read is in flight.
   const check = checksOf(deps.checks).then((checks) => checks.find((c) => c.meta.id === invocation.checkId));
   check.catch(() => undefined);
   loadEvaluateBroker().catch(() => undefined);
+  startLoading(deps.compliance);
   const cache = deps.cache ?? createSnapshotCache();
   const plan =
     invocation.messageType === 'ScheduledNotification'

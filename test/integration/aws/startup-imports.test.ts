@@ -77,6 +77,18 @@ describe('what the functions read at start-up', () => {
 });
 
 describe('SDK clients at start-up', () => {
+  it('config-rule loads Amazon MQ, which its first read calls, and Config beside that read, not at start-up', () => {
+    // Act
+    const { all, startup } = graphOf('config-rule');
+
+    // Assess
+    expect([...startup].map(packageOf)).toContain('@aws-sdk/client-mq');
+    expect(all).toContain('shared/aws/config.ts');
+    expect(startup).not.toContain('shared/aws/config.ts');
+    expect([...all].map(packageOf)).toContain('@aws-sdk/client-config-service');
+    expect([...startup].map(packageOf)).not.toContain('@aws-sdk/client-config-service');
+  });
+
   it('config-rule loads EC2 only for an ingress check, on first use', () => {
     // Act
     const { all, startup } = graphOf('config-rule');

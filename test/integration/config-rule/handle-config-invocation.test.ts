@@ -10,6 +10,7 @@ import { logger } from '../../../shared/logger.ts';
 import type { BrokerSummary } from '../../../shared/model/types.ts';
 import type { BrokerReader, ComplianceReporter, ConfigEvaluation } from '../../../shared/ports.ts';
 import { DEFAULT_SETTINGS } from '../../../shared/policy/settings.ts';
+import { lazyAdapter } from '../../../shared/runtime/lazy-adapter.ts';
 import type { RecordedAccount } from '../../../shared/recorded/recorded-account.ts';
 import { type ConfigRuleDeps, handleConfigInvocation } from '../../../shared/use-cases/config-rule.ts';
 import { BrokerFailuresError } from '../../../shared/use-cases/sweep.ts';
@@ -747,5 +748,59 @@ describe('handleConfigInvocation', () => {
       expect(result.failed.map(brief)).toEqual([[BROKER_TYPE, REPLICA_BROKER_ID, 'COMPLIANT']]);
       expect(putCalls(account)).toHaveLength(2);
     });
+  });
+
+  describe('a Config client loaded on first use', () => {
+    /** The account's reporter behind lazyAdapter, as the function builds it; `events` records the load. */
+    const lazyReporter = (account: RecordedAccount, events: string[]): ComplianceReporter =>
+      lazyAdapter(
+        async () => {
+          events.push('Config client load started');
+          return withHistory(account, null);
+        },
+        { putEvaluations: true, startRulesEvaluation: true, getLatestConfigurationItem: true },
+      );
+
+    /** The account's brokers, recording when ListBrokers and DescribeBroker answer. */
+    const recordingBrokers = (account: RecordedAccount, events: string[]): BrokerReader => ({
+      describeBroker: async (id) => {
+        const broker = await account.describeBroker(id);
+        events.push('DescribeBroker answered');
+        return broker;
+      },
+      listBrokers: async () => {
+        const brokers = await account.listBrokers();
+        events.push('ListBrokers answered');
+        return brokers;
+      },
+      describeConfigurationRevision: (ref) => account.describeConfigurationRevision(ref),
+      describeConfiguration: (id) => account.describeConfiguration(id),
+      describeBrokerEngineTypes: () => account.describeBrokerEngineTypes(),
+    });
+
+    it.each([
+      ['a broker change', 'config-change-broker.json', 'DescribeBroker answered'],
+      ['a periodic run', 'config-scheduled.json', 'ListBrokers answered'],
+    ])(
+      'starts loading it before the first Amazon MQ read of %s is answered',
+      async (_, file, firstAnswer) => {
+        // Prepare
+        const account = twoBrokersSharingAGroup();
+        const events: string[] = [];
+        const deps = depsFor(account, {
+          readers: { brokers: recordingBrokers(account, events), network: account, keys: account },
+          compliance: lazyReporter(account, events),
+        });
+
+        // Act
+        const result = await handleConfigInvocation(sample(file), deps);
+
+        // Assess
+        expect(result.failed).toEqual([]);
+        expect(putCalls(account)).toHaveLength(1);
+        expect(events.indexOf('Config client load started')).toBeGreaterThanOrEqual(0);
+        expect(events.indexOf('Config client load started')).toBeLessThan(events.indexOf(firstAnswer));
+      },
+    );
   });
 });

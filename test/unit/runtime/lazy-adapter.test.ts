@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { NetworkReader } from '../../../shared/ports.ts';
-import { lazyAdapter } from '../../../shared/runtime/lazy-adapter.ts';
+import { lazyAdapter, startLoading } from '../../../shared/runtime/lazy-adapter.ts';
 
 const METHODS = {
   describeIngressRules: true,
@@ -91,6 +91,54 @@ describe('lazyAdapter', () => {
 
     // Assess
     expect(second).toEqual([]);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('startLoading', () => {
+  it('starts the load of a stand-in before its first call, and the first call uses that load', async () => {
+    // Prepare
+    const reader = aReader();
+    const load = vi.fn(async () => reader);
+    const lazy = lazyAdapter(load, METHODS);
+
+    // Act
+    startLoading(lazy);
+    const started = load.mock.calls.length;
+    await lazy.describeIngressRules(['sg-0a1b2c3d4e5f60001']);
+
+    // Assess
+    expect(started).toBe(1);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(reader.describeIngressRules).toHaveBeenCalledWith(['sg-0a1b2c3d4e5f60001']);
+  });
+
+  it('does nothing to a port that is not a stand-in', () => {
+    // Prepare
+    const reader = aReader();
+
+    // Act
+    startLoading(reader);
+
+    // Assess
+    for (const method of Object.values(reader)) expect(method).not.toHaveBeenCalled();
+  });
+
+  it('leaves a failed load to the first call, which loads again', async () => {
+    // Prepare
+    const load = vi
+      .fn<() => Promise<NetworkReader>>()
+      .mockRejectedValueOnce(new Error('module not found'))
+      .mockResolvedValueOnce(aReader());
+    const lazy = lazyAdapter(load, METHODS);
+
+    // Act
+    startLoading(lazy);
+    await Promise.resolve();
+    const rules = await lazy.describeRulesById(['sgr-0a1b2c3d4e5f60010']);
+
+    // Assess
+    expect(rules).toEqual([]);
     expect(load).toHaveBeenCalledTimes(2);
   });
 });
