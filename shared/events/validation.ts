@@ -32,7 +32,11 @@ export const describeIssues = (error: z.core.$ZodError, prefix: string): string 
  * messages are passed per parse rather than set with the global `z.config`, so that they hold
  * whatever else the process configures. Parse our schemas with `safeParse` below, never directly.
  */
-const ENGLISH: z.core.ParseContext<z.core.$ZodIssue> = { error: en().localeError };
+const englishContext = (): z.core.ParseContext<z.core.$ZodIssue> => ({ error: en().localeError });
+
+// The values built at the top level of this module are marked pure (`@__PURE__`), so that a bundle
+// that never parses with them leaves them, and zod with them, out: the sweep only names events.
+const ENGLISH = /* @__PURE__ */ englishContext();
 
 /** `schema.safeParse(value)` with zod's English messages. */
 export const safeParse = <T extends z.ZodMiniType>(schema: T, value: unknown) =>
@@ -59,14 +63,24 @@ export const invalid = (path: string, problem: string, what = 'event'): InvalidE
 
 export { isPlainObject } from '../json.ts';
 
+/** A string matching `pattern`, with a message for a value that is no string and one for a mismatch. */
+const matchingString = (pattern: RegExp, notString: string, mismatch: string) =>
+  z.string({ error: notString }).check(z.regex(pattern, { error: mismatch }));
+
 /** ISO 8601 in UTC as AWS writes it: `2018-06-28T22:23:46Z` or with milliseconds. */
-export const IsoTimeSchema = z.iso.datetime({ error: 'expected an ISO 8601 UTC time (…T…Z)' });
-export const AccountIdSchema = z
-  .string({ error: 'expected a 12-digit account id' })
-  .check(z.regex(ACCOUNT_ID_PATTERN, { error: 'expected a 12-digit account id' }));
-export const RegionSchema = z
-  .string({ error: 'expected a region name' })
-  .check(z.regex(REGION_PATTERN, { error: 'expected a region name such as us-east-1' }));
+export const IsoTimeSchema = /* @__PURE__ */ z.iso.datetime({
+  error: 'expected an ISO 8601 UTC time (…T…Z)',
+});
+export const AccountIdSchema = /* @__PURE__ */ matchingString(
+  ACCOUNT_ID_PATTERN,
+  'expected a 12-digit account id',
+  'expected a 12-digit account id',
+);
+export const RegionSchema = /* @__PURE__ */ matchingString(
+  REGION_PATTERN,
+  'expected a region name',
+  'expected a region name such as us-east-1',
+);
 
 const ELLIPSIS = '…';
 

@@ -7,7 +7,7 @@
  */
 import type { Check } from '../checks/check.ts';
 import { AwsCallError, errorMessage, OutOfTimeError } from '../errors.ts';
-import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/remediation-request.ts';
+import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/remediation-request-kind.ts';
 import { logger } from '../logger.ts';
 import type { Actor } from '../model/actor.ts';
 import type { Finding } from '../model/finding.ts';

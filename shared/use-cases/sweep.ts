@@ -6,7 +6,7 @@
  */
 import { type ChecksSource, checksOf } from '../checks/enabled.ts';
 import { AwsCallError, errorMessage, GuardianError } from '../errors.ts';
-import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/remediation-request.ts';
+import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from '../events/remediation-request-kind.ts';
 import { logger } from '../logger.ts';
 import type { BrokerSummary } from '../model/types.ts';
 import type { RemediationRequester } from '../ports.ts';

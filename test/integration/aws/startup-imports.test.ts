@@ -64,6 +64,18 @@ describe('what the functions read at start-up', () => {
     expect([...startup].map(packageOf)).not.toContain('ibantools');
   });
 
+  it('sweep parses no event: it names the remediation request without its schema, and loads no zod', () => {
+    // Act
+    const { all, startup } = graphOf('sweep');
+
+    // Assess
+    expect(startup).toContain('shared/events/remediation-request-kind.ts');
+    expect(startup).not.toContain('shared/events/remediation-request.ts');
+    expect(startup).not.toContain('shared/events/validation.ts');
+    expect([...all].map(packageOf)).toContain('zod');
+    expect([...startup].map(packageOf)).not.toContain('zod');
+  });
+
   it('on-ingress-event reads at start-up the event, the settings and the EC2 client it first calls', () => {
     // Act
     const { startup } = graphOf('on-ingress-event');
