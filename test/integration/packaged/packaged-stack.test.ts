@@ -142,6 +142,50 @@ describe('the packaged stack against the loopback AWS', () => {
     expect(operations).toContain('dynamodb:UpdateItem');
   });
 
+  it("evaluates, on a change to a prefix list's entries, the brokers of the groups that reference it, and alerts without revoking", async () => {
+    // Prepare: payments-prod's group admits OpenWire from partner-gateways, which now holds 0.0.0.0/0.
+    const list = 'pl-0a1b2c3d4e5f60001';
+    const listRule = 'sgr-0e2e000000000a001';
+    account.state.prefixLists = [
+      {
+        PrefixListId: list,
+        PrefixListName: 'partner-gateways',
+        AddressFamily: 'IPv4',
+        State: 'modify-complete',
+        Version: 4,
+        OwnerId: ACCOUNT,
+        Entries: [{ Cidr: '0.0.0.0/0', Description: 'temporary partner access' }],
+      },
+    ];
+    account.markDirty();
+    account.addRule({
+      SecurityGroupRuleId: listRule,
+      GroupId: 'sg-0a1b2c3d4e5f60004',
+      GroupOwnerId: ACCOUNT,
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: 61617,
+      ToPort: 61617,
+      PrefixListId: list,
+      Tags: [],
+    });
+
+    // Act
+    const result = await invoke('on-ingress-event', sample('ec2-modify-managed-prefix-list-world.json'));
+
+    // Assess
+    expectOk(result);
+    const operations = sentBy('on-ingress-event').map((r) => `${r.service}:${r.operation}`);
+    expect(operations[0]).toBe('ec2:GetManagedPrefixListAssociations');
+    expect(operations).toContain('ec2:GetManagedPrefixListEntries');
+    expect(operations).not.toContain('ec2:RevokeSecurityGroupIngress');
+    expect(account.ingressRules('sg-0a1b2c3d4e5f60004').map((r) => r.SecurityGroupRuleId)).toContain(
+      listRule,
+    );
+    const publishes = sentBy('on-ingress-event').filter((r) => r.operation === 'Publish');
+    expect(publishes.some((p) => String(p.input.Message).includes(`prefix list ${list}`))).toBe(true);
+  });
+
   it('answers a Config change notification with evaluations posted under its result token', async () => {
     // Prepare
     const event = sample('config-change-broker.json');
