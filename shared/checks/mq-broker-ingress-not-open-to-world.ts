@@ -34,8 +34,9 @@ const meta: CheckMeta = {
     'the broker. The rule stays wide open even when the network around it changes.',
   remediation: {
     text:
-      'Replace 0.0.0.0/0 and ::/0 sources with the CIDR ranges, prefix lists or security groups of the clients. ' +
-      'mq-guardian alerts only; it revokes world-open rules when the revokeWorldIngress setting is on. Tag a ' +
+      'Replace 0.0.0.0/0 and ::/0 sources, and world-open entries of the prefix lists rules reference, with the ' +
+      'CIDR ranges, prefix lists or security groups of the clients. mq-guardian alerts only; it revokes world-open ' +
+      'rules when the revokeWorldIngress setting is on, never a rule for what its prefix list holds. Tag a ' +
       'rule mq-guardian:allow=<reason> to keep it.',
     url: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
   },
