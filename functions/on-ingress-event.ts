@@ -1,6 +1,8 @@
 /**
  * Security-group changes (AuthorizeSecurityGroupIngress, ModifySecurityGroupRules, revokes, rule tags)
- * via CloudTrail and EventBridge, and remediation requests from the other functions. The only function
+ * and changes to the entries of a managed prefix list (ModifyManagedPrefixList,
+ * RestoreManagedPrefixListVersion: the groups that reference it) via CloudTrail and EventBridge, and
+ * remediation requests from the other functions. The only function
  * whose role may authorize or revoke ingress. A group no broker uses costs one round of reads and ends
  * quietly.
  */
