@@ -52,10 +52,8 @@ export interface ExposureEventResult {
   readonly warmRuns: number;
   readonly warmMedianMs: number;
   readonly warmMedianWaitedMs: number;
-  /** Handler's own time: end-to-end − simulated waits − simulator − aws-sdk-client-mock dispatch. */
+  /** Handler's own time: end-to-end − simulated waits − simulator. */
   readonly warmMedianOverheadMs: number;
-  /** The same with the mock's dispatch left in. */
-  readonly warmMedianOverheadWithMockMs: number;
   readonly warmMedianCpuMs: number;
   readonly warmMedianSimulatorMs: number;
   readonly budgets: readonly BudgetVerdict[];
@@ -81,8 +79,6 @@ export interface ExposureSection {
   readonly events: readonly ExposureEventResult[];
   /** Sample events no function receives (EventBridge would not deliver them), or config invocations. */
   readonly notDelivered: readonly string[];
-  /** Measured µs per call of aws-sdk-client-mock's own dispatch, per function's child process. */
-  readonly mockDispatchMicros: Readonly<Record<string, number>>;
   readonly atScale: readonly AtScaleResult[];
   /** Fails when no sample exercised a budget, so the section cannot pass by measuring nothing. */
   readonly coverage: readonly BudgetVerdict[];
@@ -215,7 +211,6 @@ export const measureExposure = async (
   }
 
   const scripts = new Map<ServerlessFunction, string>();
-  const mockDispatch = new Map<string, number>();
   const run = async (
     fn: ServerlessFunction,
     list: { name: string; event: unknown }[],
@@ -261,7 +256,6 @@ export const measureExposure = async (
       // on in the at-scale runs, where it is what is being measured.
       { ...fn.environment, ...SETTINGS_OVERRIDES, ...(options.mqBucket ? {} : { MQ_API_RATE_LIMIT: 'off' }) },
     );
-    mockDispatch.set(fn.name, round(result.mockDispatchMicros, 1));
     return result.events;
   };
 
@@ -292,7 +286,6 @@ export const measureExposure = async (
         warmMedianMs: round(median(measure.warm.map((w) => w.totalMs)), 2),
         warmMedianWaitedMs: round(median(measure.warm.map((w) => w.waitedMs)), 2),
         warmMedianOverheadMs: round(median(measure.warm.map((w) => w.overheadMs)), 2),
-        warmMedianOverheadWithMockMs: round(median(measure.warm.map((w) => w.overheadWithMockMs)), 2),
         warmMedianCpuMs: round(median(measure.warm.map((w) => w.cpuMs)), 2),
         warmMedianSimulatorMs: round(median(measure.warm.map((w) => w.simulatorMs)), 2),
         budgets: judgeEvent(fn.name, sample?.event, measure),
@@ -372,7 +365,6 @@ export const measureExposure = async (
     account: DEMO_ACCOUNT,
     events,
     notDelivered,
-    mockDispatchMicros: Object.fromEntries(mockDispatch),
     atScale,
     coverage: [
       exercised('sequential reads before revoke'),

@@ -30,6 +30,12 @@ import { SSMServiceException } from '@aws-sdk/client-ssm';
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describeConfigurationAnswer } from './recorded-configuration.ts';
+import {
+  type AnswerTools,
+  describeManagedPrefixLists,
+  getManagedPrefixListAssociations,
+  getManagedPrefixListEntries,
+} from './recorded-prefix-lists.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Item = { [key: string]: Json };
@@ -296,6 +302,12 @@ const page = <T>(items: readonly T[], input: Item, defaultSize: number): { items
   return start + size < items.length ? { items: slice, next: String(start + size) } : { items: slice };
 };
 
+const PREFIX_LIST_TOOLS: AnswerTools = {
+  error: (name, message, httpStatusCode) => serviceError('ec2', name, message, httpStatusCode),
+  filtersOf,
+  page,
+};
+
 const CLIENTS: readonly { readonly service: Service; readonly Client: new (...args: never[]) => unknown }[] =
   [
     { service: 'ec2', Client: EC2Client },
@@ -556,11 +568,11 @@ export class SdkAccount {
       case 'ec2:DescribeNetworkInterfaces':
         return this.#describeNetworkInterfaces(input);
       case 'ec2:DescribeManagedPrefixLists':
-        return this.#describeManagedPrefixLists(input);
+        return describeManagedPrefixLists(this.#state, PREFIX_LIST_TOOLS, input);
       case 'ec2:GetManagedPrefixListEntries':
-        return this.#getManagedPrefixListEntries(input);
+        return getManagedPrefixListEntries(this.#state, PREFIX_LIST_TOOLS, input);
       case 'ec2:GetManagedPrefixListAssociations':
-        return this.#getManagedPrefixListAssociations(input);
+        return getManagedPrefixListAssociations(this.#state, PREFIX_LIST_TOOLS, input);
       case 'ec2:AuthorizeSecurityGroupIngress':
         return this.#authorizeIngress(input);
       case 'ec2:RevokeSecurityGroupIngress':
@@ -735,99 +747,6 @@ export class SdkAccount {
     );
     const { items, next } = page(interfaces, input, 1000);
     return { NetworkInterfaces: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
-  }
-
-  /** MaxResults 1-100 for the list and entry reads, 5-255 for associations (EC2 API Reference). */
-  #prefixListPageSize(input: Item, least = 1, most = 100): void {
-    const size = input.MaxResults;
-    if (size !== undefined && (typeof size !== 'number' || size < least || size > most)) {
-      throw serviceError(
-        'ec2',
-        'InvalidParameterValue',
-        `Value ( ${String(size)} ) for parameter maxResults is invalid.`,
-      );
-    }
-  }
-
-  /** The file's lists without their entries, filtered by prefix-list-id, owner-id or prefix-list-name. */
-  #describeManagedPrefixLists(input: Item): unknown {
-    this.#prefixListPageSize(input);
-    const filters = filtersOf(input, ['prefix-list-id', 'owner-id', 'prefix-list-name']);
-    const ids = input.PrefixListIds as string[] | undefined;
-    const all = this.#state.prefixLists ?? [];
-    for (const id of ids ?? []) {
-      if (!all.some((p) => p.PrefixListId === id)) {
-        throw serviceError(
-          'ec2',
-          'InvalidPrefixListID.NotFound',
-          `The prefix list ID '${id}' does not exist`,
-        );
-      }
-    }
-    const matches = (name: string, value: Json | undefined) =>
-      filters.get(name) === undefined || filters.get(name)?.has(String(value)) === true;
-    const lists = all
-      .filter(
-        (p) =>
-          matches('prefix-list-id', p.PrefixListId) &&
-          matches('owner-id', p.OwnerId) &&
-          matches('prefix-list-name', p.PrefixListName) &&
-          (ids === undefined || ids.includes(String(p.PrefixListId))),
-      )
-      .map(({ Entries: _entries, ...list }) => list);
-    const { items, next } = page(lists, input, 100);
-    return { PrefixLists: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
-  }
-
-  /** The file's list `id`: UnauthorizedOperation when `denied` names it, InvalidPrefixListID.NotFound when absent. */
-  #readableList(id: string, denied: readonly string[] | undefined): Item {
-    if ((denied ?? []).includes(id)) {
-      throw serviceError(
-        'ec2',
-        'UnauthorizedOperation',
-        'You are not authorized to perform this operation.',
-        403,
-      );
-    }
-    const list = (this.#state.prefixLists ?? []).find((p) => p.PrefixListId === id);
-    if (!list) {
-      throw serviceError('ec2', 'InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`);
-    }
-    return list;
-  }
-
-  /**
-   * The list's entries, paged. Only the current version is recorded: a TargetVersion other than the
-   * list's Version is refused rather than answered with entries of another version.
-   */
-  #getManagedPrefixListEntries(input: Item): unknown {
-    this.#prefixListPageSize(input);
-    const id = String(input.PrefixListId);
-    const list = this.#readableList(id, this.#state.denied?.prefixLists);
-    if (input.TargetVersion !== undefined && input.TargetVersion !== list.Version) {
-      throw new Error(`sdk-account: version ${String(input.TargetVersion)} of ${id} is not recorded`);
-    }
-    const { items, next } = page((list.Entries as Item[] | undefined) ?? [], input, 100);
-    return { Entries: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
-  }
-
-  /**
-   * The resources that reference the list, paged (MaxResults 5-255, EC2 API Reference): the list's
-   * recorded `Associations`, else the groups whose rules name it, owned by this account.
-   */
-  #getManagedPrefixListAssociations(input: Item): unknown {
-    this.#prefixListPageSize(input, 5, 255);
-    const id = String(input.PrefixListId);
-    const list = this.#readableList(id, this.#state.denied?.prefixListAssociations);
-    const recorded = list.Associations as Item[] | undefined;
-    const groups = [
-      ...new Set(this.#state.securityGroupRules.filter((r) => r.PrefixListId === id).map((r) => r.GroupId)),
-    ];
-    const associations =
-      recorded ??
-      groups.map((groupId): Item => ({ ResourceId: String(groupId), ResourceOwner: this.#state.account }));
-    const { items, next } = page(associations, input, 255);
-    return { PrefixListAssociations: clone(items), ...(next === undefined ? {} : { NextToken: next }) };
   }
 
   #authorizeIngress(input: Item): unknown {

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { clients } from 'bench:clients';
 import { handler } from 'bench:function';
-import { installMocks, mockDispatchMicros } from './client-mock.ts';
+import { installPrototypeStubs } from './prototype-stub.ts';
 import {
   type CallRecord,
   countByOperation,
@@ -38,10 +38,8 @@ export interface InvocationMeasure {
   readonly waitedMs: number;
   /** Time the simulator spent building answers. */
   readonly simulatorMs: number;
-  /** totalMs − waitedMs − simulatorMs − calls × the mock's dispatch cost: the handler's own time. */
+  /** totalMs − waitedMs − simulatorMs: the handler's own time on the critical path. */
   readonly overheadMs: number;
-  /** The same without taking out the mock's dispatch cost. */
-  readonly overheadWithMockMs: number;
   readonly cpuMs: number;
 }
 
@@ -68,8 +66,6 @@ export interface EventMeasure {
 }
 
 export interface ExposureChildResult {
-  /** µs one call through aws-sdk-client-mock costs before the simulator (taken out of overheadMs). */
-  readonly mockDispatchMicros: number;
   readonly events: readonly EventMeasure[];
 }
 
@@ -80,9 +76,7 @@ const simulator = new SimulatedAws(readFileSync(config.accountPath, 'utf8'), {
   latencyMs: config.latencyMs,
   ...(config.mqBucket ? { mqBucket: config.mqBucket } : {}),
 });
-const firstClient = clients[0];
-const dispatchMicros = firstClient === undefined ? 0 : await mockDispatchMicros(firstClient);
-const mocks = installMocks(simulator, clients);
+installPrototypeStubs(simulator, clients);
 
 const context = (requestId: string) => ({
   functionName: config.functionName,
@@ -104,7 +98,6 @@ const invoke = async (
   requestId: string,
 ): Promise<{ measure: InvocationMeasure; output?: unknown; error?: unknown }> => {
   simulator.reset();
-  mocks.resetHistory();
   const cpu = process.cpuUsage();
   const started = performance.now();
   let output: unknown;
@@ -116,14 +109,12 @@ const invoke = async (
   }
   const totalMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  const overheadWithMockMs = totalMs - simulator.waitedMs - simulator.simulatorMs;
   return {
     measure: {
       totalMs,
       waitedMs: simulator.waitedMs,
       simulatorMs: simulator.simulatorMs,
-      overheadMs: overheadWithMockMs - (simulator.calls.length * dispatchMicros) / 1000,
-      overheadWithMockMs,
+      overheadMs: totalMs - simulator.waitedMs - simulator.simulatorMs,
       cpuMs: (used.user + used.system) / 1000,
     },
     output,
@@ -191,5 +182,5 @@ for (const [n, { name, event }] of config.events.entries()) {
   });
 }
 
-const output: ExposureChildResult = { mockDispatchMicros: dispatchMicros, events: results };
+const output: ExposureChildResult = { events: results };
 writeFileSync(resultFile, JSON.stringify(output));

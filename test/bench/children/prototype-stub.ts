@@ -1,7 +1,9 @@
 /**
- * The same boundary as aws-sdk-client-mock (an own `send` on each client class's prototype, so the
- * SDK's middleware and retries are bypassed exactly as there), without sinon: section 4 measures
- * memory, and sinon's bundle alone adds about 13 MiB of RSS that no Lambda function would carry.
+ * The bench's SDK boundary: an own `send` on each client class's prototype (where aws-sdk-client-mock
+ * puts its stub), so every instance the functions built at module load answers from the simulator and
+ * the SDK's middleware and retries are bypassed. Not sinon: section 4 measures memory (sinon's bundle
+ * adds about 13 MiB of RSS), and section 3 the handler's own time (sinon records every call, a cost
+ * that could only be estimated and taken out).
  */
 import { type Item, type MockableClient, operationOf, type SimulatedAws } from './simulated-aws.ts';
 

@@ -1,5 +1,5 @@
 /**
- * A simulated AWS account behind aws-sdk-client-mock: every SDK call of the code under test is
+ * A simulated AWS account behind the SDK clients' `send`: every SDK call of the code under test is
  * answered from a recorded-account file (SDK output shapes, events/accounts/README) after a fixed
  * latency, and recorded with when it started and ended, so the bench can tell sequential round trips
  * from parallel ones and the time spent waiting on "AWS" from the time spent computing.
@@ -9,14 +9,19 @@
  * batch's completion triggers always see it as finished (Node runs microtasks between timer
  * callbacks, which would otherwise make a follow-up call look parallel to its own predecessors).
  *
- * The SDK boundary is in client-mock.ts (aws-sdk-client-mock) and prototype-stub.ts (the same stub
- * without sinon, for memory measurements).
+ * The SDK boundary is prototype-stub.ts: `send` replaced on each client class's prototype.
  *
  * Optionally enforces the Amazon MQ account token bucket on the service side: a call beyond it is
- * answered with ThrottlingException (aws-sdk-client-mock bypasses the SDK's retries, so every
+ * answered with ThrottlingException (the stub bypasses the SDK's retries, so every
  * throttle reaches the code under test and is counted).
  */
 import { describeConfigurationAnswer } from '../../support/recorded-configuration.ts';
+import {
+  type AnswerTools,
+  describeManagedPrefixLists,
+  getManagedPrefixListAssociations,
+  getManagedPrefixListEntries,
+} from '../../support/recorded-prefix-lists.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Item = { [key: string]: Json };
@@ -31,7 +36,13 @@ export interface AccountFile {
   readonly networkInterfaces: Item[];
   readonly kmsKeys: Item[];
   readonly brokerEngineTypes?: Item[];
-  readonly denied?: { readonly kms?: string[] };
+  /** DescribeManagedPrefixLists items with their `Entries` (and optionally `Associations`). */
+  readonly prefixLists?: Item[];
+  readonly denied?: {
+    readonly kms?: string[];
+    readonly prefixLists?: string[];
+    readonly prefixListAssociations?: string[];
+  };
 }
 
 export interface CallRecord {
@@ -102,6 +113,12 @@ const page = <T>(items: readonly T[], input: Item, defaultSize: number): { items
   const size = typeof input.MaxResults === 'number' ? input.MaxResults : defaultSize;
   const slice = items.slice(start, start + size);
   return start + size < items.length ? { items: slice, next: String(start + size) } : { items: slice };
+};
+
+const PREFIX_LIST_TOOLS: AnswerTools = {
+  error: (name, message, httpStatusCode) => new ServiceError(name, message, httpStatusCode),
+  filtersOf,
+  page,
 };
 
 export interface SimulatedAwsOptions {
@@ -251,6 +268,12 @@ export class SimulatedAws {
         return this.#describeSecurityGroups(input);
       case 'ec2:DescribeNetworkInterfaces':
         return this.#describeNetworkInterfaces(input);
+      case 'ec2:DescribeManagedPrefixLists':
+        return describeManagedPrefixLists(this.#state, PREFIX_LIST_TOOLS, input);
+      case 'ec2:GetManagedPrefixListEntries':
+        return getManagedPrefixListEntries(this.#state, PREFIX_LIST_TOOLS, input);
+      case 'ec2:GetManagedPrefixListAssociations':
+        return getManagedPrefixListAssociations(this.#state, PREFIX_LIST_TOOLS, input);
       case 'ec2:AuthorizeSecurityGroupIngress':
         return this.#authorizeIngress(input);
       case 'ec2:RevokeSecurityGroupIngress':
