@@ -158,14 +158,16 @@ export const worldCover = <T>(
   });
   const chosen: T[] = [];
   let covered: AddressRange[] = [];
+  let coveredPublic = 0n;
   for (const item of widestFirst) {
     const range = rangeOfItem(item);
     const next = unionOf([...covered, range]);
     // Only public addresses count: a rule from 10.0.0.0/8 adds nothing an internet host could use.
-    if (size(intersect(next, PUBLIC_SPACE[family])) === size(intersect(covered, PUBLIC_SPACE[family])))
-      continue;
+    const nextPublic = size(intersect(next, PUBLIC_SPACE[family]));
+    if (nextPublic === coveredPublic) continue;
     chosen.push(item);
     covered = next;
+    coveredPublic = nextPublic;
     if (admitsWorld(family, covered)) return chosen;
   }
   return [];

@@ -118,15 +118,20 @@ const disjointCovers = (rules: readonly CidrRule[], family: IpFamily): CidrRule[
 export const worldExposures = (rules: readonly CidrRule[]): WorldExposure[] => {
   const found = new Map<string, WorldExposure>();
   const protocols = [...new Set(rules.map((r) => r.protocol))];
+  // Most port slots hold the same rules as another (an all-ports rule is in every slot of every
+  // protocol): the covers of a set of rules already asked about add no rule to `found`.
+  const asked = new Set<string>();
+  const position = new Map(rules.map((r, i) => [r, i]));
   for (const protocol of protocols) {
     const applicable = rules.filter((r) => appliesTo(r, protocol));
     for (const slot of slots(applicable)) {
       const inSlot = applicable.filter((r) => r.from <= slot.from && r.to >= slot.to);
       for (const family of ['ipv4', 'ipv6'] as const) {
-        for (const cover of disjointCovers(
-          inSlot.filter((r) => r.family === family),
-          family,
-        )) {
+        const candidates = inSlot.filter((r) => r.family === family);
+        const key = `${family} ${candidates.map((r) => position.get(r)).join(',')}`;
+        if (candidates.length === 0 || asked.has(key)) continue;
+        asked.add(key);
+        for (const cover of disjointCovers(candidates, family)) {
           // The entries of one prefix list are one rule: named once, with the entries it took.
           const byRule = new Map<string, CidrRule[]>();
           for (const member of cover) {
