@@ -52,8 +52,10 @@ export interface ExposureEventResult {
   readonly warmRuns: number;
   readonly warmMedianMs: number;
   readonly warmMedianWaitedMs: number;
-  /** Handler's own time: end-to-end − simulated waits − simulator. */
+  /** Handler's own time: end-to-end − time with a simulated call in flight. */
   readonly warmMedianOverheadMs: number;
+  /** The same up to the first remediation write (none: no write). */
+  readonly warmMedianOverheadBeforeWriteMs?: number;
   readonly warmMedianCpuMs: number;
   readonly warmMedianSimulatorMs: number;
   readonly budgets: readonly BudgetVerdict[];
@@ -172,6 +174,13 @@ const judgeEvent = (fn: string, event: unknown, measure: EventMeasure): BudgetVe
   return verdicts;
 };
 
+const beforeWrite = (
+  warm: EventMeasure['warm'],
+): Pick<ExposureEventResult, 'warmMedianOverheadBeforeWriteMs'> => {
+  const times = warm.flatMap((w) => (w.overheadBeforeWriteMs === undefined ? [] : [w.overheadBeforeWriteMs]));
+  return times.length === 0 ? {} : { warmMedianOverheadBeforeWriteMs: round(median(times), 2) };
+};
+
 export const measureExposure = async (
   config: ServerlessConfig,
   bundles: readonly BundleResult[],
@@ -286,6 +295,7 @@ export const measureExposure = async (
         warmMedianMs: round(median(measure.warm.map((w) => w.totalMs)), 2),
         warmMedianWaitedMs: round(median(measure.warm.map((w) => w.waitedMs)), 2),
         warmMedianOverheadMs: round(median(measure.warm.map((w) => w.overheadMs)), 2),
+        ...beforeWrite(measure.warm),
         warmMedianCpuMs: round(median(measure.warm.map((w) => w.cpuMs)), 2),
         warmMedianSimulatorMs: round(median(measure.warm.map((w) => w.simulatorMs)), 2),
         budgets: judgeEvent(fn.name, sample?.event, measure),

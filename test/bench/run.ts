@@ -238,6 +238,7 @@ if (exposure) {
         'warm ms',
         'waited ms',
         'overhead ms',
+        'before write',
         'budgets',
       ],
       exposure.events.map((e) => [
@@ -251,6 +252,7 @@ if (exposure) {
         e.warmMedianMs,
         e.warmMedianWaitedMs,
         e.warmMedianOverheadMs,
+        e.warmMedianOverheadBeforeWriteMs,
         verdict(e),
       ]),
     ),
@@ -259,7 +261,7 @@ if (exposure) {
     '   seq reads before = read rounds on the critical path before the revoke (or before the first write when there is no revoke)',
   );
   print(
-    "   overhead = warm end-to-end − time with a simulated call in flight − simulator time (SDK clients' send() stubbed on the prototype, no mock library in the way)",
+    "   overhead = warm end-to-end − time with a simulated call in flight (the simulator answers inside that time; SDK clients' send() stubbed on the prototype); before write = the same up to the first remediation write",
   );
   for (const e of exposure.events) {
     if (e.error !== undefined) print(`   ${e.event}: ERROR ${e.error}`);

@@ -11,6 +11,7 @@ import {
   type CallRecord,
   countByOperation,
   isRead,
+  notInFlightMs,
   REMEDIATION_WRITES,
   SimulatedAws,
   sequentialReads,
@@ -36,10 +37,12 @@ export interface InvocationMeasure {
   readonly totalMs: number;
   /** Time with at least one simulated call in flight. */
   readonly waitedMs: number;
-  /** Time the simulator spent building answers. */
+  /** Time the simulator spent building answers (while the calls were in flight, so inside waitedMs). */
   readonly simulatorMs: number;
-  /** totalMs − waitedMs − simulatorMs: the handler's own time on the critical path. */
+  /** totalMs − waitedMs: the handler's own time on the critical path. */
   readonly overheadMs: number;
+  /** The same from the start to the first remediation write (what adds to the exposure window). */
+  readonly overheadBeforeWriteMs?: number;
   readonly cpuMs: number;
 }
 
@@ -109,12 +112,16 @@ const invoke = async (
   }
   const totalMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const firstWrite = simulator.calls.find((c) => REMEDIATION_WRITES.has(c.operation));
   return {
     measure: {
       totalMs,
       waitedMs: simulator.waitedMs,
       simulatorMs: simulator.simulatorMs,
-      overheadMs: totalMs - simulator.waitedMs - simulator.simulatorMs,
+      overheadMs: totalMs - simulator.waitedMs,
+      ...(firstWrite === undefined
+        ? {}
+        : { overheadBeforeWriteMs: notInFlightMs(simulator.calls, started, firstWrite.startMs) }),
       cpuMs: (used.user + used.system) / 1000,
     },
     output,

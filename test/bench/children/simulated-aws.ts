@@ -578,3 +578,25 @@ export const countByOperation = (calls: readonly CallRecord[]): Record<string, n
   }
   return counts;
 };
+
+/**
+ * Time from `fromMs` to `untilMs` with no call in flight: the code under test's own time there. The
+ * simulator answers a call while it is in flight (inside its latency), so its time is never in this.
+ */
+export const notInFlightMs = (calls: readonly CallRecord[], fromMs: number, untilMs: number): number => {
+  const spans = calls
+    .filter((c) => c.startMs < untilMs)
+    .map((c) => ({
+      start: Math.max(c.startMs, fromMs),
+      end: Math.min(Number.isNaN(c.endMs) ? untilMs : c.endMs, untilMs),
+    }))
+    .sort((a, b) => a.start - b.start);
+  let inFlight = 0;
+  let cursor = fromMs;
+  for (const { start, end } of spans) {
+    if (end <= cursor) continue;
+    inFlight += end - Math.max(start, cursor);
+    cursor = end;
+  }
+  return untilMs - fromMs - inFlight;
+};
