@@ -8,9 +8,19 @@ const MIB = 1024 * 1024;
 export const BUDGETS = {
   /** Minified deployment bundle per function. */
   bundleBytes: 400 * 1024,
-  /** Fresh `node` loading the bundle, above a bare `node -e 0`, median. */
-  coldStartMs: 60,
+  /**
+   * Fresh `node` loading the bundle, above a bare `node -e 0`, median. The goal is 100 ms on the
+   * project's 2-core machine. An earlier 60 ms was set before anything was measured and lies below
+   * the floor: a bundle of only the SDK clients a function loads at start-up, with no mq-guardian
+   * code, measured 49–64 ms above bare node in the same loop (2026-12-06, load average below 2.7).
+   */
+  coldStartMs: 100,
   coldStartRunsMin: 31,
+  /**
+   * Cloud Custodian's cold path above a bare `python3 -c 0` ÷ each function's cold start above bare
+   * node, both from the same loop; checked only where Custodian is installed (section 6).
+   */
+  custodianRatioMin: 4,
   /** Peak resident set of that process. */
   coldStartRssBytes: 80 * MIB,
   /** Round trips (reads) on the way to the revoke of an AuthorizeSecurityGroupIngress on a broker's group. */

@@ -446,9 +446,18 @@ if (custodian?.status === 'skipped') {
     `\n6. Cloud Custodian ${custodian.version} cold path (${custodian.runtime}; import, policy load, validation; fresh python3 per run in the rounds of section 2, median of ${custodian.runs}; bare python3 = ${custodian.bareMedianMs} ms): ${custodian.aboveBareMs} ms above bare python (IQR ${iqr(custodian.aboveBareIqrMs)}), peak RSS ${mib(custodian.peakRssBytes)}`,
   );
   for (const f of coldStart?.functions ?? []) {
+    const ratio = round(custodian.aboveBareMs / Math.max(f.aboveBareMs, 0.1), 1);
+    const holds = ratio >= BUDGETS.custodianRatioMin;
     print(
-      `   ${f.function}: ${f.aboveBareMs} ms above bare node = Custodian ÷ ${round(custodian.aboveBareMs / Math.max(f.aboveBareMs, 0.1), 1)} (goal: ÷ 4 or better)`,
+      `   ${f.function}: ${f.aboveBareMs} ms above bare node = Custodian ÷ ${ratio} (budget: ÷ ${BUDGETS.custodianRatioMin} or better) ${holds ? 'pass' : 'FAIL'}`,
     );
+    if (!holds) {
+      failures.push({
+        section: '6. custodian',
+        subject: f.function,
+        reason: `Custodian's cold path is only ${ratio} times this function's (${custodian.aboveBareMs} ms ÷ ${f.aboveBareMs} ms), budget ${BUDGETS.custodianRatioMin}`,
+      });
+    }
   }
 }
 
