@@ -57,11 +57,27 @@ export const makeFinding = (
 });
 
 /**
+ * Every finding and message of a broker names it, so one evaluation asks for the display name of the
+ * same broker dozens of times; the PII scan runs once per broker object (and again if its name is
+ * not the one scanned). Held weakly: nothing outlives the snapshot it came from.
+ */
+const displayNames = new WeakMap<
+  BrokerSnapshot['broker'],
+  { readonly name: string; readonly display: string }
+>();
+
+/**
  * The broker's name as messages and alerts show it. A name that holds personal data (which the
  * no-pii check reports) is withheld everywhere, so that no finding, alert or log echoes it.
  */
-export const brokerDisplayName = (snapshot: BrokerSnapshot): string =>
-  findPii(snapshot.broker.name).length > 0 ? '(name withheld)' : snapshot.broker.name;
+export const brokerDisplayName = (snapshot: BrokerSnapshot): string => {
+  const { broker } = snapshot;
+  const known = displayNames.get(broker);
+  if (known !== undefined && known.name === broker.name) return known.display;
+  const display = findPii(broker.name).length > 0 ? '(name withheld)' : broker.name;
+  displayNames.set(broker, { name: broker.name, display });
+  return display;
+};
 
 /** "Broker orders-prod (b-1234…)": how every message names a broker. */
 export const brokerLabel = (snapshot: BrokerSnapshot): string =>
