@@ -173,12 +173,35 @@ const collect = (snapshot: BrokerSnapshot, findings: readonly Finding[], setting
   return { failing, rules };
 };
 
-const brokerSkipReason = (input: PlanInput): string | undefined => {
+/**
+ * What the call that led here opted out or exempted. AWS recorded the call, but EC2 and Amazon MQ
+ * reads are eventually consistent ("Eventual consistency in the Amazon EC2 API"): the tags read a
+ * moment later may not show it yet. A broker, group or rule the call itself opted out or exempted is
+ * left alone whatever the read says (never a write; the next change or the sweep reads it again).
+ */
+interface CallOptOuts {
+  readonly eventName: string;
+  readonly brokers: ReadonlySet<string>;
+  readonly groups: ReadonlySet<string>;
+  readonly rules: ReadonlySet<string>;
+}
+
+const callOptOuts = (actor: Actor | undefined): CallOptOuts => ({
+  eventName: actor?.eventName ?? '',
+  brokers: new Set(actor?.optedOutBrokerIds ?? []),
+  groups: new Set(actor?.optedOutGroupIds ?? []),
+  rules: new Set(actor?.exemptedRuleIds ?? []),
+});
+
+const brokerSkipReason = (input: PlanInput, byCall: CallOptOuts): string | undefined => {
   const { snapshot, settings, actor } = input;
   if (settings.remediationRoleArn !== undefined && isRemediationActor(actor, settings.remediationRoleArn)) {
     return ownChangeReason(settings.remediationRoleArn);
   }
   if (optsOut(snapshot.broker.tags)) return `the broker carries ${optOutTag(snapshot.broker.tags)}`;
+  if (byCall.brokers.has(snapshot.broker.id)) {
+    return `the call that led here (${byCall.eventName}) tagged the broker ${TAGS.remediation} with a value that opts out`;
+  }
   if (!isKnownEngineType(snapshot.broker.engineType)) {
     return `the broker's engine type ${JSON.stringify(snapshot.broker.engineType)} is not one mq-guardian knows, so the ports its clients use are unknown`;
   }
@@ -223,6 +246,7 @@ const planRule = (
   plannedIds: ReadonlySet<string>,
   groupAllowed: readonly PortRange[],
   region: string,
+  byCall: CallOptOuts,
 ): { authorizes: AuthorizeAction[]; revoke?: RevokeAction; skip?: SkipAction } => {
   let found = given;
   const skip = (reason: string) => ({
@@ -232,6 +256,9 @@ const planRule = (
   const original = group.ingressRules.find((r) => r.ruleId === found.ruleId);
   if (original === undefined) return skip('the rule is not among the rules read for the group');
   if (hasAllowTag(original.tags)) return skip(`the rule carries ${TAGS.allow}`);
+  if (byCall.rules.has(original.ruleId)) {
+    return skip(`the call that led here (${byCall.eventName}) tagged the rule ${TAGS.allow}`);
+  }
   if (found.entries.some((e) => !sameRuleShape(e.rule, original))) {
     return skip('the finding does not match the rule as read; re-evaluation needed');
   }
@@ -343,7 +370,8 @@ export const planRemediation = (input: PlanInput): RemediationPlan => {
   }
   const { failing, rules } = collect(snapshot, findings, settings);
   if (!failing) return { ...base, groups: [] };
-  const brokerReason = brokerSkipReason(input);
+  const byCall = callOptOuts(input.actor);
+  const brokerReason = brokerSkipReason(input, byCall);
   if (rules.size === 0) {
     return {
       ...base,
@@ -371,6 +399,19 @@ export const planRemediation = (input: PlanInput): RemediationPlan => {
     if (brokerReason !== undefined) return skipGroup(brokerReason, false);
     const decision = decideGroup(snapshot.broker, group, settings);
     if (!decision.writable) return skipGroup(decision.reason, decision.unread);
+    if (byCall.groups.has(groupId)) {
+      return skipGroup(
+        `the call that led here (${byCall.eventName}) tagged the security group ${TAGS.remediation} with a value that opts out`,
+        false,
+      );
+    }
+    const optedOutByCall = decision.brokers.find((b) => byCall.brokers.has(b.id));
+    if (optedOutByCall !== undefined) {
+      return skipGroup(
+        `the call that led here (${byCall.eventName}) tagged broker ${optedOutByCall.id}, which uses the group, ${TAGS.remediation} with a value that opts out`,
+        false,
+      );
+    }
     if (group === undefined) return skipGroup('the security group was not read', true);
     // A rule the findings name but the read did not return is a fact not read: the whole group waits.
     const missing = inGroup.filter((r) => !group.ingressRules.some((rule) => rule.ruleId === r.ruleId));
@@ -382,7 +423,7 @@ export const planRemediation = (input: PlanInput): RemediationPlan => {
     }
     const plannedIds = new Set(inGroup.map((r) => r.ruleId));
     const planned = inGroup.map((r) =>
-      planRule(r, group, plannedIds, decision.allowedPorts, snapshot.region),
+      planRule(r, group, plannedIds, decision.allowedPorts, snapshot.region, byCall),
     );
     return {
       groupId,
