@@ -637,7 +637,16 @@ export const parseActiveMqConfiguration = (xml: string): ActiveMqConfiguration =
       `Configuration root is ${tag(root.localName)} in ${root.namespace === null ? 'no namespace' : quote(root.namespace)}; expected <broker> in ${ACTIVEMQ_CORE_NAMESPACE}.`,
     );
   }
-  const plugins = coreChildren(root, 'plugins').flatMap((list) => coreChildren(list, 'authorizationPlugin'));
+  const pluginLists = coreChildren(root, 'plugins');
+  // <plugins> is one list property of the broker bean: XBean sets it once per element and Spring does
+  // not merge the lists (a later one replaces an earlier one), so an authorizationPlugin in one of
+  // two <plugins> may not run at all. Which list wins is not mq-guardian's to guess.
+  if (pluginLists.length > 1) {
+    throw parseError(
+      `Configuration has ${pluginLists.length} <plugins> elements; ActiveMQ does not add them together (one list replaces the other), so which plugins run is unknown.`,
+    );
+  }
+  const plugins = pluginLists.flatMap((list) => coreChildren(list, 'authorizationPlugin'));
   if (plugins.length > 1) throw parseError('Configuration has more than one <authorizationPlugin>.');
   const plugin = plugins[0];
   if (plugin === undefined) return { authorizationPluginPresent: false, authorizationMap: null };

@@ -547,7 +547,20 @@ describe('parseActiveMqConfiguration', () => {
       [
         'two <plugins> with one authorizationPlugin each',
         `<broker xmlns="${CORE_NAMESPACE}"><plugins><authorizationPlugin/></plugins><plugins><authorizationPlugin/></plugins></broker>`,
-        /more than one <authorizationPlugin>/,
+        /more than one <authorizationPlugin>|2 <plugins> elements/,
+      ],
+      [
+        'an authorizationPlugin followed by a second <plugins>, which replaces the first list',
+        mapXml('<authorizationEntry queue=">" admin="admins" read="admins" write="admins"/>').replace(
+          '</broker>',
+          '<plugins><statisticsBrokerPlugin/></plugins></broker>',
+        ),
+        /2 <plugins> elements; ActiveMQ does not add them together/,
+      ],
+      [
+        'an empty <plugins> before the one holding the authorizationPlugin',
+        `<broker xmlns="${CORE_NAMESPACE}"><plugins/><plugins><authorizationPlugin/></plugins></broker>`,
+        /2 <plugins> elements/,
       ],
       [
         'two maps',

@@ -195,6 +195,20 @@ describe('mq-broker-authorization-map-configured', () => {
     expect(finding.message).toBe(`${LABEL} runs RabbitMQ; this check applies to ActiveMQ only.`);
   });
 
+  it('reports ERROR, never PASS, when a second <plugins> follows the one holding the map', () => {
+    // Prepare: ActiveMQ sets the broker's plugin list once per <plugins> element, the last one winning,
+    // so the lab 6 map may not be in force at all.
+    const xml = LAB6.replace('</broker>', '<plugins><statisticsBrokerPlugin/></plugins></broker>');
+    const snapshot = withConfiguration(unparseable(xml, 2));
+
+    // Act
+    const finding = check.evaluate(snapshot, context);
+
+    // Assess
+    expect(finding.status).toBe('ERROR');
+    expect(finding.message).toContain('2 <plugins> elements');
+  });
+
   it('reports a revision that could not be parsed as ERROR with the reason, never PASS', () => {
     // Prepare
     const snapshot = withConfiguration(unparseable(BILLION_LAUGHS, 2));
