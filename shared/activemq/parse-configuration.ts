@@ -544,7 +544,22 @@ const tempEntry = (
   return { destinationType: 'tempDestination', destination: '*', declaredIn, ...grants(element) };
 };
 
+/**
+ * List properties of the map that XBean sets once per element, a later element replacing an earlier
+ * one (Spring does not merge them): two of them leave which entries are in force to that rule, and a
+ * union of both could show grants ActiveMQ never applies.
+ */
+const SINGLE_LIST_PROPERTIES = ['authorizationEntries', 'defaultEntry'] as const;
+
 const simpleMap = (element: XmlElement): AuthorizationMap => {
+  for (const property of SINGLE_LIST_PROPERTIES) {
+    const count = coreChildren(element, property).length;
+    if (count > 1) {
+      throw parseError(
+        `<authorizationMap> has ${count} <${property}> elements; ActiveMQ does not add them together (one replaces the other), so which entries are in force is unknown.`,
+      );
+    }
+  }
   const entries: AuthorizationEntry[] = [];
   for (const child of element.children) {
     if (child.namespace !== ACTIVEMQ_CORE_NAMESPACE) continue;

@@ -563,6 +563,20 @@ describe('parseActiveMqConfiguration', () => {
         /2 <plugins> elements/,
       ],
       [
+        'two <authorizationEntries>, the later one replacing the earlier',
+        brokerXml(
+          '<authorizationPlugin><map><authorizationMap><authorizationEntries><authorizationEntry queue=">" read="admins"/></authorizationEntries><authorizationEntries><authorizationEntry queue=">" read="*"/></authorizationEntries></authorizationMap></map></authorizationPlugin>',
+        ),
+        /2 <authorizationEntries> elements; ActiveMQ does not add them together/,
+      ],
+      [
+        'two <defaultEntry>',
+        brokerXml(
+          '<authorizationPlugin><map><authorizationMap><defaultEntry><authorizationEntry read="admins"/></defaultEntry><defaultEntry><authorizationEntry read="*"/></defaultEntry></authorizationMap></map></authorizationPlugin>',
+        ),
+        /2 <defaultEntry> elements/,
+      ],
+      [
         'two maps',
         brokerXml('<authorizationPlugin><map/><map/></authorizationPlugin>'),
         /more than one <map>/,

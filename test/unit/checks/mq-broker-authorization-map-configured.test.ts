@@ -209,6 +209,26 @@ describe('mq-broker-authorization-map-configured', () => {
     expect(finding.message).toContain('2 <plugins> elements');
   });
 
+  it('reports ERROR, never PASS, when a second <authorizationEntries> replaces a restrictive one', () => {
+    // Prepare: ActiveMQ keeps the later list, which opens every queue to every group and names no
+    // group anywhere; the earlier list alone would restrict topics to admins.
+    const restrictive =
+      '<authorizationEntry queue=">" admin="admins" read="admins" write="admins"/><authorizationEntry topic=">" admin="admins" read="admins" write="admins"/>';
+    const open =
+      '<authorizationEntry queue=">" admin="*" read="*" write="*"/><authorizationEntry topic="ActiveMQ.Advisory.>" admin="*" read="*" write="*"/>';
+    const xml = brokerXml(
+      `<authorizationPlugin><map><authorizationMap><authorizationEntries>${restrictive}</authorizationEntries><authorizationEntries>${open}</authorizationEntries></authorizationMap></map></authorizationPlugin>`,
+    );
+    const snapshot = withConfiguration(unparseable(xml, 2));
+
+    // Act
+    const finding = check.evaluate(snapshot, context);
+
+    // Assess
+    expect(finding.status).toBe('ERROR');
+    expect(finding.message).toContain('2 <authorizationEntries> elements');
+  });
+
   it('reports a revision that could not be parsed as ERROR with the reason, never PASS', () => {
     // Prepare
     const snapshot = withConfiguration(unparseable(BILLION_LAUGHS, 2));
