@@ -585,16 +585,24 @@ const simpleMap = (element: XmlElement): AuthorizationMap => {
         for (const entry of beans) entries.push(tempEntry(entry, TEMP_ENTRY));
         break;
       }
-      case 'defaultEntry':
+      case 'defaultEntry': {
         // DefaultAuthorizationMap.getAllEntries adds the default entry to every queue and topic lookup,
         // whatever its class: the same grants as entries on queue ">" and topic ">" (ActiveMQ unions
-        // all matching entries).
-        for (const entry of collectionEntries(child, [AUTHORIZATION_ENTRY, TEMP_ENTRY])) {
+        // all matching entries). It is a single bean: XBean sets it from the first child bean only, so a
+        // second one would add grants ActiveMQ never reads.
+        const beans = collectionEntries(child, [AUTHORIZATION_ENTRY, TEMP_ENTRY]);
+        if (beans.length > 1) {
+          throw parseError(
+            `<defaultEntry> holds ${beans.length} entries; ActiveMQ uses a single default entry, so which grants are in force is unknown.`,
+          );
+        }
+        for (const entry of beans) {
           const groups = grants(entry);
           entries.push({ destinationType: 'queue', destination: '>', ...groups });
           entries.push({ destinationType: 'topic', destination: '>', ...groups });
         }
         break;
+      }
       default:
         throw parseError(
           `<authorizationMap> holds ${tag(child.localName)}, which mq-guardian does not understand.`,

@@ -577,6 +577,13 @@ describe('parseActiveMqConfiguration', () => {
         /2 <defaultEntry> elements/,
       ],
       [
+        'a <defaultEntry> holding two entries',
+        brokerXml(
+          '<authorizationPlugin><map><authorizationMap><defaultEntry><authorizationEntry read="admins"/><authorizationEntry read="activemq-webconsole"/></defaultEntry></authorizationMap></map></authorizationPlugin>',
+        ),
+        /<defaultEntry> holds 2 entries; ActiveMQ uses a single default entry/,
+      ],
+      [
         'two maps',
         brokerXml('<authorizationPlugin><map/><map/></authorizationPlugin>'),
         /more than one <map>/,

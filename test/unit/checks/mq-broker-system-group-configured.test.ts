@@ -172,6 +172,32 @@ describe('mq-broker-system-group-configured', () => {
     );
   });
 
+  it('reports ERROR, never PASS, when the console grant sits in a second bean of <defaultEntry>', () => {
+    // Prepare: ActiveMQ reads one default entry (the first bean), which does not name the console group.
+    const xml = brokerXml(
+      '<authorizationPlugin><map><authorizationMap><defaultEntry><authorizationEntry admin="admins" read="admins" write="admins"/><authorizationEntry admin="activemq-webconsole" read="activemq-webconsole" write="activemq-webconsole"/></defaultEntry></authorizationMap></map></authorizationPlugin>',
+    );
+    let message = '';
+    try {
+      parseActiveMqConfiguration(xml);
+    } catch (error) {
+      if (error instanceof ConfigurationParseError) message = error.message;
+    }
+    const snapshot = withConfiguration({
+      status: 'error',
+      ref: { id: CONFIGURATION_ID, revision: 6 },
+      code: 'CONFIGURATION_PARSE',
+      message,
+    });
+
+    // Act
+    const finding = check.evaluate(snapshot, context);
+
+    // Assess
+    expect(message).toMatch(/<defaultEntry> holds 2 entries/);
+    expect(finding.status).toBe('ERROR');
+  });
+
   it('is not applicable without a configuration revision', () => {
     // Prepare
     const snapshot = withConfiguration({ status: 'absent', reason: 'no current configuration' });
