@@ -2,18 +2,14 @@
  * The exposure window in operations: how many reads, one after the other, the event path waits for
  * before it writes. Counted with test/support/read-rounds.ts over the demo recorded account; no time.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
-import { runEventPath } from '../../support/event-path.ts';
+import { demoAccount, repositoryJson, runEventPath, sampleEvent } from '../../support/event-path.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
-const json = (path: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(root, path), 'utf8')) as Record<string, unknown>;
-const sample = (name: string) => json(join('events', name));
-const demoAccount = () => json(join('events', 'accounts', 'demo-account.json'));
+const json = repositoryJson;
+const sample = sampleEvent;
 
 const ENFORCE: Settings = { ...DEFAULT_SETTINGS, remediationMode: 'enforce' };
 

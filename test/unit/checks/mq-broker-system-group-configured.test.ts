@@ -29,6 +29,23 @@ const QUEUES_ONLY = mapXml(
 );
 const NO_MAP_MESSAGE = `${LABEL} has no authorization map, so every authenticated user (the web console included) may use every destination; mq-broker-authorization-map-configured reports the missing map.`;
 
+/** A snapshot whose configuration revision could not be parsed, with the parser's own message. */
+const withUnparsedConfiguration = (xml: string, revision: number) => {
+  let message = '';
+  try {
+    parseActiveMqConfiguration(xml);
+  } catch (error) {
+    if (error instanceof ConfigurationParseError) message = error.message;
+  }
+  const snapshot = withConfiguration({
+    status: 'error',
+    ref: { id: CONFIGURATION_ID, revision },
+    code: 'CONFIGURATION_PARSE',
+    message,
+  });
+  return { message, snapshot };
+};
+
 describe('mq-broker-system-group-configured', () => {
   it('describes itself', () => {
     // Assess
@@ -148,18 +165,10 @@ describe('mq-broker-system-group-configured', () => {
 
   it('reports a revision that could not be parsed as ERROR', () => {
     // Prepare
-    let message = '';
-    try {
-      parseActiveMqConfiguration('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>');
-    } catch (error) {
-      if (error instanceof ConfigurationParseError) message = error.message;
-    }
-    const snapshot = withConfiguration({
-      status: 'error',
-      ref: { id: CONFIGURATION_ID, revision: 5 },
-      code: 'CONFIGURATION_PARSE',
-      message,
-    });
+    const { message, snapshot } = withUnparsedConfiguration(
+      '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+      5,
+    );
 
     // Act
     const finding = check.evaluate(snapshot, context);
@@ -177,18 +186,7 @@ describe('mq-broker-system-group-configured', () => {
     const xml = brokerXml(
       '<authorizationPlugin><map><authorizationMap><defaultEntry><authorizationEntry admin="admins" read="admins" write="admins"/><authorizationEntry admin="activemq-webconsole" read="activemq-webconsole" write="activemq-webconsole"/></defaultEntry></authorizationMap></map></authorizationPlugin>',
     );
-    let message = '';
-    try {
-      parseActiveMqConfiguration(xml);
-    } catch (error) {
-      if (error instanceof ConfigurationParseError) message = error.message;
-    }
-    const snapshot = withConfiguration({
-      status: 'error',
-      ref: { id: CONFIGURATION_ID, revision: 6 },
-      code: 'CONFIGURATION_PARSE',
-      message,
-    });
+    const { message, snapshot } = withUnparsedConfiguration(xml, 6);
 
     // Act
     const finding = check.evaluate(snapshot, context);
