@@ -2,7 +2,8 @@
  * Which configuration revision a configuration check judges, and how its finding reads. Shared by the
  * checks that look at the ActiveMQ configuration, so that an unparseable or missing revision is
  * handled the same way everywhere: an error is ERROR (never PASS), a missing revision is
- * NOT_APPLICABLE with its reason, and a pending revision that would change the answer is mentioned.
+ * NOT_APPLICABLE with its reason where the broker's state allows it to have none (ERROR otherwise),
+ * and a pending revision that would change the answer is mentioned.
  */
 import { brokerLabel, type CheckMeta, makeFinding } from '../checks/check.ts';
 import type { Finding } from '../model/finding.ts';
@@ -33,6 +34,17 @@ export type RevisionUnderEvaluation =
   | { readonly status: 'absent'; readonly reason: string };
 
 export const BROKER_CREATION_IN_PROGRESS = 'CREATION_IN_PROGRESS';
+
+/**
+ * Broker states in which an ActiveMQ broker may have no current configuration: Amazon MQ gives every
+ * ActiveMQ broker one (a default when none is named) once it is created, so in any other state its
+ * absence from DescribeBroker is a field not read, never a reason to call the checks not applicable.
+ */
+const STATES_WITHOUT_CONFIGURATION: ReadonlySet<string> = new Set([
+  BROKER_CREATION_IN_PROGRESS,
+  'CREATION_FAILED',
+  'DELETION_IN_PROGRESS',
+]);
 
 export const revisionUnderEvaluation = (snapshot: BrokerSnapshot): RevisionUnderEvaluation => {
   const current = snapshot.configuration;
@@ -82,7 +94,8 @@ export interface ConfigurationVerdict {
 
 /**
  * The finding of a configuration check: judges the revision under evaluation with `judge`, turns
- * unparseable revisions into ERROR and missing ones into NOT_APPLICABLE, and mentions a pending
+ * unparseable revisions into ERROR and missing ones into NOT_APPLICABLE (ERROR for an ActiveMQ broker
+ * whose state means it has one), and mentions a pending
  * revision whose verdict differs (or that could not be parsed).
  */
 export const configurationFinding = (
@@ -93,6 +106,18 @@ export const configurationFinding = (
   const label = brokerLabel(snapshot);
   const judged = revisionUnderEvaluation(snapshot);
   if (judged.status === 'absent') {
+    if (
+      snapshot.broker.engineType === 'ACTIVEMQ' &&
+      !STATES_WITHOUT_CONFIGURATION.has(snapshot.broker.state)
+    ) {
+      return makeFinding(
+        meta,
+        snapshot,
+        'ERROR',
+        `${label} could not be evaluated: it is an ActiveMQ broker in state ${snapshot.broker.state}, which always has a current configuration, but none was read: ${asSentence(judged.reason)}`,
+        { kind: 'fields', fields: [{ path: 'configurations.current', detail: judged.reason }] },
+      );
+    }
     return makeFinding(
       meta,
       snapshot,

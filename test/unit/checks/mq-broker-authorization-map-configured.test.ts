@@ -244,11 +244,28 @@ describe('mq-broker-authorization-map-configured', () => {
     expect(finding.evidence).toMatchObject({ kind: 'fields', fields: [{ path: 'configurations.current' }] });
   });
 
-  it('is not applicable when the broker has no configuration revision, and says why', () => {
-    // Prepare
+  it('reports ERROR, never NOT_APPLICABLE, when a running ActiveMQ broker shows no current configuration', () => {
+    // Prepare: Amazon MQ gives every ActiveMQ broker a configuration once it is created.
     const snapshot = withConfiguration({
       status: 'absent',
       reason: 'DescribeBroker returned no current configuration',
+    });
+
+    // Act
+    const finding = check.evaluate(snapshot, context);
+
+    // Assess
+    expect(finding.status).toBe('ERROR');
+    expect(finding.message).toBe(
+      `${LABEL} could not be evaluated: it is an ActiveMQ broker in state RUNNING, which always has a current configuration, but none was read: DescribeBroker returned no current configuration.`,
+    );
+  });
+
+  it('is not applicable when a broker whose creation failed has no configuration revision, and says why', () => {
+    // Prepare
+    const snapshot = aSnapshot({
+      broker: aBroker({ state: 'CREATION_FAILED' }),
+      configuration: { status: 'absent', reason: 'DescribeBroker returned no current configuration' },
     });
 
     // Act
@@ -315,8 +332,9 @@ describe('mq-broker-authorization-map-configured', () => {
       // Act
       const finding = check.evaluate(snapshot, context);
 
-      // Assess
-      expect(finding.status).toBe('NOT_APPLICABLE');
+      // Assess: the pending revision never stands in for the current one of a running broker.
+      expect(finding.status).toBe('ERROR');
+      expect(finding.message).toContain('which always has a current configuration, but none was read');
     });
   });
 

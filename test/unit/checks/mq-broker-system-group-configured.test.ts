@@ -196,9 +196,26 @@ describe('mq-broker-system-group-configured', () => {
     expect(finding.status).toBe('ERROR');
   });
 
-  it('is not applicable without a configuration revision', () => {
+  it('reports ERROR for a running ActiveMQ broker without a configuration revision', () => {
     // Prepare
     const snapshot = withConfiguration({ status: 'absent', reason: 'no current configuration' });
+
+    // Act
+    const finding = check.evaluate(snapshot, context);
+
+    // Assess
+    expect(finding.status).toBe('ERROR');
+    expect(finding.message).toBe(
+      `${LABEL} could not be evaluated: it is an ActiveMQ broker in state RUNNING, which always has a current configuration, but none was read: no current configuration.`,
+    );
+  });
+
+  it('is not applicable without a configuration revision while the broker is being deleted', () => {
+    // Prepare
+    const snapshot = aSnapshot({
+      broker: aBroker({ state: 'DELETION_IN_PROGRESS' }),
+      configuration: { status: 'absent', reason: 'no current configuration' },
+    });
 
     // Act
     const finding = check.evaluate(snapshot, context);
