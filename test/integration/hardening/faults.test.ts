@@ -298,27 +298,6 @@ const assertNothingReportedUnread = (result: Run): void => {
   expect(handedOn.filter((id) => unread.has(id))).toEqual([]);
 };
 
-/**
- * KNOWN GAP (reported to the lead, see the `it.fails` below): a remediation request whose
- * DescribeNetworkInterfaces read fails is reported as a success with every action skipped, instead
- * of failing for retry. Left out of the generic loop so that it keeps checking everything else;
- * set to false together with turning the `it.fails` into `it` once fixed.
- */
-const KNOWN_GAP_UNREAD_INTERFACES_IN_REMEDIATION_REQUEST = false;
-/**
- * KNOWN GAP (reported to the lead, see the `it.fails` below): the sweep counts a broker whose alerts
- * could not be published (AlertPublishError, a GuardianError wrapping the AwsCallError of Publish or
- * UpdateItem) as a non-retryable failure and returns success.
- */
-const KNOWN_GAP_SWEEP_SWALLOWS_ALERT_FAILURES = false;
-const isKnownGap = (scenario: Scenario, call: SdkCall): boolean =>
-  (KNOWN_GAP_UNREAD_INTERFACES_IN_REMEDIATION_REQUEST &&
-    scenario.name === 'on-ingress-event handling a remediation request' &&
-    call.operation === 'DescribeNetworkInterfaces') ||
-  (KNOWN_GAP_SWEEP_SWALLOWS_ALERT_FAILURES &&
-    scenario.name === 'sweep' &&
-    ['Publish', 'UpdateItem'].includes(call.operation));
-
 // -------------------------------------------------------------------------------------------------
 
 describe.each(SCENARIOS)('$name under AWS faults', (scenario) => {
@@ -370,7 +349,7 @@ describe.each(SCENARIOS)('$name under AWS faults', (scenario) => {
       if (injected === undefined) continue; // the fault changed the path before the call was reached
       assertSafe(faulted, (c) => !(c.injected && isAnswer(kind, c)));
       assertNothingReportedUnread(faulted);
-      if (!isAnswer(kind, injected) && !isKnownGap(scenario, injected)) {
+      if (!isAnswer(kind, injected)) {
         if (faulted.outcome.ok) {
           expect(effects(faulted.calls), `${label}: reported success with different effects`).toEqual(
             effects(clean.calls),
