@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors.ts';
-import { BROKER_ID_PATTERN } from './ids.ts';
+import { BROKER_ID_PATTERN, SECURITY_GROUP_ID_PATTERN, SECURITY_GROUP_RULE_ID_PATTERN } from './ids.ts';
 import { REMEDIATION_REQUEST_SOURCE, REMEDIATION_REQUEST_TYPE } from './remediation-request-kind.ts';
 import { safeParse } from './validation.ts';
 
@@ -19,6 +19,9 @@ export {
  * Built on the first request parsed, not at start-up: most of on-ingress-event's invocations are
  * CloudTrail events.
  */
+const idList = (pattern: RegExp) =>
+  z.readonly(z.array(z.string().check(z.regex(pattern))).check(z.minLength(1), z.maxLength(1000)));
+
 const buildSchema = () =>
   z.strictObject({
     source: z.literal(REMEDIATION_REQUEST_SOURCE),
@@ -40,6 +43,11 @@ const buildSchema = () =>
           eventTime: z.string().check(z.maxLength(64)),
           eventId: z.string().check(z.maxLength(128)),
           eventName: z.string().check(z.maxLength(128)),
+          // What the call itself exempted or opted out (model/actor.ts): the remediator leaves them
+          // alone even when its own reads do not show the tags yet.
+          exemptedRuleIds: z.optional(idList(SECURITY_GROUP_RULE_ID_PATTERN)),
+          optedOutGroupIds: z.optional(idList(SECURITY_GROUP_ID_PATTERN)),
+          optedOutBrokerIds: z.optional(idList(BROKER_ID_PATTERN)),
         }),
       ),
     }),

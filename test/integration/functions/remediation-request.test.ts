@@ -46,3 +46,47 @@ describe('on-ingress-event handling a remediation request for two brokers', () =
     expect(account.ec2Writes().some((c) => c.operation === 'RevokeSecurityGroupIngress')).toBe(true);
   });
 });
+
+describe('on-ingress-event handling a remediation request from the call that opted a broker out', () => {
+  it('reads the request (never "ignored") and writes nothing to the broker’s groups, though the broker read shows no opt-out tag yet', async () => {
+    // Prepare: the request on-broker-event hands over after Amazon MQ CreateTags set
+    // mq-guardian:remediation=off on orders-prod; the recorded broker does not carry the tag yet.
+    account.reset();
+    const request = remediationRequest([IDS.orders], 'event 7c1f0a35-0c7a-4b6e-9d0e-2f4b5a6c7d8e');
+    (request.detail as Record<string, unknown>).actor = {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/platform-admin-session',
+      eventTime: '2026-11-24T11:59:00Z',
+      eventId: '7c1f0a35-0c7a-4b6e-9d0e-2f4b5a6c7d8e',
+      eventName: 'CreateTags',
+      optedOutBrokerIds: [IDS.orders],
+    };
+
+    // Act
+    const result = await run(handlers.onIngressEvent, request, CONTEXTS.onIngressEvent);
+
+    // Assess
+    expect(result).toMatchObject({ ok: true, value: { status: 'remediated' } });
+    expect(account.ec2Writes()).toEqual([]);
+  });
+
+  it('is ignored when an id it names is not one', async () => {
+    // Prepare
+    account.reset();
+    const request = remediationRequest([IDS.orders]);
+    (request.detail as Record<string, unknown>).actor = {
+      type: 'AssumedRole',
+      eventTime: '2026-11-24T11:59:00Z',
+      eventId: '7c1f0a35-0c7a-4b6e-9d0e-2f4b5a6c7d8e',
+      eventName: 'CreateTags',
+      optedOutBrokerIds: ['orders-prod'],
+    };
+
+    // Act
+    const result = await run(handlers.onIngressEvent, request, CONTEXTS.onIngressEvent);
+
+    // Assess
+    expect(result).toMatchObject({ ok: true, value: { status: 'ignored' } });
+    expect(account.calls).toEqual([]);
+  });
+});
