@@ -35,14 +35,23 @@ export const check: Check = {
     // DescribeBroker has been seen answering in lower case ("simple"); the meaning is the same.
     const strategy = typeof raw === 'string' ? raw.toUpperCase() : undefined;
     const label = brokerLabel(snapshot);
-    if (strategy === 'LDAP')
-      return makeFinding(meta, snapshot, 'PASS', `${label} authenticates users against LDAP.`);
+    // A strategy that differs from the current one takes effect at the next reboot.
+    const pendingRaw: unknown = snapshot.broker.pendingAuthenticationStrategy;
+    const pending = typeof pendingRaw === 'string' ? pendingRaw.toUpperCase() : undefined;
+    if (strategy === 'LDAP') {
+      const warning =
+        pending === 'SIMPLE'
+          ? ', but a pending change switches it to simple (broker-local) authentication at the next reboot'
+          : '';
+      return makeFinding(meta, snapshot, 'PASS', `${label} authenticates users against LDAP${warning}.`);
+    }
     if (strategy === 'SIMPLE') {
+      const note = pending === 'LDAP' ? ' A pending change switches it to LDAP at the next reboot.' : '';
       return makeFinding(
         meta,
         snapshot,
         'FAIL',
-        `${label} does not authenticate users against LDAP: it uses simple (broker-local) authentication.`,
+        `${label} does not authenticate users against LDAP: it uses simple (broker-local) authentication.${note}`,
         fieldsEvidence({ path: 'AuthenticationStrategy', detail: 'SIMPLE' }),
       );
     }

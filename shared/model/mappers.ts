@@ -273,6 +273,15 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
     raw.AuthenticationStrategy === undefined || raw.AuthenticationStrategy === null
       ? 'SIMPLE'
       : openEnum(raw.AuthenticationStrategy, AUTHENTICATION_STRATEGIES, what, 'AuthenticationStrategy');
+  const pendingAuthenticationStrategy =
+    raw.PendingAuthenticationStrategy === undefined || raw.PendingAuthenticationStrategy === null
+      ? undefined
+      : openEnum(
+          raw.PendingAuthenticationStrategy,
+          AUTHENTICATION_STRATEGIES,
+          what,
+          'PendingAuthenticationStrategy',
+        );
   const storageType =
     raw.StorageType === undefined || raw.StorageType === null
       ? undefined
@@ -334,6 +343,7 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
     autoMinorVersionUpgrade:
       optionalBoolean(raw.AutoMinorVersionUpgrade, what, 'AutoMinorVersionUpgrade') ?? false,
     authenticationStrategy,
+    ...(pendingAuthenticationStrategy === undefined ? {} : { pendingAuthenticationStrategy }),
     encryption: kmsKeyId === undefined ? { useAwsOwnedKey } : { useAwsOwnedKey, kmsKeyId },
     logs: audit === undefined ? { general } : { audit, general },
     ...(pendingRaw === undefined

@@ -58,6 +58,8 @@ export interface Broker {
   readonly publiclyAccessible: boolean;
   readonly autoMinorVersionUpgrade: boolean;
   readonly authenticationStrategy: OpenEnum<AuthenticationStrategy>;
+  /** A strategy waiting for the next reboot (DescribeBroker `PendingAuthenticationStrategy`). */
+  readonly pendingAuthenticationStrategy?: OpenEnum<AuthenticationStrategy>;
   readonly encryption: {
     readonly useAwsOwnedKey: boolean;
     /** Key id or ARN as DescribeBroker returns it; absent for AWS owned keys. */

@@ -33,6 +33,24 @@ describe('mq-broker-ldap-authentication', () => {
       'Broker sadeed-br (b-a67fb4c0-2f23-46cf-98cb-7015bd36e1b4) does not authenticate users against LDAP: it uses simple (broker-local) authentication.',
     ],
     [
+      'an LDAP broker with a pending switch back to simple authentication',
+      activeMqSnapshot({ authenticationStrategy: 'LDAP', pendingAuthenticationStrategy: 'SIMPLE' }),
+      'PASS',
+      `${BROKER} authenticates users against LDAP, but a pending change switches it to simple (broker-local) authentication at the next reboot.`,
+    ],
+    [
+      'a simple broker with a pending switch to LDAP',
+      activeMqSnapshot({ authenticationStrategy: 'SIMPLE', pendingAuthenticationStrategy: 'LDAP' }),
+      'FAIL',
+      `${BROKER} does not authenticate users against LDAP: it uses simple (broker-local) authentication. A pending change switches it to LDAP at the next reboot.`,
+    ],
+    [
+      'an LDAP broker whose pending strategy is the same',
+      activeMqSnapshot({ authenticationStrategy: 'LDAP', pendingAuthenticationStrategy: 'LDAP' }),
+      'PASS',
+      `${BROKER} authenticates users against LDAP.`,
+    ],
+    [
       'a lower-case ldap answer',
       withRaw(activeMqSnapshot(), 'authenticationStrategy', 'ldap'),
       'PASS',

@@ -244,18 +244,28 @@ describe('mapBroker', () => {
     expect(broker.logs).toEqual({ audit: false, general: false });
   });
 
-  it('keeps pending log settings and user changes', () => {
+  it('keeps pending log settings, the pending authentication strategy and user changes', () => {
     // Act
     const broker = mapBroker(
       completeSample({
         Logs: { Audit: false, General: true, Pending: { Audit: true } },
+        PendingAuthenticationStrategy: 'SIMPLE',
         Users: [{ Username: 'ops', PendingChange: 'DELETE' }],
       }),
     );
 
     // Assess
     expect(broker.pendingLogs).toEqual({ audit: true });
+    expect(broker.pendingAuthenticationStrategy).toBe('SIMPLE');
     expect(broker.users).toEqual([{ username: 'ops', pendingChange: 'DELETE' }]);
+  });
+
+  it('leaves the pending authentication strategy out when DescribeBroker names none', () => {
+    // Act
+    const broker = mapBroker(completeSample({ PendingAuthenticationStrategy: undefined }));
+
+    // Assess
+    expect(broker).not.toHaveProperty('pendingAuthenticationStrategy');
   });
 
   it('takes a missing EncryptionOptions for the AWS owned key', () => {
