@@ -3,8 +3,6 @@
  * rounds (read-rounds.ts): what a test of the real-time functions' use case needs to see — the outcome,
  * the reads and writes, every alert handed to the sink, and how often the checks were loaded.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { enabledChecks } from '../../shared/checks/registry.ts';
 import { parseApiCallEvent } from '../../shared/events/cloudtrail.ts';
 import type { Settings } from '../../shared/policy/settings.ts';
@@ -18,17 +16,6 @@ import {
 import { withReadRounds } from './read-rounds.ts';
 
 export type Alerted = Parameters<FindingsSink['notify']>[0];
-
-const ROOT = join(import.meta.dirname, '..', '..');
-/** A JSON file of the repository, by its path from the root. */
-export const repositoryJson = (path: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, unknown>;
-
-/** A sample event of `events/`, freshly read (tests may change it). */
-export const sampleEvent = (name: string) => repositoryJson(join('events', name));
-
-/** The demo account (`events/accounts/demo-account.json`), freshly read. */
-export const demoAccount = () => repositoryJson(join('events', 'accounts', 'demo-account.json'));
 
 export const runEventPath = (event: unknown, account: unknown, settings: Settings) => {
   const recorded = recordedAccountFrom(account);

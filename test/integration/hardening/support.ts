@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, vi } from 'vitest';
+import { sampleEvent } from '../../support/repository-files.ts';
 import { SdkAccount } from '../../support/sdk-account.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -28,8 +29,7 @@ export const ALERT_TABLE = 'mq-guardian-dev-alert-state';
 export const demoAccountText = (): string =>
   readFileSync(join(ROOT, 'events', 'accounts', 'demo-account.json'), 'utf8');
 
-export const sample = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(ROOT, 'events', name), 'utf8')) as Record<string, unknown>;
+export const sample = sampleEvent;
 
 /** Ids of the demo account (events/accounts/README.md). */
 export const IDS = {

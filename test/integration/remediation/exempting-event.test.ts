@@ -7,7 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings, TAGS } from '../../../shared/policy/settings.ts';
-import { demoAccount, runEventPath, sampleEvent } from '../../support/event-path.ts';
+import { runEventPath } from '../../support/event-path.ts';
+import { demoAccount, sampleEvent } from '../../support/repository-files.ts';
 
 const ENFORCE: Settings = { ...DEFAULT_SETTINGS, remediationMode: 'enforce' };
 /** The world-open 0-65535 rule the authorize sample created. */

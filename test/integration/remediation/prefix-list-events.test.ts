@@ -3,18 +3,13 @@
  * on the event path: the groups of the account that reference the list, each evaluated as after a
  * change to its own rules, over the demo recorded account with a list added to three of its groups.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AwsCallError, NotSettledError, UnexpectedShapeError } from '../../../shared/errors.ts';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
 import type { EventOutcome } from '../../../shared/use-cases/handle-api-call.ts';
 import { runEventPath } from '../../support/event-path.ts';
-
-const root = join(import.meta.dirname, '..', '..', '..');
-const json = (path: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(root, path), 'utf8')) as Record<string, unknown>;
+import { demoAccount, sampleEvent } from '../../support/repository-files.ts';
 
 const ACCOUNT = '123456789012';
 const LIST = 'pl-0a1b2c3d4e5f60001';
@@ -54,7 +49,7 @@ const accountWithList = (
     state?: string;
   } = {},
 ) => {
-  const account = json(join('events', 'accounts', 'demo-account.json')) as Record<string, unknown> & {
+  const account = demoAccount() as Record<string, unknown> & {
     securityGroupRules: object[];
     denied?: Record<string, unknown>;
   };
@@ -92,8 +87,8 @@ const ENFORCE_REVOKING: Settings = {
   revokeWorldIngress: true,
 };
 
-const modifyEvent = () => json(join('events', 'ec2-modify-managed-prefix-list-world.json'));
-const restoreEvent = () => json(join('events', 'ec2-restore-managed-prefix-list-version.json'));
+const modifyEvent = () => sampleEvent('ec2-modify-managed-prefix-list-world.json');
+const restoreEvent = () => sampleEvent('ec2-restore-managed-prefix-list-version.json');
 
 const run = (event: unknown, account: unknown, settings = ENFORCE_REVOKING) =>
   runEventPath(event, account, settings);

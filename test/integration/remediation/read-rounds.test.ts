@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../../shared/logger.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/policy/settings.ts';
-import { demoAccount, repositoryJson, runEventPath, sampleEvent } from '../../support/event-path.ts';
+import { runEventPath } from '../../support/event-path.ts';
+import { demoAccount, repositoryJson, sampleEvent } from '../../support/repository-files.ts';
 
 const json = repositoryJson;
 const sample = sampleEvent;
