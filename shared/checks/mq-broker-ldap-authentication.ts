@@ -26,18 +26,20 @@ const meta: CheckMeta = {
   optIn: true,
 };
 
+// DescribeBroker has been seen answering in lower case ("simple"); the meaning is the same.
+const upperCase = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value.toUpperCase() : undefined;
+
 export const check: Check = {
   meta,
   evaluate(snapshot) {
     const notApplicable = engineNotApplicable(meta, snapshot);
     if (notApplicable) return notApplicable;
     const raw: unknown = snapshot.broker.authenticationStrategy;
-    // DescribeBroker has been seen answering in lower case ("simple"); the meaning is the same.
-    const strategy = typeof raw === 'string' ? raw.toUpperCase() : undefined;
+    const strategy = upperCase(raw);
     const label = brokerLabel(snapshot);
     // A strategy that differs from the current one takes effect at the next reboot.
-    const pendingRaw: unknown = snapshot.broker.pendingAuthenticationStrategy;
-    const pending = typeof pendingRaw === 'string' ? pendingRaw.toUpperCase() : undefined;
+    const pending = upperCase(snapshot.broker.pendingAuthenticationStrategy);
     if (strategy === 'LDAP') {
       const warning =
         pending === 'SIMPLE'

@@ -15,13 +15,14 @@ export {
  * broker-event and sweep functions to the remediating function. It carries only broker ids: the
  * remediator re-reads everything live and never trusts findings computed elsewhere.
  */
+/** A list of resource ids, each of the given pattern. */
+const idList = (pattern: RegExp) =>
+  z.readonly(z.array(z.string().check(z.regex(pattern))).check(z.minLength(1), z.maxLength(1000)));
+
 /**
  * Built on the first request parsed, not at start-up: most of on-ingress-event's invocations are
  * CloudTrail events.
  */
-const idList = (pattern: RegExp) =>
-  z.readonly(z.array(z.string().check(z.regex(pattern))).check(z.minLength(1), z.maxLength(1000)));
-
 const buildSchema = () =>
   z.strictObject({
     source: z.literal(REMEDIATION_REQUEST_SOURCE),

@@ -208,6 +208,15 @@ const openEnum = <T extends string>(
   return known.find((candidate) => candidate === text.toUpperCase()) ?? text;
 };
 
+/** An enum field DescribeBroker may leave out (absent or null): undefined, else as `openEnum`. */
+const optionalOpenEnum = <T extends string>(
+  value: unknown,
+  known: readonly T[],
+  what: string,
+  field: string,
+): OpenEnum<T> | undefined =>
+  value === undefined || value === null ? undefined : openEnum(value, known, what, field);
+
 const KEY_MANAGERS = ['CUSTOMER', 'AWS'] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -270,22 +279,15 @@ export const mapBroker = (output: DescribeBrokerShape): Broker => {
 
   // Absent on brokers created before LDAP support existed: those authenticate the simple way.
   const authenticationStrategy =
-    raw.AuthenticationStrategy === undefined || raw.AuthenticationStrategy === null
-      ? 'SIMPLE'
-      : openEnum(raw.AuthenticationStrategy, AUTHENTICATION_STRATEGIES, what, 'AuthenticationStrategy');
-  const pendingAuthenticationStrategy =
-    raw.PendingAuthenticationStrategy === undefined || raw.PendingAuthenticationStrategy === null
-      ? undefined
-      : openEnum(
-          raw.PendingAuthenticationStrategy,
-          AUTHENTICATION_STRATEGIES,
-          what,
-          'PendingAuthenticationStrategy',
-        );
-  const storageType =
-    raw.StorageType === undefined || raw.StorageType === null
-      ? undefined
-      : openEnum(raw.StorageType, STORAGE_TYPES, what, 'StorageType');
+    optionalOpenEnum(raw.AuthenticationStrategy, AUTHENTICATION_STRATEGIES, what, 'AuthenticationStrategy') ??
+    'SIMPLE';
+  const pendingAuthenticationStrategy = optionalOpenEnum(
+    raw.PendingAuthenticationStrategy,
+    AUTHENTICATION_STRATEGIES,
+    what,
+    'PendingAuthenticationStrategy',
+  );
+  const storageType = optionalOpenEnum(raw.StorageType, STORAGE_TYPES, what, 'StorageType');
 
   const encryptionRaw =
     raw.EncryptionOptions === undefined || raw.EncryptionOptions === null
