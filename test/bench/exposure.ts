@@ -128,6 +128,10 @@ const groupIdsNamed = (event: unknown): boolean =>
   typeof (event as { detail?: { requestParameters?: { groupId?: unknown } } })?.detail?.requestParameters
     ?.groupId === 'string';
 
+/** The warm runs' handler time up to the first remediation write (runs that wrote nothing left out). */
+const overheadsBeforeWrite = (warm: EventMeasure['warm']): number[] =>
+  warm.flatMap((w) => (w.overheadBeforeWriteMs === undefined ? [] : [w.overheadBeforeWriteMs]));
+
 const judgeEvent = (fn: string, event: unknown, measure: EventMeasure): BudgetVerdict[] => {
   const verdicts: BudgetVerdict[] = [];
   if (measure.error !== undefined) {
@@ -138,9 +142,7 @@ const judgeEvent = (fn: string, event: unknown, measure: EventMeasure): BudgetVe
     status: ms <= budgetMs ? 'pass' : 'fail',
     explanation: `${round(ms, 2)} ms ${ms <= budgetMs ? '≤' : '>'} ${budgetMs} ms`,
   });
-  const untilWrite = measure.warm.flatMap((w) =>
-    w.overheadBeforeWriteMs === undefined ? [] : [w.overheadBeforeWriteMs],
-  );
+  const untilWrite = overheadsBeforeWrite(measure.warm);
   if (untilWrite.length > 0) {
     verdicts.push(
       overheadVerdict(
@@ -195,7 +197,7 @@ const judgeEvent = (fn: string, event: unknown, measure: EventMeasure): BudgetVe
 const beforeWrite = (
   warm: EventMeasure['warm'],
 ): Pick<ExposureEventResult, 'warmMedianOverheadBeforeWriteMs'> => {
-  const times = warm.flatMap((w) => (w.overheadBeforeWriteMs === undefined ? [] : [w.overheadBeforeWriteMs]));
+  const times = overheadsBeforeWrite(warm);
   return times.length === 0 ? {} : { warmMedianOverheadBeforeWriteMs: round(median(times), 2) };
 };
 
